@@ -1,0 +1,55 @@
+# Juwu: two commands on a fresh machine — `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.juwu-installed
+SYSTEM_STAMP := $(VENV)/.juwu-system
+DATA ?= data
+SITE ?= site
+BENCH_COMMUNITIES ?= 1000
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help install serve site validate test system-deps bench clean
+
+help:
+	@echo "make serve   build the demo city and serve it on http://127.0.0.1:8000"
+	@echo "make test    install what the tests need and run them all"
+	@echo "make site    build the site into site/ without serving"
+	@echo "make bench   time a synthetic city of BENCH_COMMUNITIES communities"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Juwu needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(PY) -m generator serve $(DATA) --site $(SITE)
+
+site: $(STAMP)
+	$(PY) -m generator build $(DATA) --site $(SITE)
+
+validate: $(STAMP)
+	$(PY) -m generator validate $(DATA)
+
+# Browser tests need Debian's chromium, PDFs need CJK fonts, poppler and zbar: installed when root.
+system-deps:
+	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v zbarimg >/dev/null \
+	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        chromium fonts-noto-cjk poppler-utils zbar-tools >/dev/null; \
+	else echo "Install chromium, fonts-noto-cjk, poppler-utils and zbar-tools (browser and PDF tests need them)"; fi
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py --communities $(BENCH_COMMUNITIES)
+
+clean:
+	rm -rf $(SITE) build bench/out content/index.md content/rollout content/_shell

@@ -1,0 +1,138 @@
+"""Typed rows → the City model. Pure: no reading, no checking beyond what assembly needs."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from generator.config import CitySettings
+from generator.load.sources import Loaded
+from generator.model import (
+    SIX_UNIFICATIONS, ZERO, City, Committee, Community, District, Evaluation, LedgerLine,
+    Member, Official, Opinion, Period, Report, Street,
+)
+from generator.validate.schema import TypedRow
+
+
+def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[TypedRow]]) -> City:
+    by_kind: dict[str, list[TypedRow]] = {}
+    for source in loaded.sources:
+        by_kind.setdefault(source.kind, []).extend(typed.get(source.file, []))
+    communities: dict[str, Community] = {}
+    for row in by_kind.get("communities", []):
+        v = row.values
+        if v.get("code") and v["code"] not in communities:
+            communities[v["code"]] = Community(
+                code=v["code"], name=v.get("name") or v["code"], district_name=v.get("district") or "",
+                street_name=v.get("street") or "", households=v.get("households"),
+                rc_term_start=v.get("rc_term_start"), rc_term_end=v.get("rc_term_end"))
+    for row in by_kind.get("rollout", []):
+        v = row.values
+        community = communities.get(v.get("community"))
+        if community and v.get("phase") and v.get("completed_on"):
+            community.rollout[v["phase"]] = v["completed_on"]
+    periods: dict[tuple[str, str], Period] = {}
+    for source in loaded.sources:
+        community = communities.get(source.community or "")
+        if community is None:
+            continue
+        rows = typed.get(source.file, [])
+        if source.kind == "committee" and rows:
+            community.committee = _committee(rows[0].values, source.file)
+        elif source.kind == "members":
+            community.members = [_member(r.values) for r in rows]
+        elif source.kind == "officials":
+            community.officials = [Official(r.values.get("name") or "", r.values.get("body") or "",
+                                            r.values.get("post") or "", r.values.get("relative"),
+                                            r.values.get("relation")) for r in rows]
+        elif source.kind == "ledger_period" and rows:
+            period = _period(source.period or "", rows[0].values, source.file)
+            periods[(community.code, period.key)] = period
+            community.periods.append(period)
+        elif source.kind == "report" and rows:
+            community.reports.append(_report(source.file, source.body, rows[0].values))
+        elif source.kind == "opinions":
+            community.opinions = [Opinion(**{k: r.values.get(k) for k in (
+                "received_on", "channel", "subject", "content", "answer", "answered_on", "status")})
+                for r in rows]
+        elif source.kind == "evaluations":
+            community.evaluations = [_evaluation(r.values) for r in rows]
+    for source in loaded.of_kind("ledger_lines"):
+        period = periods.get((source.community or "", source.period or ""))
+        if period is not None:
+            period.lines_file = source.file
+            period.lines = [_line(r) for r in typed.get(source.file, [])]
+    for community in communities.values():
+        community.periods.sort(key=lambda p: p.key)
+        community.reports.sort(key=lambda r: (r.date or datetime.date.min, r.slug), reverse=True)
+        community.opinions.sort(key=lambda o: o.received_on or datetime.date.min, reverse=True)
+    as_of = settings.as_of or _latest_date(communities.values())
+    return City(settings, as_of, _group(communities.values()))
+
+
+def _group(communities) -> list[District]:
+    districts: dict[str, District] = {}
+    streets: dict[str, Street] = {}
+    for c in sorted(communities, key=lambda c: c.code):
+        district = districts.setdefault(c.district_code, District(c.district_code, c.district_name))
+        if c.street_code not in streets:
+            streets[c.street_code] = Street(c.street_code, c.street_name)
+            district.streets.append(streets[c.street_code])
+        streets[c.street_code].communities.append(c)
+    return list(districts.values())
+
+
+def _latest_date(communities) -> datetime.date:
+    dates = [d for c in communities for d in c.rollout.values()]
+    dates += [p.published_on for c in communities for p in c.periods if p.published_on]
+    return max(dates, default=datetime.date(2000, 1, 1))
+
+
+def _committee(v: dict, file: str) -> Committee:
+    return Committee(
+        name=v.get("name") or "", elected_by=v.get("elected_by") or "", elected_on=v.get("elected_on"),
+        term_start=v.get("term_start"), term_end=v.get("term_end"), sub_groups=list(v.get("sub_groups") or []),
+        six_unifications={key: v.get(f"six_unifications.{key}") for key, _ in SIX_UNIFICATIONS},
+        office_address=v.get("office.address"), office_hours=v.get("office.hours"),
+        supervision_phone=v.get("supervision_phone"), report_box=v.get("report_box"),
+        chair_monthly_pay=_money(v.get("chair_pay.monthly_pay")),
+        heads_basic_pay=_money(v.get("chair_pay.heads_basic_pay")),
+        chair_monthly_allowance=_money(v.get("chair_pay.monthly_allowance")),
+        annual_budget=_money(v.get("funding.annual_budget")), file=file)
+
+
+def _member(v: dict) -> Member:
+    return Member(v.get("name") or "", v.get("role") or "", v.get("gender"), v.get("political_status") or "",
+                  v.get("retired"), v.get("concurrent_post"), v.get("sub_group"), v.get("duties"), v.get("mobile"))
+
+
+def _period(key: str, v: dict, file: str) -> Period:
+    return Period(key=key, opening_balance=_money(v.get("opening_balance")) or ZERO,
+                  closing_balance=_money(v.get("closing_balance")) or ZERO, prepared_by=v.get("prepared_by") or "",
+                  reviewer=v.get("review.reviewer") or "", reviewed_on=v.get("review.reviewed_on"),
+                  review_opinion=v.get("review.opinion") or "", published_on=v.get("published_on"),
+                  amendment=v.get("amendment"), header_file=file)
+
+
+def _line(row: TypedRow) -> LedgerLine:
+    v = row.values
+    return LedgerLine(v.get("date"), v.get("voucher") or "", v.get("category") or "", v.get("summary") or "",
+                      _money(v.get("income")), _money(v.get("expense")), v.get("funding_source"),
+                      v.get("handled_by") or "", row.where()[0])
+
+
+def _report(file: str, body: str, v: dict) -> Report:
+    slug = file.rsplit("/", 1)[-1].removesuffix(".md")
+    return Report(slug, v.get("type") or "", v.get("date"), v.get("title") or slug, v.get("status"),
+                  v.get("due"), body, file)
+
+
+def _evaluation(v: dict) -> Evaluation:
+    n = lambda k: v.get(k) or 0  # noqa: E731 - counts left empty mean none
+    return Evaluation(v.get("year") or 0, v.get("held_on"), v.get("evaluated") or "", v.get("post"),
+                      n("reps_expected"), n("reps_present"), n("ballots_valid"), v.get("ballots_void"),
+                      n("excellent"), n("competent"), n("basically_competent"), n("incompetent"))
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))

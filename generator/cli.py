@@ -1,0 +1,106 @@
+"""The command line: the only place that prints and exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.config import PROJECT_ROOT, BuildPaths
+from generator.problems import JuwuError
+
+DEFAULT_DATA = PROJECT_ROOT / "data"
+DEFAULT_SITE = PROJECT_ROOT / "site"
+
+
+def _say(message: str, err: bool = False) -> None:
+    click.echo(message, err=err)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="juwu")
+def cli() -> None:
+    """Juwu（居务）：把社区居务监督委员会的公开数据生成公开网站。
+
+    Juwu publishes what Residents' Affairs Supervision Committees record as a public website.
+    """
+
+
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
+def validate(data: Path, fmt: str, lang: str) -> None:
+    """检查数据。Check DATA; exit 0 when there are no errors (warnings allowed), 1 otherwise."""
+    from generator.validate import validate_city
+    from generator.validate.report import as_json, as_text
+
+    result = validate_city(data)
+    problems = result.problems.sorted()
+    if fmt == "json":
+        _say(as_json(problems, lang))
+    else:
+        _say(as_text(problems, lang, colour=sys.stdout.isatty()))
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, help="Output folder.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
+def build(data: Path, site: Path, lang: str) -> None:
+    """检查并生成网站。Validate DATA and build the site; on any error leave --site as it was."""
+    sys.exit(_build(data, site, lang))
+
+
+def _build(data: Path, site: Path, lang: str) -> int:
+    from generator.build import build as run_build
+    from generator.validate.report import as_text
+
+    interactive = sys.stderr.isatty()
+
+    def progress(stage: str, message: str) -> None:
+        _say(f"[{stage}] {message}", err=True)
+
+    try:
+        result = run_build(BuildPaths(data=data, site=site), progress)
+    except JuwuError as exc:
+        _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
+        return 1
+    if not result.built:
+        _say(as_text(result.problems.sorted(), lang, colour=interactive), err=True)
+        _say("数据有错误，网站没有更新。" if lang == "zh" else "The data has errors; the site was not changed.", err=True)
+        return 1
+    warnings = len(result.problems.warnings)
+    times = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
+    _say(f"已生成 {result.pages} 个页面（{warnings} 个提醒）→ {site}  [{times}]" if lang == "zh"
+         else f"built {result.pages} pages ({warnings} warnings) → {site}  [{times}]", err=True)
+    return 0
+
+
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE)
+@click.option("--port", type=int, default=8000)
+def serve(data: Path, site: Path, port: int) -> None:
+    """生成并在本机预览。Build, serve on 127.0.0.1:PORT, rebuild when data/ or content/ change."""
+    from generator.serve import serve as run_serve
+
+    run_serve(lambda: _build(data, site, "zh"), site, [data, PROJECT_ROOT / "content"], port, _say)
+
+
+@cli.command()
+@click.option("--communities", type=click.IntRange(1, 200_000), default=18, show_default=True)
+@click.option("--seed", type=int, default=2023, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def demo(communities: int, seed: int, out: Path) -> None:
+    """生成示例城市数据。Write a synthetic, valid, deterministic city of N communities."""
+    from generator.demo import write_demo_city
+
+    write_demo_city(out, communities, seed)
+    _say(f"wrote a demo city of {communities} communities to {out}", err=True)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,162 @@
+"""Settings declared once: the city's (from data/city.yaml) and the build's (paths)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from generator.load.yamlfile import Scalar
+from generator.problems import ERROR, Problem, Problems
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RolloutPhase:
+    number: int
+    name: str
+    deadline: datetime.date
+
+
+@dataclass(frozen=True)
+class CitySettings:
+    """What a city decides: its name, the plan's phases and deadlines, disclosure rules."""
+
+    name: str
+    plan_year: int
+    site_url: str
+    hotline: str
+    phases: tuple[RolloutPhase, ...]
+    goal_date: datetime.date
+    target_date: datetime.date
+    committee_phase: int = 3
+    as_of: datetime.date | None = None
+    frequency: str = "monthly"
+    publish_within_days: int = 15
+    posting_days: int = 30
+    opinion_answer_days: int = 10
+    min_members: int = 3
+    max_members: int = 5
+    chair_pay_ratio: Decimal = Decimal("0.70")
+    evaluation_target: Decimal = Decimal("0.90")
+    income_categories: tuple[str, ...] = ()
+    expense_categories: tuple[str, ...] = ()
+    funding_sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildPaths:
+    """Where a build reads and writes."""
+
+    data: Path
+    site: Path
+    project: Path = PROJECT_ROOT
+    content: Path = field(default=PROJECT_ROOT / "content")
+    mkdocs_yml: Path = field(default=PROJECT_ROOT / "mkdocs.yml")
+    work: Path = field(default=PROJECT_ROOT / "build")
+
+
+def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
+    """city.yaml → CitySettings, reporting every setting that is missing or unreadable."""
+    if raw is None:
+        return None
+    reader = _Reader(raw, problems)
+    phases = []
+    for i, item in enumerate(reader.list("rollout.phases")):
+        sub = _Reader(item if isinstance(item, dict) else {}, problems, f"rollout.phases[{i}].")
+        phases.append(RolloutPhase(sub.int("phase"), sub.text("name"), sub.date("deadline")))
+    settings = CitySettings(
+        name=reader.text("name"),
+        plan_year=reader.int("plan_year"),
+        site_url=reader.text("site_url").rstrip("/") + "/",
+        hotline=reader.text("hotline", ""),
+        phases=tuple(sorted(phases, key=lambda p: p.number)),
+        goal_date=reader.date("rollout.goal_date"),
+        target_date=reader.date("rollout.target_date"),
+        committee_phase=reader.int("rollout.committee_phase", 3),
+        as_of=reader.date("as_of", None),
+        frequency=reader.text("disclosure.frequency", "monthly"),
+        publish_within_days=reader.int("disclosure.publish_within_days", 15),
+        posting_days=reader.int("disclosure.posting_days", 30),
+        opinion_answer_days=reader.int("disclosure.opinion_answer_days", 10),
+        min_members=reader.int("committee_rules.min_members", 3),
+        max_members=reader.int("committee_rules.max_members", 5),
+        chair_pay_ratio=reader.decimal("committee_rules.chair_pay_ratio", Decimal("0.70")),
+        evaluation_target=reader.decimal("committee_rules.evaluation_target", Decimal("0.90")),
+        income_categories=tuple(reader.list("finance.income_categories", text=True)),
+        expense_categories=tuple(reader.list("finance.expense_categories", text=True)),
+        funding_sources=tuple(reader.list("finance.funding_sources", text=True)),
+    )
+    return None if reader.failed else settings
+
+
+_MISSING = object()
+
+
+class _Reader:
+    def __init__(self, raw: dict, problems: Problems, prefix: str = ""):
+        self.raw, self.problems, self.prefix, self.failed = raw, problems, prefix, False
+
+    def _get(self, dotted: str, default):
+        node: object = self.raw
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                if default is _MISSING:
+                    self._fail(dotted, None, "缺少此项设置", "this setting is missing")
+                return default
+            node = node[part]
+        if isinstance(node, Scalar) and node.text == "" and default is not _MISSING:
+            return default
+        return node
+
+    def _fail(self, dotted: str, scalar, zh: str, en: str) -> None:
+        self.failed = True
+        line = scalar.line if isinstance(scalar, Scalar) else None
+        self.problems.add(Problem(
+            "city-setting", ERROR, "city.yaml", f"城市设置“{self.prefix}{dotted}”：{zh}",
+            f"city setting '{self.prefix}{dotted}': {en}", row=line, field=self.prefix + dotted,
+            value=scalar.text if isinstance(scalar, Scalar) else None,
+            hint_zh="对照 Juwu 自带的 city.yaml 模板修改", hint_en="Compare with Juwu's city.yaml template"))
+
+    def text(self, dotted: str, default=_MISSING) -> str:
+        node = self._get(dotted, default)
+        return node.text.strip() if isinstance(node, Scalar) else (node if isinstance(node, str) else "")
+
+    def int(self, dotted: str, default=_MISSING) -> int:
+        node = self._get(dotted, default)
+        if not isinstance(node, Scalar):
+            return node if isinstance(node, int) else 0
+        try:
+            return int(node.text)
+        except ValueError:
+            self._fail(dotted, node, "应为整数", "must be a whole number")
+            return 0
+
+    def decimal(self, dotted: str, default=_MISSING) -> Decimal:
+        node = self._get(dotted, default)
+        if not isinstance(node, Scalar):
+            return node
+        try:
+            return Decimal(node.text)
+        except InvalidOperation:
+            self._fail(dotted, node, "应为小数，例如 0.70", "must be a decimal such as 0.70")
+            return Decimal(0)
+
+    def date(self, dotted: str, default=_MISSING):
+        node = self._get(dotted, default)
+        if not isinstance(node, Scalar):
+            return node if node is not _MISSING else datetime.date(1970, 1, 1)
+        try:
+            return datetime.date.fromisoformat(node.text)
+        except ValueError:
+            self._fail(dotted, node, "日期应写成 2023-05-31", "dates are written 2023-05-31")
+            return datetime.date(1970, 1, 1)
+
+    def list(self, dotted: str, text: bool = False) -> list:
+        node = self._get(dotted, [])
+        if not isinstance(node, list):
+            self._fail(dotted, node, "应为列表", "must be a list")
+            return []
+        return [n.text for n in node if isinstance(n, Scalar)] if text else node

@@ -1,0 +1,191 @@
+"""Tables as clerks save them: CSV in UTF-8 (with or without BOM), GBK or GB18030, or .xlsx.
+
+Every cell stays text; a row remembers its line (CSV) or sheet row (xlsx) so problems can name
+the Excel cell. Decoding is strict: a file that is none of these encodings is refused, never read
+with replacement characters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from generator.problems import column_letter
+
+MAX_TABLE_BYTES = 20_000_000
+MAX_ROWS = 100_000
+MAX_XLSX_UNPACKED = 50_000_000
+MAX_XLSX_RATIO = 100
+
+
+class TableRefused(ValueError):
+    def __init__(self, zh: str, en: str, row: int | None = None, hint_zh: str = "", hint_en: str = ""):
+        super().__init__(en)
+        self.zh, self.en, self.row = zh, en, row
+        self.hint_zh, self.hint_en = hint_zh, hint_en
+
+
+@dataclass
+class Table:
+    """Rows of text cells keyed by the header as written; `lines[i]` is row i's line/sheet row."""
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+    encoding: str
+    sheet: str | None = None
+    column_index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.column_index = {name: i for i, name in enumerate(self.header)}
+
+    def cell(self, row_index: int, column: str) -> str | None:
+        """Excel-style cell of a data row and column, e.g. 'C7'."""
+        col = self.column_index.get(column)
+        if col is None:
+            return None
+        return f"{column_letter(col)}{self.lines[row_index]}"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes → (text, encoding name). UTF-8 first (strict), then GB18030, which covers GBK."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _bad_encoding(data, exc) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_exc:
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            raise _bad_encoding(data, utf8_exc) from None
+
+
+def _bad_encoding(data: bytes, exc: UnicodeDecodeError) -> TableRefused:
+    line = data.count(b"\n", 0, exc.start) + 1
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what_zh, what_en = "UTF-16（Excel 的“Unicode 文本”）", "UTF-16 (Excel's 'Unicode Text')"
+    else:
+        what_zh, what_en = "无法识别的编码", "an unknown encoding"
+    return TableRefused(
+        f"文件编码无法识别：第 {line} 行的字节既不是 UTF-8，也不是 GBK/GB18030，可能是{what_zh}",
+        f"cannot decode the file: bytes on line {line} are neither UTF-8 nor GBK/GB18030; "
+        f"it may be {what_en}",
+        line,
+        "请在 Excel 中“另存为” → “CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件",
+        "In Excel use Save As → 'CSV UTF-8 (Comma delimited)', or submit the .xlsx file",
+    )
+
+
+def read_csv(data: bytes) -> Table:
+    if len(data) > MAX_TABLE_BYTES:
+        raise TableRefused(
+            f"文件过大（超过 {MAX_TABLE_BYTES // 1_000_000} MB）",
+            f"file too large (over {MAX_TABLE_BYTES // 1_000_000} MB)",
+        )
+    text, encoding = decode(data)
+    if "\x00" in text:
+        raise TableRefused("文件包含空字节，不是文本表格", "the file contains NUL bytes; not a text table")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for record in reader:
+            if header is None:
+                if not any(c.strip() for c in record):
+                    continue  # leading blank lines
+                header = [c.strip() for c in record]
+                continue
+            if not any(c.strip() for c in record):
+                continue  # blank rows Excel leaves at the end
+            rows.append(record)
+            lines.append(reader.line_num)
+            if len(rows) > MAX_ROWS:
+                raise TableRefused(f"行数超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+    except csv.Error as exc:
+        raise TableRefused(
+            f"CSV 格式错误（第 {reader.line_num} 行）：{exc}，常见原因是引号没有成对",
+            f"CSV format error at line {reader.line_num}: {exc}; usually an unmatched quote",
+            reader.line_num,
+        ) from None
+    return Table(header or [], rows, lines, encoding)
+
+
+def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
+    """First sheet (or the named one) of a workbook, after checking the zip is not a bomb."""
+    _check_zip(data)
+    import openpyxl  # defusedxml, when installed, guards openpyxl's XML parsing
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise TableRefused(
+            f"无法打开 Excel 文件：{type(exc).__name__}", f"cannot open the Excel workbook: {exc}"
+        ) from None
+    try:
+        ws = book[sheet] if sheet else book.worksheets[0]
+    except KeyError:
+        raise TableRefused(f"找不到工作表“{sheet}”", f"no sheet named '{sheet}'") from None
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [_xlsx_text(v) for v in values]
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        rows.append(cells)
+        lines.append(number)
+        if len(rows) > MAX_ROWS:
+            raise TableRefused(f"行数超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+    name = ws.title
+    book.close()
+    while header and header[-1] == "":
+        header.pop()
+    return Table(header or [], rows, lines, "xlsx", sheet=name)
+
+
+def _xlsx_text(value) -> str:
+    """A cell as the text a clerk sees: dates as ISO, whole numbers without '.0'."""
+    import datetime
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        # Excel stores numbers as binary floats; repr gives the shortest exact decimal text.
+        d = Decimal(repr(value))
+        return format(d.normalize(), "f") if d == d.to_integral() else repr(value)
+    return str(value)
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook") from None
+    with archive:
+        infos = archive.infolist()
+        unpacked = sum(i.file_size for i in infos)
+        if len(infos) > 1000 or unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * max(len(data), 1):
+            raise TableRefused(
+                "Excel 文件解压后过大，已拒绝（可能是压缩炸弹）",
+                "the .xlsx unpacks to far more than its size; refused (possible zip bomb)",
+            )
+        if "xl/workbook.xml" not in archive.namelist():
+            raise TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook")

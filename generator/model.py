@@ -1,0 +1,265 @@
+"""The city as residents see it: districts, streets, communities and what their committees record."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from generator.config import CitySettings
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Member:
+    name: str
+    role: str  # 主任 | 委员
+    gender: str | None
+    political_status: str
+    retired: bool | None
+    concurrent_post: str | None
+    sub_group: str | None
+    duties: str | None
+    mobile: str | None  # personal: only ever shown masked
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == "主任"
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.political_status in ("中共党员", "中共预备党员")
+
+
+@dataclass
+class Official:
+    name: str
+    body: str  # 社区党组织 | 居民委员会 | 社区财务人员
+    post: str
+    relative: str | None
+    relation: str | None
+
+
+@dataclass
+class Committee:
+    name: str
+    elected_by: str
+    elected_on: datetime.date | None
+    term_start: datetime.date | None
+    term_end: datetime.date | None
+    sub_groups: list[str]
+    six_unifications: dict[str, bool | None]
+    office_address: str | None
+    office_hours: str | None
+    supervision_phone: str | None
+    report_box: str | None
+    chair_monthly_pay: Decimal | None
+    heads_basic_pay: Decimal | None
+    chair_monthly_allowance: Decimal | None
+    annual_budget: Decimal | None
+    file: str = ""
+
+
+SIX_UNIFICATIONS = (
+    ("sign", "统一工作牌子"),
+    ("seal", "统一监审印章"),
+    ("rules", "统一监督制度"),
+    ("records", "统一工作记录"),
+    ("report_box", "统一监督举报箱"),
+    ("notice_board", "统一居务监督栏"),
+)
+
+
+@dataclass
+class LedgerLine:
+    date: datetime.date | None
+    voucher: str
+    category: str
+    summary: str
+    income: Decimal | None
+    expense: Decimal | None
+    funding_source: str | None
+    handled_by: str
+    row: int | None = None  # line in the source file
+
+
+@dataclass
+class Period:
+    """One disclosure period (a month by default) of a community's ledger."""
+
+    key: str  # YYYY-MM
+    opening_balance: Decimal
+    closing_balance: Decimal
+    prepared_by: str
+    reviewer: str
+    reviewed_on: datetime.date | None
+    review_opinion: str
+    published_on: datetime.date | None
+    amendment: str | None
+    lines: list[LedgerLine] = field(default_factory=list)
+    header_file: str = ""
+    lines_file: str = ""
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((l.income or ZERO for l in self.lines), ZERO)
+
+    @property
+    def expense_total(self) -> Decimal:
+        return sum((l.expense or ZERO for l in self.lines), ZERO)
+
+    @property
+    def computed_closing(self) -> Decimal:
+        return self.opening_balance + self.income_total - self.expense_total
+
+    @property
+    def year(self) -> int:
+        return int(self.key[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self.key[5:7])
+
+    def totals_by_category(self) -> list[tuple[str, Decimal, Decimal]]:
+        totals: dict[str, list[Decimal]] = {}
+        for line in self.lines:
+            pair = totals.setdefault(line.category, [ZERO, ZERO])
+            pair[0] += line.income or ZERO
+            pair[1] += line.expense or ZERO
+        return [(c, i, e) for c, (i, e) in sorted(totals.items())]
+
+
+@dataclass
+class Report:
+    slug: str  # file stem, e.g. 2024-05-20-meeting
+    type: str
+    date: datetime.date | None
+    title: str
+    status: str | None
+    due: datetime.date | None
+    body: str  # Markdown as submitted: rendered only through the safe renderer
+    file: str = ""
+
+
+@dataclass
+class Opinion:
+    received_on: datetime.date | None
+    channel: str
+    subject: str
+    content: str | None
+    answer: str | None
+    answered_on: datetime.date | None
+    status: str
+
+
+@dataclass
+class Evaluation:
+    year: int
+    held_on: datetime.date | None
+    evaluated: str
+    post: str | None
+    reps_expected: int
+    reps_present: int
+    ballots_valid: int
+    ballots_void: int | None
+    excellent: int
+    competent: int
+    basically_competent: int
+    incompetent: int
+
+    @property
+    def satisfaction(self) -> Decimal | None:
+        """Share of valid ballots rating 优秀, 称职 or 基本称职."""
+        if not self.ballots_valid:
+            return None
+        good = self.excellent + self.competent + self.basically_competent
+        return (Decimal(good) / Decimal(self.ballots_valid)).quantize(Decimal("0.0001"))
+
+
+@dataclass
+class Community:
+    code: str
+    name: str
+    district_name: str
+    street_name: str
+    households: int | None
+    rc_term_start: datetime.date | None
+    rc_term_end: datetime.date | None
+    committee: Committee | None = None
+    members: list[Member] = field(default_factory=list)
+    officials: list[Official] = field(default_factory=list)
+    periods: list[Period] = field(default_factory=list)  # oldest first
+    reports: list[Report] = field(default_factory=list)  # newest first
+    opinions: list[Opinion] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
+    warnings: list = field(default_factory=list)  # open validation warnings (Problems)
+
+    @property
+    def district_code(self) -> str:
+        return self.code[:6]
+
+    @property
+    def street_code(self) -> str:
+        return self.code[:9]
+
+    @property
+    def chair(self) -> Member | None:
+        return next((m for m in self.members if m.is_chair), None)
+
+    @property
+    def latest_period(self) -> Period | None:
+        return self.periods[-1] if self.periods else None
+
+    def phase_reached(self) -> int:
+        """The highest phase n such that phases 1..n are all done."""
+        n = 0
+        while (n + 1) in self.rollout:
+            n += 1
+        return n
+
+
+@dataclass
+class Street:
+    code: str
+    name: str
+    communities: list[Community] = field(default_factory=list)
+
+
+@dataclass
+class District:
+    code: str
+    name: str
+    streets: list[Street] = field(default_factory=list)
+
+    @property
+    def communities(self) -> list[Community]:
+        return [c for s in self.streets for c in s.communities]
+
+
+@dataclass
+class City:
+    settings: CitySettings
+    as_of: datetime.date
+    districts: list[District] = field(default_factory=list)
+
+    @property
+    def communities(self) -> list[Community]:
+        return [c for d in self.districts for c in d.communities]
+
+    @property
+    def streets(self) -> list[Street]:
+        return [s for d in self.districts for s in d.streets]
+
+    def has_committee(self, community: Community) -> bool:
+        return community.committee is not None
+
+    def phase_done(self, number: int, communities: list[Community] | None = None) -> int:
+        """How many communities (of the city, or of those given) have completed a phase."""
+        return sum(number in c.rollout for c in (self.communities if communities is None else communities))
+
+    def overdue_phases(self, community: Community) -> list[int]:
+        """Phases whose deadline has passed by `as_of` and that are not done."""
+        return [p.number for p in self.settings.phases
+                if p.deadline < self.as_of and p.number not in community.rollout]

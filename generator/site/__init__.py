@@ -1,0 +1,1 @@
+"""The public site: pages from the model, rendered, written, searchable."""

@@ -1,0 +1,89 @@
+"""The only code that writes: generated sources into content/, the new site, the swap.
+
+A build is written to a staging folder beside the site; the finished staging folder replaces the
+site only at the very end, so a failed or killed build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+GENERATED = ("index.md", "rollout/index.md", "_shell")  # inside content/, owned by the writer
+
+
+def write_content(content_dir: Path, files: dict[str, str]) -> int:
+    """Write generated Markdown sources, touching only files whose text changed."""
+    changed = 0
+    wanted = {content_dir / rel for rel in files}
+    shell_root = content_dir / "_shell"
+    if shell_root.exists():
+        for path in shell_root.rglob("index.md"):
+            if path not in wanted:
+                path.unlink()
+    for rel, text in sorted(files.items()):
+        path = content_dir / rel
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        changed += 1
+    return changed
+
+
+def staging_dir(site: Path) -> Path:
+    site = site.resolve()
+    stage = site.with_name(f".{site.name}.new-{os.getpid()}")
+    if stage.exists():
+        shutil.rmtree(stage)
+    return stage
+
+
+def write_file(root: Path, rel: str, data: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+
+
+def remove(root: Path, rel: str) -> None:
+    path = root / rel
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def swap(stage: Path, site: Path) -> None:
+    """Replace the site with the finished stage: two renames, the old tree deleted after."""
+    site = site.resolve()
+    recover(site)
+    old = site.with_name(f".{site.name}.old-{os.getpid()}")
+    if site.exists():
+        os.replace(site, old)
+    os.replace(stage, site)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def recover(site: Path) -> None:
+    """After a kill between the two renames of a swap, put the previous site back; drop stale stages."""
+    site = site.resolve()
+    parent = site.parent
+    if not parent.exists():
+        return
+    olds = sorted(parent.glob(f".{site.name}.old-*"))
+    if not site.exists() and olds:
+        os.replace(olds[-1], site)
+        olds = olds[:-1]
+    for leftover in olds + sorted(parent.glob(f".{site.name}.new-*")):
+        if leftover.name.endswith(f"-{os.getpid()}"):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def discard(stage: Path) -> None:
+    shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,94 @@
+"""End to end: the demo city builds, shows real content, rebuilds byte-identically, fails safely."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import build as build_module
+from generator.build import build
+from generator.config import BuildPaths
+from generator.money import format_amount
+from tests.conftest import DATA, community_with_committee, read_csv_rows
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_community_page_shows_members_with_roles(built_site):
+    code = community_with_committee()
+    html = (built_site / "c" / code / "index.html").read_text(encoding="utf-8")
+    for member in read_csv_rows(DATA / "communities" / code / "members.csv"):
+        assert f"<td>{member['role']}</td><td>{member['name']}</td>" in html
+
+
+def test_period_page_shows_totals_computed_from_the_ledger(built_site):
+    code = community_with_committee()
+    ledger = sorted((DATA / "communities" / code / "finance").glob("*.csv"))[-1]
+    rows = read_csv_rows(ledger)
+    income = sum((Decimal(r["income"]) for r in rows if r["income"]), Decimal("0.00"))
+    expense = sum((Decimal(r["expense"]) for r in rows if r["expense"]), Decimal("0.00"))
+    header = yaml.safe_load(ledger.with_suffix(".yaml").read_text(encoding="utf-8"))
+    html = (built_site / "c" / code / "finance" / ledger.stem / "index.html").read_text(encoding="utf-8")
+    assert format_amount(income) in html
+    assert format_amount(expense) in html
+    assert format_amount(Decimal(header["closing_balance"])) in html
+    assert html.count("<tr><td>") == len(rows)  # one table row per ledger line
+
+
+def test_home_page_counts_committees(built_site):
+    communities = read_csv_rows(DATA / "communities.csv")
+    with_committee = [c for c in communities if (DATA / "communities" / c["code"] / "committee.yaml").exists()]
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="juwu-stat__value">{len(communities)}</span><span class="juwu-stat__label">个社区' in html
+    assert f'<span class="juwu-stat__value">{len(with_committee)}</span><span class="juwu-stat__label">个已成立' in html
+
+
+def test_no_page_lists_the_whole_city(built_site):
+    communities = read_csv_rows(DATA / "communities.csv")
+    for page in built_site.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        linked = sum(f"c/{c['code']}/" in html for c in communities)
+        assert linked < len(communities), page
+
+
+def test_rebuild_is_byte_identical(built_site, tmp_path):
+    again = tmp_path / "again"
+    assert build(BuildPaths(data=DATA, site=again)).built
+    assert tree_digest(again) == tree_digest(built_site)
+
+
+def test_failed_build_leaves_site_untouched(data_copy, tmp_path):
+    site = tmp_path / "site"
+    assert build(BuildPaths(data=data_copy, site=site)).built
+    before = tree_digest(site)
+    code = community_with_committee(data_copy)
+    ledger = sorted((data_copy / "communities" / code / "finance").glob("*.csv"))[0]
+    text = ledger.read_text(encoding="utf-8").splitlines()
+    text[1] = text[1].replace(text[1].split(",")[0], "2024-13-45", 1)
+    ledger.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = build(BuildPaths(data=data_copy, site=site))
+    assert not result.built and result.problems.errors
+    assert tree_digest(site) == before
+    assert not list(tmp_path.glob(".site.*"))
+
+
+def test_build_killed_half_way_leaves_site_untouched(data_copy, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    assert build(BuildPaths(data=data_copy, site=site)).built
+    before = tree_digest(site)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # as a Ctrl+C or a kill arriving while pages are written
+
+    monkeypatch.setattr(build_module, "_fill_pages", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildPaths(data=data_copy, site=site))
+    assert tree_digest(site) == before
+    assert not list(tmp_path.glob(".site.*"))
