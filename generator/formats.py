@@ -40,9 +40,19 @@ def _half_width(ch: str) -> str:
     return _EXTRA.get(ch, ch)
 
 
+_TABLE = str.maketrans({chr(o): _half_width(chr(o)) for o in range(0xFF01, 0xFF5F)} | _EXTRA)
+
+
+def strip_cell(text: str) -> str:
+    """Strip surrounding spaces (also ideographic and zero-width) and nothing else: for free text."""
+    return text.strip() if text.isascii() else _EDGES.sub("", text)
+
+
 def normalise_cell(text: str) -> str:
     """Map full-width digits/punctuation to ASCII and strip surrounding (also ideographic) spaces."""
     if not isinstance(text, str):
         # A float or int here means a spreadsheet reader already guessed a type: refuse loudly.
         raise TypeError(f"cell text must be str, not {type(text).__name__}")
-    return _EDGES.sub("", "".join(_half_width(ch) for ch in text))
+    if text.isascii():
+        return text.strip()
+    return _EDGES.sub("", text.translate(_TABLE))

@@ -15,7 +15,7 @@ from frictionless import Resource, Schema
 
 from generator import tableschemas
 from generator.dates import parse_date
-from generator.formats import FormatError, normalise_cell
+from generator.formats import FormatError, normalise_cell, strip_cell
 from generator.load.sources import Loaded, Source
 from generator.money import parse_amount
 from generator.problems import ERROR, WARNING, Problem, Problems
@@ -154,9 +154,12 @@ def _normalise(kind: str, source: Source, index: int, name: str, value: object, 
         return None
     if isinstance(value, list):
         return [normalise_cell(str(v)) for v in value] if field["type"] == "array" else None
-    text = normalise_cell(str(value))
+    kind_of = field["type"]
+    text = strip_cell(str(value)) if kind_of == "string" else normalise_cell(str(value))
     if text == "":
         return None
+    if kind_of == "string":
+        return text
     try:
         if field["type"] == "number":
             return str(parse_amount(text))
