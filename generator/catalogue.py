@@ -1,0 +1,158 @@
+"""The city data folder's catalogue: a Frictionless Data Package listing every CSV file.
+
+`build_descriptor` is pure (relative CSV paths in, descriptor dict out); `write_datapackage`
+scans or takes the paths and writes `datapackage.yaml`. Used by the demo generator and by the
+tools that add or upload data (init, add-community, upload).
+
+Also holds `dump_yaml`, a small deterministic YAML writer that quotes every scalar a YAML 1.1
+reader could mistake for something else (dates, amounts, phone numbers, codes, 是/否 are fine).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePosixPath
+
+DESCRIPTOR_NAME = "datapackage.yaml"
+
+# CSV file name (inside communities/<code>/) → schema type; ledgers live in finance/<YYYY-MM>.csv.
+COMMUNITY_TABLES = ("members", "officials", "opinions", "evaluations")
+_CODE = re.compile(r"[0-9]{12}")
+_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+class CatalogueError(ValueError):
+    """A CSV path that does not belong in a city data folder."""
+
+
+def resource_for(path: str) -> dict:
+    """The resource descriptor of one CSV file, given its path relative to the data folder."""
+    parts = PurePosixPath(path).parts
+    if parts == ("communities.csv",):
+        name, schema = "communities", "communities"
+    elif parts == ("rollout.csv",):
+        name, schema = "rollout", "rollout"
+    elif len(parts) == 3 and parts[0] == "communities" and _CODE.fullmatch(parts[1]) \
+            and parts[2].endswith(".csv") and parts[2][:-4] in COMMUNITY_TABLES:
+        table = parts[2][:-4]
+        name, schema = f"{table}-{parts[1]}", table
+    elif len(parts) == 4 and parts[0] == "communities" and _CODE.fullmatch(parts[1]) \
+            and parts[2] == "finance" and parts[3].endswith(".csv") and _PERIOD.fullmatch(parts[3][:-4]):
+        name, schema = f"ledger-{parts[1]}-{parts[3][:-4]}", "ledger_lines"
+    else:
+        raise CatalogueError(f"not a city data CSV path: {path}")
+    return {
+        "name": name,
+        "path": "/".join(parts),
+        "format": "csv",
+        "encoding": "utf-8",
+        "schema": f"schemas/{schema}.yaml",
+    }
+
+
+def _sort_key(path: str) -> tuple:
+    top = {"communities.csv": 0, "rollout.csv": 1}
+    return (top.get(path, 2), path)
+
+
+def build_descriptor(csv_paths, name: str = "juwu-city", title: str | None = None) -> dict:
+    """Data Package descriptor for the given CSV paths (relative, '/'-separated), sorted:
+    communities, rollout, then every other file by path."""
+    paths = sorted({str(PurePosixPath(p)) for p in csv_paths}, key=_sort_key)
+    descriptor: dict = {"name": name}
+    if title:
+        descriptor["title"] = title
+    descriptor["resources"] = [resource_for(p) for p in paths]
+    return descriptor
+
+
+def scan_csv_paths(data_dir: Path) -> list[str]:
+    """Relative paths of the catalogued CSV files under a city data folder."""
+    data_dir = Path(data_dir)
+    found = []
+    for candidate in ("communities.csv", "rollout.csv"):
+        if (data_dir / candidate).is_file():
+            found.append(candidate)
+    base = data_dir / "communities"
+    if base.is_dir():
+        for p in base.glob("*/*.csv"):
+            found.append(p.relative_to(data_dir).as_posix())
+        for p in base.glob("*/finance/*.csv"):
+            found.append(p.relative_to(data_dir).as_posix())
+    return sorted(found, key=_sort_key)
+
+
+def descriptor_text(descriptor: dict) -> str:
+    return dump_yaml(descriptor)
+
+
+def write_datapackage(data_dir: Path, csv_paths=None, name: str = "juwu-city", title: str | None = None) -> Path:
+    """Write DIR/datapackage.yaml for the given paths (or every CSV found under DIR)."""
+    data_dir = Path(data_dir)
+    if csv_paths is None:
+        csv_paths = scan_csv_paths(data_dir)
+    target = data_dir / DESCRIPTOR_NAME
+    target.write_text(descriptor_text(build_descriptor(csv_paths, name, title)), encoding="utf-8", newline="\n")
+    return target
+
+
+# --- a small deterministic YAML writer -------------------------------------------------------
+
+# Plain (unquoted) only for text that no YAML 1.1/1.2 reader turns into anything but a string:
+# no digits at all, no indicator characters, not a reserved word.
+_PLAIN = re.compile(r"[A-Za-z_\u3400-\u9fff][^0-9:#\"'{}\[\],&*!|>%@`\n\r\t]*")
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+
+
+def yaml_scalar(value) -> str:
+    if value is None:
+        return '""'
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text.endswith(" "):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _emit(value, indent: int, out: list[str]) -> None:
+    pad = "  " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key_text = yaml_scalar(key)
+            if isinstance(item, dict):
+                if item:
+                    out.append(f"{pad}{key_text}:")
+                    _emit(item, indent + 1, out)
+                else:
+                    out.append(f"{pad}{key_text}: {{}}")
+            elif isinstance(item, list):
+                if item:
+                    out.append(f"{pad}{key_text}:")
+                    _emit(item, indent + 1, out)
+                else:
+                    out.append(f"{pad}{key_text}: []")
+            else:
+                out.append(f"{pad}{key_text}: {yaml_scalar(item)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                sub: list[str] = []
+                _emit(item, indent + 1, sub)
+                first = sub[0][len(pad) + 2:]
+                out.append(f"{pad}- {first}")
+                out.extend(sub[1:])
+            elif isinstance(item, (dict, list)):
+                raise ValueError("nested empty or list items are not supported")
+            else:
+                out.append(f"{pad}- {yaml_scalar(item)}")
+    else:
+        out.append(f"{pad}{yaml_scalar(value)}")
+
+
+def dump_yaml(value) -> str:
+    """Block-style YAML for dicts/lists of strings; key order kept; LF line ends."""
+    out: list[str] = []
+    _emit(value, 0, out)
+    return "\n".join(out) + "\n"
