@@ -29,19 +29,33 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              help="Report format: text, json, or html (a printable to-do list, 整改清单).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
-def validate(data: Path, fmt: str, lang: str) -> None:
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of printing it (the summary still prints).")
+def validate(data: Path, fmt: str, lang: str, output: Path | None) -> None:
     """检查数据。Check DATA; exit 0 when there are no errors (warnings allowed), 1 otherwise."""
     from generator.validate import validate_city
-    from generator.validate.report import as_json, as_text
+    from generator.validate.report import as_html, as_json, as_text, summary
 
     result = validate_city(data)
     problems = result.problems.sorted()
     if fmt == "json":
-        _say(as_json(problems, lang))
+        report = as_json(problems, lang)
+    elif fmt == "html":
+        report = as_html(problems, lang, digest=result.digest, data_name=Path(data).name)
     else:
-        _say(as_text(problems, lang, colour=sys.stdout.isatty()))
+        report = as_text(problems, lang, colour=output is None and sys.stdout.isatty())
+    if output is None:
+        _say(report)
+    else:
+        try:
+            output.write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+        except OSError as exc:
+            _say(f"无法写入 cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(2)
+        _say(f"{summary(problems, lang)} → {output}", err=True)
     sys.exit(0 if result.ok else 1)
 
 

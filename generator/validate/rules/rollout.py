@@ -55,9 +55,12 @@ def check_overdue(ctx: Context) -> Iterable[Problem]:
         overdue = ctx.city.overdue_phases(c)
         if not overdue:
             continue
-        listed = "、".join(f"第 {n} 阶段“{names[n]}”（期限 {format_zh(deadlines[n])}）" for n in overdue)
-        yield ctx.problem(OVERDUE, FILE, f"{c.name}（{c.code}）逾期未完成：{listed}",
-                          f"{c.code}: overdue phases " + ", ".join(f"{n} (due {deadlines[n]})" for n in overdue),
+        first = overdue[0]
+        listed = "、".join(map(str, overdue))
+        yield ctx.problem(OVERDUE, FILE, f"{c.name}（{c.code}）第 {listed} 阶段逾期未完成"
+                          f"（第 {first} 阶段“{names[first]}”期限为 {format_zh(deadlines[first])}）",
+                          f"{c.code}: phases {', '.join(map(str, overdue))} are overdue (phase {first} was due "
+                          f"{deadlines[first]})",
                           value=",".join(map(str, overdue)), community=c.code)
 
 
