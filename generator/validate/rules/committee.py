@@ -1,4 +1,8 @@
-"""Composition (plan 四.1): size, one chair, a party-member chair, the term, who elected it."""
+"""Composition (plan 四.1): size, one chair, a party-member chair, the term.
+
+Who elected the committee (居民会议 or 居民代表会议) is the schema's enum on `elected_by`, which
+names the key and the allowed values; no rule repeats it.
+"""
 
 from __future__ import annotations
 
@@ -31,11 +35,6 @@ RC_TERM = rule("rc-term-missing", WARNING, "有监督委员会的社区应在 co
                "a community with a committee records the residents' committee's term in communities.csv",
                "在 communities.csv 中填写“居委会任期起”和“居委会任期止”",
                "Fill in rc_term_start and rc_term_end in communities.csv")
-ELECTED_BY = rule("committee-elected-by", ERROR, "监督委员会由居民会议或居民代表会议选举产生",
-                  "the committee is elected by the residents' meeting or the residents' representative meeting",
-                  "“选举方式”填写“居民会议”或“居民代表会议”", "elected_by is 居民会议 or 居民代表会议")
-
-ELECTING_BODIES = ("居民会议", "居民代表会议")
 
 
 def check_size_and_chair(ctx: Context) -> Iterable[Problem]:
@@ -101,15 +100,4 @@ def _term_start(ctx: Context, c: Community) -> Iterable[Problem]:
                           field="term_start", value=start, community=c.code)
 
 
-def check_elected_by(ctx: Context) -> Iterable[Problem]:
-    for c in ctx.with_committee():
-        by = c.committee.elected_by
-        if by not in ELECTING_BODIES:
-            yield ctx.problem(ELECTED_BY, c.committee.file,
-                              f"选举方式“{by}”不符合规定：应由居民会议或居民代表会议选举产生" if by else "没有填写选举方式",
-                              f"elected by '{by}': must be the residents' meeting or the representative meeting"
-                              if by else "elected_by is missing",
-                              field="elected_by", value=by or None, community=c.code)
-
-
-CHECKS = [check_size_and_chair, check_term, check_elected_by]
+CHECKS = [check_size_and_chair, check_term]
