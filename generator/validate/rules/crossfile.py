@@ -56,11 +56,16 @@ def check_records_need_committee(ctx: Context) -> Iterable[Problem]:
         if source.kind in _RECORD_KINDS and source.community in by_code and by_code[source.community].committee is None:
             found.setdefault(source.community, []).append(source.file.split("/", 2)[-1])
     for code, files in sorted(found.items()):
-        listed = "、".join(sorted(files)[:5]) + ("等" if len(files) > 5 else "")
+        entries: dict[str, int] = {}
+        for f in files:
+            top = f.split("/", 1)[0] + ("/" if "/" in f else "")
+            entries[top] = entries.get(top, 0) + 1
+        order = sorted(entries, key=lambda e: (e.endswith("/"), e))
+        zh = "、".join(e if n == 1 else f"{e}（{n} 个文件）" for e, n in ((e, entries[e]) for e in order))
+        en = ", ".join(e if n == 1 else f"{e} ({n} files)" for e, n in ((e, entries[e]) for e in order))
         yield ctx.problem(NO_COMMITTEE, f"communities/{code}",
-                          f"该社区没有 committee.yaml（尚未成立监督委员会），却有 {listed}",
-                          f"this community has no committee.yaml (no committee yet) but has {', '.join(sorted(files)[:5])}",
-                          community=code)
+                          f"该社区没有 committee.yaml（尚未成立监督委员会），却有 {zh}",
+                          f"this community has no committee.yaml (no committee yet) but has {en}", community=code)
 
 
 def check_division_names(ctx: Context) -> Iterable[Problem]:

@@ -32,12 +32,12 @@ MOBILE_UNMASKED = rule("personal-mobile-unmasked", ERROR,
                        "a mobile number that cannot be masked (spaced or dashed, or in a report's body) is refused",
                        "删除手机号，或改写为打码形式，例如 138****1234", "Remove it, or write it masked, e.g. 138****1234")
 
-_DIGIT_RUN = re.compile(r"[0-9]{6}")  # a cheap first look: nothing below can match without one
+_DIGIT_RUN = re.compile(r"[0-9]{3}[ \-]?[0-9]{3}")  # a cheap first look: nothing below matches without it
 _ID = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
                  r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _MOBILE_SPLIT = re.compile(r"(?<![0-9])1[3-9][0-9][ \-][0-9]{4}[ \-][0-9]{4}(?![0-9])")
-_MOBILE_FIELDS = {("members", "mobile"), ("members", "手机")}
+_MOBILE_FIELDS = {("members", "mobile")}
 _UNPUBLISHED_KINDS = {"officials"}
 
 
