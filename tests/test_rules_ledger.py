@@ -140,3 +140,12 @@ def test_late_publication_is_a_warning(city):
 def test_period_in_the_file_matches_its_name(city):
     line = set_yaml(city / FIN / "2024-02.yaml", "period", "2024-12")
     assert ("ledger-period-mismatch", f"{FIN}/2024-02.yaml", line, "period") in flat(city)
+
+
+def test_one_mistake_one_message(city):
+    """An amount the schema refuses is not reported again as an empty cell or an unbalanced period."""
+    i = _first_row(city, "2024-02", "expense")
+    line = set_cell(city / FIN / "2024-02.csv", i, "expense", "十二元")
+    found = [p for p in problems(city) if p.severity == "error"]
+    assert [(p.file, p.row, p.field) for p in found] == [(f"{FIN}/2024-02.csv", line, "expense")]
+    assert "1286.50" in found[0].zh  # names the expected format

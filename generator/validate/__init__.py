@@ -35,7 +35,7 @@ def validate_city(data_dir: Path) -> Validation:
     if settings is None:
         return Validation(None, problems, loaded.digest)
     city = assemble_city(settings, loaded, typed)
-    problems.extend(check_rules(city, loaded))
+    problems.extend(check_rules(city, loaded, problems.items))
     _attach_warnings(city, problems)
     return Validation(city, problems, loaded.digest)
 

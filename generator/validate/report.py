@@ -160,6 +160,7 @@ h1{font-size:1.5rem;margin:0 0 .3rem}h2{font-size:1.1rem;margin:1.6rem 0 .4rem;w
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border:1px solid #bbb;padding:.3rem .45rem;vertical-align:top;text-align:left}
 th{background:#f2f2f2}td.n,td.box{text-align:center;white-space:nowrap}td.box{font-size:1.2rem}
+td.where,td.col,th{white-space:nowrap}
 .error{color:#b71c1c;font-weight:bold}.warning{color:#8a6d00;font-weight:bold}
 .hint{color:#333}.value{font-family:monospace;word-break:break-all}.more{font-style:italic;color:#555}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}.summary{border:1px solid #999}}
@@ -210,7 +211,7 @@ def _html_row(number: int, p: Problem, lang: str) -> str:
     e = html.escape
     level = _level(p.severity, lang)
     value = f'<br><span class="value">{e(_WORDS[lang]["value"])}：{e(p.value)}</span>' if p.value else ""
-    return (f'<tr><td class="n">{number}</td><td class="box">☐</td><td>{e(_place(p, lang)) or e(_WORDS[lang]["whole"])}</td>'
-            f"<td>{e(_column(p.field, lang))}</td>"
+    return (f'<tr><td class="n">{number}</td><td class="box">☐</td><td class="where">{e(_place(p, lang)) or e(_WORDS[lang]["whole"])}</td>'
+            f'<td class="col">{e(_column(p.field, lang))}</td>'
             f'<td><span class="{p.severity}">{e(level)}</span> {e(p.message(lang))}{value}'
             f' <span class="meta">[{e(p.code)}]</span></td><td class="hint">{e(p.hint(lang))}</td></tr>')

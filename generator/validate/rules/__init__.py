@@ -7,6 +7,8 @@ them in step: `python -c "from generator.validate.rules import rules_markdown; p
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from generator.load.sources import Loaded
 from generator.model import City
 from generator.problems import ERROR, Problem
@@ -21,8 +23,10 @@ CHECKS: list[Check] = [check for module in MODULES for check in module.CHECKS]
 __all__ = ["check_rules", "REGISTRY", "Rule", "rules_markdown"]
 
 
-def check_rules(city: City, loaded: Loaded) -> list[Problem]:
-    ctx = Context(city, loaded)
+def check_rules(city: City, loaded: Loaded, earlier: Iterable[Problem] = ()) -> list[Problem]:
+    """Every rule's problems. `earlier` are the load and schema problems: a cell they refused is
+    not reported again by a rule that would only see it as empty."""
+    ctx = Context(city, loaded, earlier)
     problems: list[Problem] = []
     for check in CHECKS:
         problems.extend(check(ctx))

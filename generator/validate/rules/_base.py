@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from generator import tableschemas
 from generator.load.sources import Loaded, Source
 from generator.model import City, Community
-from generator.problems import Problem, column_letter
+from generator.problems import ERROR, Problem, column_letter
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,22 @@ def rule(code: str, severity: str, zh: str, en: str, hint_zh: str = "", hint_en:
 class Context:
     """The city under check, and where each of its values came from (file, line, Excel cell)."""
 
-    def __init__(self, city: City, loaded: Loaded):
+    def __init__(self, city: City, loaded: Loaded, earlier: Iterable[Problem] = ()):
         self.city = city
         self.loaded = loaded
         self.settings = city.settings
         self._sources: dict[str, Source] = {s.file: s for s in loaded.sources}
         self._columns: dict[str, dict[str, int]] = {}
+        # Cells the schema step could not read: a rule says nothing about them rather than
+        # reporting the empty value they became (one mistake, one message).
+        self._unreadable = {(p.file, p.field) for p in earlier if p.severity == ERROR and p.field}
+        self._unreadable_rows = {(p.file, p.row, p.field) for p in earlier if p.severity == ERROR and p.field}
+
+    def unreadable(self, file: str, *fields: str, row: int | None = None) -> bool:
+        """Whether the schema step refused one of these fields (in this row, or anywhere in the file)."""
+        if row is not None:
+            return any((file, row, f) in self._unreadable_rows for f in fields)
+        return any((file, f) in self._unreadable for f in fields)
 
     def source(self, file: str) -> Source | None:
         return self._sources.get(file)

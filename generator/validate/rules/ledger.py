@@ -84,7 +84,9 @@ def _balances(ctx: Context, c: Community, p: Period, previous: Period | None) ->
         if amount < 0:
             yield ctx.problem(NEGATIVE, header, f"结存不能为负数：{format_amount(amount)}",
                               f"a balance cannot be negative: {amount}", field=name, value=amount, community=c.code)
-    if p.computed_closing != p.closing_balance:
+    readable = not (ctx.unreadable(header, "opening_balance", "closing_balance")
+                    or ctx.unreadable(p.lines_file, "income", "expense"))
+    if readable and p.computed_closing != p.closing_balance:
         yield ctx.problem(
             UNBALANCED, header,
             f"{p.key} 账不平：上期结存 {format_amount(p.opening_balance)} + 收入 {format_amount(p.income_total)}"
@@ -95,7 +97,8 @@ def _balances(ctx: Context, c: Community, p: Period, previous: Period | None) ->
             field="closing_balance", value=p.closing_balance, community=c.code)
     if previous is None:
         return
-    if previous.closing_balance != p.opening_balance:
+    if readable and not ctx.unreadable(previous.header_file, "closing_balance") \
+            and previous.closing_balance != p.opening_balance:
         yield ctx.problem(
             OPENING, header,
             f"{p.key} 的上期结存 {format_amount(p.opening_balance)} 与 {previous.key} 的本期结存 "
@@ -138,7 +141,7 @@ def _lines(ctx: Context, c: Community, p: Period) -> Iterable[Problem]:
             if amount is not None and amount < 0:
                 yield ctx.problem(NEGATIVE, file, f"金额不能为负数：{format_amount(amount)}",
                                   f"amounts cannot be negative: {amount}", field=name, value=amount, **at)
-        if has_income == has_expense:
+        if has_income == has_expense and not ctx.unreadable(file, "income", "expense", row=line.row):
             yield ctx.problem(AMOUNTS, file,
                               "收入和支出都填了，一行只能是一笔收入或一笔支出" if has_income else "收入和支出都没有填",
                               "both income and expense are filled in" if has_income else "neither income nor expense "

@@ -20,13 +20,16 @@ PAY_MISSING = rule("chair-pay-missing", ERROR, "在职主任须填写月报酬�
 ALLOWANCE = rule("chair-allowance-missing", ERROR, "退休主任须有月补贴", "a retired chair has a monthly allowance",
                  "在 committee.yaml 的 chair_pay 下填写 monthly_allowance", "Fill in chair_pay.monthly_allowance")
 
+_PAY_FIELDS = ("chair_pay.monthly_pay", "chair_pay.heads_basic_pay", "chair_pay.monthly_allowance")
+
 
 def check_chair_pay(ctx: Context) -> Iterable[Problem]:
     ratio = ctx.settings.chair_pay_ratio
     for c in ctx.with_committee():
         chair, committee = c.chair, c.committee
-        if chair is None:
-            continue  # reported by committee-chair
+        if chair is None or ctx.unreadable(committee.file, *_PAY_FIELDS) \
+                or ctx.unreadable(chair.file, "retired", row=chair.row):
+            continue  # reported by committee-chair, or the schema refused an amount
         if chair.retired:
             if not committee.chair_monthly_allowance or committee.chair_monthly_allowance <= 0:
                 yield ctx.problem(ALLOWANCE, committee.file, f"主任 {chair.name} 已退休，但没有填写月补贴",
