@@ -27,6 +27,11 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
+# Load and schema problems after which a file's content is unknown, not empty.
+REFUSED_FILE_CODES = frozenset({
+    "table-unreadable", "encoding", "yaml-refused", "yaml-not-mapping", "file-outside", "file-too-large",
+    "file-twice", "missing-column", "duplicate-column",
+})
 
 
 def rule(code: str, severity: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "") -> Rule:
@@ -49,6 +54,12 @@ class Context:
         # reporting the empty value they became (one mistake, one message).
         self._unreadable = {(p.file, p.field) for p in earlier if p.severity == ERROR and p.field}
         self._unreadable_rows = {(p.file, p.row, p.field) for p in earlier if p.severity == ERROR and p.field}
+        self._refused = {p.file for p in earlier if p.severity == ERROR and p.code in REFUSED_FILE_CODES}
+
+    def refused(self, *files: str) -> bool:
+        """Whether a file could not be read at all (a table may be named without .csv/.xlsx): rules
+        that need it stay quiet instead of reporting it as empty."""
+        return any(f in self._refused or f + ".csv" in self._refused or f + ".xlsx" in self._refused for f in files)
 
     def unreadable(self, file: str, *fields: str, row: int | None = None) -> bool:
         """Whether the schema step refused one of these fields (in this row, or anywhere in the file)."""

@@ -34,6 +34,8 @@ _BARRED_POST = re.compile(r"居委会|居民委员会|社区(?:党委|党总支|
 
 def check_avoidance(ctx: Context) -> Iterable[Problem]:
     for c in ctx.with_committee():
+        if ctx.refused(f"communities/{c.code}/officials", f"communities/{c.code}/members"):
+            continue
         for member in c.members:
             found = _conflicts(member, c.officials)
             if found:

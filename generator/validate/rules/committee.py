@@ -41,6 +41,8 @@ def check_size_and_chair(ctx: Context) -> Iterable[Problem]:
     s = ctx.settings
     for c in ctx.with_committee():
         file = f"communities/{c.code}/members.csv"
+        if ctx.refused(f"communities/{c.code}/members"):
+            continue
         n = len(c.members)
         if not s.min_members <= n <= s.max_members:
             yield ctx.problem(SIZE, file, f"监督委员会应由 {s.min_members}–{s.max_members} 人组成，现有 {n} 人",

@@ -53,7 +53,8 @@ def check_records_need_committee(ctx: Context) -> Iterable[Problem]:
     by_code = {c.code: c for c in ctx.city.communities}
     found: dict[str, list[str]] = {}
     for source in ctx.loaded.sources:
-        if source.kind in _RECORD_KINDS and source.community in by_code and by_code[source.community].committee is None:
+        if source.kind in _RECORD_KINDS and source.community in by_code and by_code[source.community].committee is None \
+                and not ctx.refused(f"communities/{source.community}/committee.yaml"):
             found.setdefault(source.community, []).append(source.file.split("/", 2)[-1])
     for code, files in sorted(found.items()):
         entries: dict[str, int] = {}

@@ -85,7 +85,8 @@ def _balances(ctx: Context, c: Community, p: Period, previous: Period | None) ->
             yield ctx.problem(NEGATIVE, header, f"结存不能为负数：{format_amount(amount)}",
                               f"a balance cannot be negative: {amount}", field=name, value=amount, community=c.code)
     readable = not (ctx.unreadable(header, "opening_balance", "closing_balance")
-                    or ctx.unreadable(p.lines_file, "income", "expense"))
+                    or ctx.unreadable(p.lines_file, "income", "expense")
+                    or ctx.refused(f"communities/{c.code}/finance/{p.key}"))
     if readable and p.computed_closing != p.closing_balance:
         yield ctx.problem(
             UNBALANCED, header,
@@ -172,7 +173,8 @@ def _lines(ctx: Context, c: Community, p: Period) -> Iterable[Problem]:
 def _review(ctx: Context, c: Community, p: Period) -> Iterable[Problem]:
     header = p.header_file
     members = {m.name for m in c.members}
-    if p.reviewer and c.committee is not None and p.reviewer not in members:
+    if p.reviewer and c.committee is not None and p.reviewer not in members \
+            and not ctx.refused(f"communities/{c.code}/members"):
         yield ctx.problem(REVIEWER, header, f"审核人 {p.reviewer} 不是本社区监督委员会的现任成员",
                           f"the reviewer {p.reviewer} is not a current member of the committee",
                           field="review.reviewer", value=p.reviewer, community=c.code,

@@ -67,6 +67,8 @@ def check_overdue(ctx: Context) -> Iterable[Problem]:
 def check_committee_phase(ctx: Context) -> Iterable[Problem]:
     phase = ctx.settings.committee_phase
     for c in ctx.city.communities:
+        if ctx.refused(f"communities/{c.code}/committee.yaml"):
+            continue
         has, done = c.committee is not None, phase in c.rollout
         if has and not done:
             yield ctx.problem(COMMITTEE, FILE, f"{c.name}（{c.code}）已有 committee.yaml，但 rollout.csv 没有登记第 {phase} 阶段完成",
