@@ -270,3 +270,12 @@ def test_a_check_that_stops_early_is_a_failure(monkeypatch, small_city):
 
 
 from tests.cityfixture import small_city  # noqa: E402,F401 - fixture
+
+
+def test_yaml_with_a_control_character_is_refused_not_a_traceback(data_copy, base):
+    """Found by tests/test_property.py: PyYAML's reader refused DEL before parsing began."""
+    path = base / "committee.yaml"
+    path.write_text(path.read_text("utf-8").replace("report_box: ", "report_box: \x7f", 1), "utf-8")
+    code, report = juwu(data_copy)
+    [p] = [p for p in errors(report) if p["file"].endswith("committee.yaml")]
+    assert code == 1 and p["code"] == "yaml-refused" and "U+007F" in p["message"] and p["row"] > 1

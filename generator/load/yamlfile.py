@@ -49,7 +49,16 @@ def parse(text: str) -> object:
             f"YAML 文件过大（超过 {MAX_BYTES // 1000} KB）",
             f"YAML file too large (over {MAX_BYTES // 1000} KB)",
         )
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)
+    except yaml.reader.ReaderError as exc:
+        # A control character (e.g. DEL pasted from another program): the reader refuses it before parsing.
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise YamlRefused(
+            f"第 {line} 行含有不可见的控制字符（U+{exc.character:04X}），请删除后重新保存",
+            f"line {line} contains an invisible control character (U+{exc.character:04X}); delete it and save again",
+            line,
+        ) from None
     try:
         loader.get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
