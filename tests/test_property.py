@@ -28,8 +28,13 @@ def _files(root: Path) -> list[str]:
                   if p.is_file() and p.suffix in (".csv", ".yaml", ".md") and not p.match("schemas/*"))
 
 
+def _text(path: Path) -> str:
+    # An earlier mutation may have cut a character in half: the harness reads what it can.
+    return path.read_bytes().decode("utf-8", "replace")
+
+
 def _rows(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+    return list(csv.reader(io.StringIO(_text(path), newline="")))
 
 
 def _write_rows(path: Path, rows: list[list[str]]) -> None:
@@ -68,7 +73,7 @@ def _apply(root: Path, file: str, kind: str, a: int, b: int, text: str) -> None:
         return
     if path.suffix == ".csv" and kind != "yaml-value":
         rows = _rows(path)
-        if len(rows) < 2:
+        if len(rows) < 2 or not rows[1 + a % (len(rows) - 1)]:
             return
         i = 1 + a % (len(rows) - 1)
         if kind == "cell":
@@ -79,7 +84,7 @@ def _apply(root: Path, file: str, kind: str, a: int, b: int, text: str) -> None:
             rows.insert(i, list(rows[i]))
         _write_rows(path, rows)
         return
-    lines = path.read_text("utf-8").split("\n")
+    lines = _text(path).split("\n")
     i = a % len(lines)
     key, sep, _ = lines[i].partition(":")
     lines[i] = f"{key}: {text}" if sep else text
