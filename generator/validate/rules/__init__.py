@@ -33,10 +33,15 @@ def check_rules(city: City, loaded: Loaded, earlier: Iterable[Problem] = ()) -> 
     return problems
 
 
+def ordered_rules() -> list[Rule]:
+    """Every rule, module by module in the order they run."""
+    return [v for module in MODULES for v in vars(module).values() if isinstance(v, Rule)]
+
+
 def rules_markdown() -> str:
     """The rule table for the README: code, severity, what it means (Chinese, then English)."""
     lines = ["| 代码 code | 级别 severity | 含义 | meaning |", "| --- | --- | --- | --- |"]
-    for r in REGISTRY.values():
+    for r in ordered_rules():
         level = "错误 error" if r.severity == ERROR else "提醒 warning"
         lines.append(f"| `{r.code}` | {level} | {r.zh} | {r.en} |")
     return "\n".join(lines)
