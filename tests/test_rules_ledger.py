@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.cityfixture import (  # noqa: F401 - fixtures
-    A, city, flat, of_code, problems, read_table, set_cell, set_yaml, small_city, write_table,
+    A, city, flat, of_code, problems, read_table, set_cell, set_yaml, small_city,
 )
 
 FIN = f"communities/{A}/finance"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from tests.cityfixture import (  # noqa: F401 - fixtures
-    A, B, C, city, flat, of_code, problems, read_table, set_cell, small_city, write_table,
+    A, B, C, city, flat, of_code, read_table, set_cell, small_city, write_table,
 )
 
 

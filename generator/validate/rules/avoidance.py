@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from generator.model import Community, Member, Official
+from generator.model import Member, Official
 from generator.problems import ERROR, WARNING, Problem
 from generator.validate.rules._base import Context, rule
 
