@@ -77,3 +77,12 @@ def test_mobile_in_a_report_body_is_an_error(city):
     report.write_text("\n".join(text), "utf-8")
     [p] = of_code(city, "personal-mobile-unmasked")
     assert (p.file, p.row, p.severity) == (REPORT, 11, "error")
+
+
+def test_an_id_number_under_an_unknown_key_still_fails(city):
+    """The unknown key is a warning for the same line; the ID number's error must not be hidden by it."""
+    path = city / f"communities/{A}/committee.yaml"
+    path.write_text(path.read_text("utf-8") + f'contact_id: "{ID}"\n', "utf-8")
+    found = [p for p in of_code(city, "id-number")]
+    assert [(p.field, p.severity) for p in found] == [("contact_id", "error")]
+    assert not of_code(city, "unknown-key")  # the same line: one message, the error
