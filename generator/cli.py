@@ -184,7 +184,11 @@ def add_community(code: str, name: str, district: str, street: str, households: 
         _say(f"  写入 wrote {rel}", err=True)
     for rel in added.kept:
         _say(f"  保留已有 kept {rel}", err=True)
-    _say(f"已添加 added {code} {name}。请填写 committee.yaml、members.csv、officials.csv 后运行 juwu validate", err=True)
+    if no_folder:
+        _say(f"已添加 added {code} {name}", err=True)
+    else:
+        _say(f"已添加 added {code} {name}。请填写 communities/{code}/ 中的 committee.yaml、members.csv、"
+             f"officials.csv，然后运行 juwu validate . Fill in the templates, then run juwu validate .", err=True)
 
 
 @cli.command()

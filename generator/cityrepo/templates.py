@@ -13,12 +13,12 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cityrepo"
 _TOKEN = re.compile(r"__[A-Z][A-Z_]*[A-Z]__")
 
 
-def fill(name: str, **values: str) -> str:
-    """The template `name` with every `__KEY__` replaced by values['key']; all must be given."""
-    text = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+def fill(template: str, **values: str) -> str:
+    """The file `template` with every `__KEY__` replaced by values['key']; all must be given."""
+    text = (TEMPLATE_DIR / template).read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace(f"__{key.upper()}__", value)
     left = sorted(set(_TOKEN.findall(text)))
     if left:
-        raise KeyError(f"template {name} still has {', '.join(left)}")
+        raise KeyError(f"template {template} still has {', '.join(left)}")
     return text

@@ -42,8 +42,8 @@ def as_markdown(problems: list[Problem], lang: str = "zh") -> str:
         if lines >= MAX_LINES:
             break
         out += [f"### {escape(file)}", "", head, "| --- | --- | --- | --- |"]
-        for _, group in groupby(in_file, key=lambda p: (p.severity, p.code, p.field)):
-            group = list(group)
+        groups = [list(g) for _, g in groupby(in_file, key=lambda p: (p.severity, p.code, p.field))]
+        for group in sorted(groups, key=lambda g: (g[0].severity != ERROR, g[0].row or 0, g[0].code)):
             out.append(_row(group, zh))
             lines += 1
         out.append("")
