@@ -13,13 +13,16 @@ from generator.problems import ERROR, Problem
 
 ROWS_PER_RULE = 5
 MAX_LINES = 300  # a GitHub comment holds 65,536 characters; keep well under
-_SPECIAL = set("\\`*_[]{}()<>#+-.!|~@&:")
+_SPECIAL = set("\\`*_[]{}()<>+-.!|~&:")
+# Forges link @name and #123 in the rendered text, after Markdown escapes are gone: a zero-width
+# space after the sign breaks the link and is invisible to the reader.
+_UNLINK = {"@": "@\u200b", "#": "#\u200b"}
 
 
 def escape(text: str) -> str:
     """Text as literal Markdown on one line: punctuation backslash-escaped, no HTML, no mentions."""
     flat = " ".join((text or "").split())
-    return "".join(f"\\{ch}" if ch in _SPECIAL else ch for ch in flat)
+    return "".join(f"\\{ch}" if ch in _SPECIAL else _UNLINK.get(ch, ch) for ch in flat)
 
 
 def as_markdown(problems: list[Problem], lang: str = "zh") -> str:
