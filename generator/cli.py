@@ -39,26 +39,16 @@ def cli() -> None:
 @click.option("--base", metavar="REV", help="With --changed: compare with the merge base of REV and HEAD.")
 def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], changed: bool, base: str | None) -> None:
     """检查数据。Check DATA; exit 0 when there are no errors (warnings allowed), 1 otherwise."""
+    from generator.cityrepo.changes import select_communities
     from generator.validate import validate_city
     from generator.validate.report import as_json, as_text
 
     if base and not changed:
         raise click.UsageError("--base needs --changed")
-    extra = []
-    selected: set[str] | None = set(communities) if communities else None
-    if changed:
-        from generator.cityrepo.changes import changed_scope
-
-        try:
-            scope = changed_scope(data, base)
-        except JuwuError as exc:
-            _say(exc.zh if lang == "zh" else exc.en, err=True)
-            sys.exit(1)
-        extra = scope.problems
-        if scope.communities is not None:
-            selected = (selected or set()) | scope.communities
-        elif not communities:
-            selected = None
+    try:
+        selected, extra = select_communities(data, communities, changed, base)
+    except JuwuError as exc:
+        _fail(exc)
     result = validate_city(data, selected)
     result.problems.extend(extra)
     problems = result.problems.sorted()

@@ -124,6 +124,23 @@ def scope_of(changes: list[Change], keyed: dict[str, set[str] | None]) -> set[st
 
 # --- git, at the edge --------------------------------------------------------------------------
 
+def select_communities(data_dir: Path, communities: tuple[str, ...] = (), changed: bool = False,
+                       base: str | None = None) -> tuple[set[str] | None, list[Problem]]:
+    """What `juwu validate` checks: the communities named, plus those changed in git (None: all),
+    and the warnings about the change itself."""
+    bad = [c for c in communities if not CODE_RE.match(c)]
+    if bad:
+        raise CityRepoError(f"--community 应为 12 位社区代码，而不是“{bad[0]}”",
+                            f"--community takes a 12-digit community code, not '{bad[0]}'")
+    named = set(communities) or None
+    if not changed:
+        return named, []
+    scope = changed_scope(data_dir, base)
+    if scope.communities is None:
+        return None, scope.problems
+    return (named or set()) | scope.communities, scope.problems
+
+
 def changed_scope(data_dir: Path, base: str | None = None) -> Scope:
     data_dir = Path(data_dir)
     if base is None:
