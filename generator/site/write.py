@@ -10,6 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
+from generator.problems import JuwuError
+
 GENERATED = ("index.md", "rollout/index.md", "_shell")  # inside content/, owned by the writer
 
 
@@ -68,8 +70,6 @@ def _generated(rel: str) -> bool:
 
 
 def _hand_written(root: Path) -> dict[str, Path]:
-    from generator.problems import JuwuError
-
     found: dict[str, Path] = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
