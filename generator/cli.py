@@ -107,5 +107,82 @@ def demo(communities: int, seed: int, out: Path) -> None:
     _say(f"wrote a demo city of {communities} communities to {out}", err=True)
 
 
+# --- the upload service ------------------------------------------------------------------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="The city's data folder (inside a git repository).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (default: $JUWU_INTAKE_USERS, "
+              "else STATE/users.json). Must be outside DATA.")
+@click.option("--state", type=click.Path(path_type=Path), help="Service folder for pending uploads, the audit "
+              "log and rebuild status (default: $JUWU_INTAKE_STATE, else ~/.local/state/juwu-intake).")
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, show_default=True,
+              help="Where accepted uploads are republished.")
+@click.option("--no-rebuild", is_flag=True, help="Commit uploads but do not rebuild the site.")
+@click.option("--insecure-cookies", is_flag=True, help="Send the session cookie over plain HTTP (local testing only).")
+@click.pass_context
+def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state: Path | None, site: Path,
+           no_rebuild: bool, insecure_cookies: bool) -> None:
+    """上传服务：社区经办人网上上传数据。Run the upload service on 127.0.0.1:PORT (put TLS in front)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    from generator.intake.app import create_app
+    from generator.intake.repo import RepoError
+    from generator.intake.settings import SettingsError, from_environment
+
+    try:
+        settings = from_environment(data, users, state, site, rebuild=not no_rebuild,
+                                    secure_cookies=not insecure_cookies)
+        app = create_app(settings)
+    except (SettingsError, RepoError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"上传服务 intake on http://127.0.0.1:{port}/  data={settings.data}  users={settings.users}  "
+         f"state={settings.state}", err=True)
+    # One process: sessions and the rebuild queue live in memory. Proxy headers are trusted only from
+    # 127.0.0.1, so the sign-in limits see the client's address that the reverse proxy forwards.
+    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                server_header=False, timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+
+
+@intake.command("add-user")
+@click.option("--community", help="The clerk's 12-digit community code.")
+@click.option("--operator", "operator_name", help="Create an operator account (rebuild status) with this username.")
+@click.option("--username", help="Login name (default: the community code).")
+@click.option("--name", "display_name", help="Name shown and recorded as the git author, e.g. 张三（华庭里社区）.")
+@click.option("--reset", is_flag=True, help="Give an existing account a new password.")
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (as for `juwu intake`).")
+@click.option("--state", type=click.Path(path_type=Path))
+def intake_add_user(community: str | None, operator_name: str | None, username: str | None, display_name: str | None,
+                    reset: bool, data: Path, users: Path | None, state: Path | None) -> None:
+    """开设账号并显示一次初始密码。Create an account and print its initial password once."""
+    from generator.intake.settings import SettingsError, from_environment
+    from generator.intake.users import UserError, add_user
+
+    if bool(community) == bool(operator_name):
+        raise click.UsageError("give exactly one of --community CODE or --operator NAME")
+    try:
+        settings = from_environment(data, users, state)
+        if community and not _community_listed(settings.data, community):
+            raise click.ClickException(f"社区 {community} 不在 {settings.data}/communities.csv 中 / "
+                                       f"community {community} is not in communities.csv")
+        user, password = add_user(settings.users, community, username or operator_name, display_name, reset)
+    except (SettingsError, UserError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"用户名 username: {user.username}")
+    _say(f"初始密码 password: {password}")
+    _say(f"（只显示这一次，请当面或当场交给{user.display_name}。accounts file: {settings.users}）", err=True)
+
+
+def _community_listed(data: Path, code: str) -> bool:
+    from generator.load import load_city
+
+    loaded, _ = load_city(data, communities=set())
+    return any(any(v == code for v in row.values()) for s in loaded.of_kind("communities") for row in s.rows())
+
+
 def main() -> None:
     cli()
