@@ -49,10 +49,10 @@ class Service:
             return None
         return load_users(self.settings.users).get(session.username)
 
-    def render(self, request: Request, session: Session, template: str, status: int = 200, **context) -> HTMLResponse:
+    def render(self, request: Request, session: Session, template: str, http_status: int = 200, **context) -> HTMLResponse:
         user = self.user(session)
         html = self.env.get_template(template).render(csrf=session.csrf, user=user, **context)
-        response = HTMLResponse(html, status_code=status)
+        response = HTMLResponse(html, status_code=http_status)
         self.set_cookie(request, response, session)
         return response
 
