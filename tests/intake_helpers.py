@@ -26,13 +26,27 @@ def git(repo: Path, *args: str) -> str:
     return out.stdout
 
 
+_template: list[Path] = []
+
+
 def make_city_repo(root: Path) -> Path:
-    """ROOT/repo is a git repository whose data/ is a copy of the demo city; returns the data path."""
+    """ROOT/repo is a git repository whose data/ is a copy of the demo city; returns the data path.
+
+    The repository is made once per test process (packed, so copying it is cheap) and copied."""
+    if not _template:
+        import atexit
+        import tempfile
+
+        base = Path(tempfile.mkdtemp(prefix="juwu-intake-template-"))
+        atexit.register(shutil.rmtree, base, True)
+        shutil.copytree(DATA, base / "data")
+        git(base, "init", "-q", "-b", "main")
+        git(base, "add", "-A")
+        git(base, "commit", "-q", "-m", "demo city")
+        git(base, "gc", "-q")
+        _template.append(base)
     repo = root / "repo"
-    shutil.copytree(DATA, repo / "data")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "demo city")
+    shutil.copytree(_template[0], repo, symlinks=True)
     return repo / "data"
 
 

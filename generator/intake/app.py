@@ -89,7 +89,7 @@ def create_app(settings: IntakeSettings) -> Guard:
     async def read_form(request: Request, session: Session):
         limits = settings.limits
         form = await request.form(max_files=limits.max_files, max_fields=limits.max_parts,
-                                  max_part_size=256 * 1024)
+                                  max_part_size=1_000_000)  # a long report typed into the form
         if not session.csrf_ok(form.get("csrf") if isinstance(form.get("csrf"), str) else None):
             await form.close()
             raise HTTPException(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
