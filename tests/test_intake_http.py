@@ -534,3 +534,81 @@ def _upload_id(html: str) -> str:
     match = re.search(r'name="upload" value="([^"]+)"', html)
     assert match, html[:3000]
     return match.group(1)
+
+
+def test_too_many_form_parts_are_refused(signed_in, city):
+    client, token = signed_in
+    before = head(city.data)
+    fields = {"csrf": token} | {f"f{n}": "x" for n in range(city.limits.max_parts + 5)}
+    response = client.post(f"/c/{CODE}/upload/members", data=fields,
+                           files={"file": ("m.csv", b"name,role\n", "text/csv")})
+    assert response.status_code == 400
+    nothing_written(city, before)
+
+
+@pytest.fixture
+def live_server(city, clerk):
+    """The app under a real uvicorn on a free port, for what TestClient cannot do (slow sockets)."""
+    import socket
+    import time
+
+    import uvicorn
+
+    settings = replace(city, limits=replace(city.limits, body_read_timeout=0.5))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    client = TestClient(app, base_url="http://testserver", follow_redirects=False)  # same app, same sessions
+    sign_in(client, clerk[0].username, clerk[1])
+    cookie = client.cookies.get("juwu_intake")
+    token = csrf(client.get(f"/c/{CODE}/").text)
+    yield settings, port, cookie, token
+    server.should_exit = True
+    thread.join(10)
+
+
+def _raw_post(port: int, cookie: str, head_extra: str, parts: list[bytes], pause: float = 0.0) -> bytes:
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+        sock.sendall((f"POST /c/{CODE}/upload/members HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      f"Cookie: juwu_intake={cookie}\r\n"
+                      "Content-Type: multipart/form-data; boundary=zzz\r\n" + head_extra + "\r\n").encode())
+        try:
+            for part in parts:
+                sock.sendall(part)
+                time.sleep(pause)
+        except OSError:
+            pass  # the server may close on us mid-body: that is the point
+        return sock.recv(4096)
+
+
+def test_a_stalled_body_is_cut_off(live_server):
+    settings, port, cookie, token = live_server
+    before = head(settings.data)
+    start = f"--zzz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n".encode()
+    reply = _raw_post(port, cookie, "Content-Length: 5000\r\n", [start], pause=3)
+    assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
+    nothing_written(settings, before)
+
+
+def test_an_endless_chunked_body_is_cut_off_at_the_limit(live_server):
+    settings, port, cookie, token = live_server
+    before = head(settings.data)
+    def framed(data: bytes) -> bytes:
+        return f"{len(data):x}\r\n".encode() + data + b"\r\n"
+
+    opening = (f"--zzz\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n"
+               "--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n\r\n").encode()
+    chunk = b"a,b\n" * 16_000
+    parts = [framed(opening)] + [framed(chunk)] * (settings.limits.max_body // len(chunk) + 20)
+    reply = _raw_post(port, cookie, "Transfer-Encoding: chunked\r\n", parts)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    nothing_written(settings, before)

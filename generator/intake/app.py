@@ -42,12 +42,23 @@ class Service:
         self.rebuilder = Rebuilder(settings)
         self.env = environment()
         self.css = CSS.read_bytes()
+        self._users: tuple[int, dict[str, User]] = (-1, {})
         repo.toplevel(settings.data.resolve())  # refuse to start on data outside git
 
     def user(self, session: Session | None) -> User | None:
         if session is None or session.username is None:
             return None
-        return load_users(self.settings.users).get(session.username)
+        return self.users().get(session.username)
+
+    def users(self) -> dict[str, User]:
+        """The accounts file, re-read when it changes (add-user and --reset work without a restart)."""
+        try:
+            stamp = self.settings.users.stat().st_mtime_ns
+        except OSError:
+            return {}
+        if self._users[0] != stamp:
+            self._users = (stamp, load_users(self.settings.users))
+        return self._users[1]
 
     def render(self, request: Request, session: Session, template: str, http_status: int = 200, **context) -> HTMLResponse:
         user = self.user(session)
@@ -116,7 +127,7 @@ def create_app(settings: IntakeSettings) -> Guard:
             repo.audit(settings, {"event": "login-locked", "user": username, "ip": ip})
             return service.render(request, session, "login.html", 429,
                                   message="密码错误次数过多，已暂时锁定。请 15 分钟后再试，或联系管理员。")
-        user = load_users(settings.users).get(username)
+        user = service.users().get(username)
         ok = await run_in_threadpool(verify_password, password, user.password_hash if user else None)
         if not ok or user is None:
             service.account_throttle.fail(keys[0])
@@ -179,9 +190,7 @@ def create_app(settings: IntakeSettings) -> Guard:
             return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=checked.problems + checked.city_errors,
                                   community=None, upload_error=None)
-        final = repo.finalise(candidate)
-        base = staging.file_hashes(settings.data, sorted(set(candidate.touched()) | set(final.touched())))
-        upload_id = service.pending.save(user.username, candidate, base)
+        upload_id, final = await run_in_threadpool(_keep_pending, service, user, candidate)
         session.pending.add(upload_id)
         period = None
         if candidate.period and checked.model:
@@ -255,6 +264,13 @@ def create_app(settings: IntakeSettings) -> Guard:
     guarded = Guard(app, settings.limits.max_body, settings.limits.body_read_timeout)
     guarded.service = service  # for tests and the CLI
     return guarded
+
+
+def _keep_pending(service: Service, user: User, candidate: uploads.Candidate) -> tuple[str, uploads.Candidate]:
+    """Store a clean upload until the clerk confirms, with the hashes of what it was checked against."""
+    final = repo.finalise(candidate)
+    base = staging.file_hashes(service.settings.data, sorted(set(candidate.touched()) | set(final.touched())))
+    return service.pending.save(user.username, candidate, base), final
 
 
 def _kind(request: Request) -> str:
