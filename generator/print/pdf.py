@@ -19,8 +19,8 @@ import logging
 from generator.problems import JuwuError
 
 
-def render_pdf(documents: list[str], title: str) -> bytes:
-    """Lay out each HTML document and join their pages into one PDF."""
+def render_pdf(documents: list[str], title: str) -> tuple[bytes, int]:
+    """Lay out each HTML document and join their pages into one PDF: (the PDF, its page count)."""
     try:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher
@@ -43,4 +43,4 @@ def render_pdf(documents: list[str], title: str) -> bytes:
     joined.metadata.authors = []
     joined.metadata.generator = "Juwu"
     joined.metadata.created = joined.metadata.modified = None
-    return joined.write_pdf()
+    return joined.write_pdf(), len(joined.pages)

@@ -57,9 +57,9 @@ def _periods(city: City, communities: list[Community], req: Request) -> Selectio
         if period is not None:
             selection.sheets.append(period_sheet(city, community, period, req.layout))
             continue
-        known = "、".join(p.key for p in community.periods) or "无"
-        note = (f"{community.name}（{community.code}）没有 {key} 的财务公开（已有：{known}）",
-                f"{community.code} has no ledger for {key} (it has: {known if community.periods else 'none'})")
+        keys = [p.key for p in community.periods]
+        note = (f"{community.name}（{community.code}）没有 {key} 的财务公开（已有：{'、'.join(keys) or '无'}）",
+                f"{community.code} has no ledger for {key} (it has: {', '.join(keys) or 'none'})")
         if req.community:
             raise PrintError(*note)
         selection.skipped.append(note)
@@ -139,7 +139,7 @@ def _report(community: Community, slug: str | None):
     slug = _need(slug, "--report", "报告文件名，不含 .md")
     found = next((r for r in community.reports if r.slug == slug.strip().removesuffix(".md")), None)
     if found is None:
-        known = "、".join(r.slug for r in community.reports) or "无"
-        raise PrintError(f"{community.name}没有名为 {slug} 的监督报告（已有：{known}）",
-                         f"{community.code} has no report {slug} (it has: {known})")
+        slugs = [r.slug for r in community.reports]
+        raise PrintError(f"{community.name}没有名为 {slug} 的监督报告（已有：{'、'.join(slugs) or '无'}）",
+                         f"{community.code} has no report {slug} (it has: {', '.join(slugs) or 'none'})")
     return found
