@@ -398,3 +398,59 @@ def test_print_selection_rejects_both_or_neither_scope():
         select_sheets(city, Request(community=CODE, street=CODE[:9], period=PERIOD))
     with pytest.raises(PrintError):
         select_sheets(city, Request(sheet="rollout", street=CODE[:9], district=CODE[:6]))
+
+
+# ---------------------------------------------------------------- browser printing of a site page
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium (make system-deps)")
+def test_browser_print_of_a_site_page_is_clean(built_site, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    page_file = built_site / "c" / CODE / "finance" / PERIOD / "index.html"
+    vouchers = [r["voucher"] for r in read_csv_rows(DATA / "communities" / CODE / "finance" / f"{PERIOD}.csv")]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--no-sandbox", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri())
+            page.emulate_media(media="print")
+            for clutter in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-search", ".md-footer",
+                            ".juwu-crumbs", ".juwu-pager"):
+                assert page.locator(clutter).count() == 0 or page.locator(clutter).first.is_hidden(), clutter
+            assert page.locator("table.juwu-ledger").is_visible()
+            assert page.locator("[data-juwu-stamp]").is_visible()
+            assert page.locator("[data-juwu-version]").is_visible()
+            assert page.eval_on_selector("table.juwu-ledger tbody tr", "tr => getComputedStyle(tr).breakInside") == "avoid"
+            assert page.eval_on_selector("table.juwu-ledger thead", "t => getComputedStyle(t).display") == "table-header-group"
+            after = page.evaluate("""() => {
+                const a = document.createElement('a'); a.href = 'https://example.invalid/x'; a.textContent = 'x';
+                document.querySelector('.md-typeset').appendChild(a);
+                return getComputedStyle(a, '::after').content; }""")
+            assert "https://example.invalid/x" in after
+            pdf = tmp_path / "browser.pdf"
+            pdf.write_bytes(page.pdf(prefer_css_page_size=True))
+        finally:
+            browser.close()
+    text = compact(pdf_text(pdf))
+    assert all(v in text for v in vouchers)
+    assert "关于监督委员会" not in text and "怎样看公开信息" not in text  # the navigation tabs are not printed
+
+
+def test_totals_review_and_seal_never_split_whatever_the_ledger_length(tmp_path):
+    # Lengths around a page's capacity: at some of them the closing block falls on the page break.
+    validation = validate_city(DATA)
+    community = next(c for c in validation.city.communities if c.code == CODE)
+    period = community.periods[-1]
+    lines = list(period.lines)
+    env = print_environment()
+    for n in range(20, 44, 4):
+        period.lines = [lines[i % len(lines)] for i in range(n)]
+        pdf, pages = render_pdf([render_sheet(env, period_sheet(validation.city, community, period))], "t")
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(pdf)
+        texts = [compact(pdf_text(path, p)) for p in range(1, pages + 1)]
+        holding = [i for i, t in enumerate(texts) if "本期支出合计" in t]
+        assert len(holding) == 1, n
+        closing = texts[holding[0]]
+        assert "审核结论：已审核" in closing and "监督委员会盖章" in closing and "版本号：" in closing, n
