@@ -454,3 +454,14 @@ def test_totals_review_and_seal_never_split_whatever_the_ledger_length(tmp_path)
         assert len(holding) == 1, n
         closing = texts[holding[0]]
         assert "审核结论：已审核" in closing and "监督委员会盖章" in closing and "版本号：" in closing, n
+
+
+def test_missing_cjk_fonts_stop_printing_with_a_clear_message(monkeypatch):
+    from generator.print import pdf as pdf_module
+    from generator.problems import JuwuError
+
+    assert pdf_module.missing_fonts() == []  # this machine has them (make system-deps)
+    monkeypatch.setattr(pdf_module, "REQUIRED_FONTS", ("Noto Sans CJK SC", "No Such Font Family XYZ"))
+    with pytest.raises(JuwuError) as exc:
+        render_pdf(["<p>公开</p>"], "t")
+    assert "fonts-noto-cjk" in exc.value.zh and "No Such Font Family XYZ" in exc.value.en

@@ -15,8 +15,26 @@ Markdown cannot make the printer call out or read local files.
 from __future__ import annotations
 
 import logging
+import subprocess
 
 from generator.problems import JuwuError
+
+# The sheets name these families (templates/print/sheet.css); without them Chinese prints as boxes.
+REQUIRED_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC")
+
+
+def missing_fonts() -> list[str]:
+    """Font families the sheets need that fontconfig cannot find."""
+    missing = []
+    for family in REQUIRED_FONTS:
+        try:
+            out = subprocess.run(["fc-list", f":family={family}", "family"], capture_output=True, text=True,
+                                 timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            out = ""
+        if not out.strip():
+            missing.append(family)
+    return missing
 
 
 def render_pdf(documents: list[str], title: str) -> tuple[bytes, int]:
@@ -32,6 +50,12 @@ def render_pdf(documents: list[str], title: str) -> tuple[bytes, int]:
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk (or run make system-deps as root)",
         ) from None
 
+    missing = missing_fonts()
+    if missing:
+        raise JuwuError(f"缺少中文字体 {'、'.join(missing)}，打印出来会是方框。请安装：apt-get install fonts-noto-cjk"
+                        "（或以 root 运行 make system-deps）",
+                        f"the CJK fonts {', '.join(missing)} are missing, so Chinese would print as boxes. Install "
+                        "them: apt-get install fonts-noto-cjk (or run make system-deps as root)")
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols=())
