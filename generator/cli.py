@@ -108,4 +108,15 @@ def demo(communities: int, seed: int, out: Path) -> None:
 
 
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure is one bilingual line and a saved traceback, never a dump."""
+    try:
+        cli(standalone_mode=True)
+    except Exception:  # noqa: BLE001 - the last line of defence for clerks
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="juwu-error-", suffix=".txt", delete=False) as f:
+            traceback.print_exc(file=f)
+        _say(f"Juwu 内部错误，详细信息已保存到 {f.name}，请把该文件发给系统管理员。\n"
+             f"Juwu internal error; details saved to {f.name} — please send that file to the operator.", err=True)
+        sys.exit(2)
