@@ -167,4 +167,15 @@ def _print(data, sheet, community, street, district, period, report, size, lands
 
 
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure is one bilingual line and a saved traceback, never a dump."""
+    try:
+        cli(standalone_mode=True)
+    except Exception:  # noqa: BLE001 - the last line of defence for clerks
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="juwu-error-", suffix=".txt", delete=False) as f:
+            traceback.print_exc(file=f)
+        _say(f"Juwu 内部错误，详细信息已保存到 {f.name}，请把该文件发给系统管理员。\n"
+             f"Juwu internal error; details saved to {f.name} — please send that file to the operator.", err=True)
+        sys.exit(2)
