@@ -183,6 +183,75 @@ def _community_listed(data: Path, code: str) -> bool:
     loaded, _ = load_city(data, communities=set())
     return any(any(v == code for v in row.values()) for s in loaded.of_kind("communities") for row in s.rows())
 
+@cli.command("print")
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@click.option("--sheet", type=click.Choice(["period", "roster", "report", "rollout"]), default="period",
+              show_default=True, help="period 财务公开表 | roster 成员公示 | report 监督报告 | rollout 推进情况.")
+@click.option("--community", metavar="CODE", help="社区代码（12 位）。A community's 12-digit code.")
+@click.option("--street", metavar="CODE", help="街道代码（9 位）：全街道各社区合成一个文件。A street: every community in one file.")
+@click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
+@click.option("--period", metavar="YYYY-MM", help="公开期间，例如 2024-05。The period, e.g. 2024-05.")
+@click.option("--report", "report", metavar="SLUG", help="报告文件名（不含 .md），用于 --sheet report。A report's file name.")
+@click.option("--size", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True)
+@click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="PDF file to write.")
+def print_command(data: Path, sheet: str, community: str | None, street: str | None, district: str | None,
+                  period: str | None, report: str | None, size: str, landscape: bool, output: Path) -> None:
+    """打印公开栏：生成 PDF。Write notice-board sheets (公开栏) as one PDF.
+
+    \b
+    juwu print --community 319901001002 --period 2024-05 -o sheet.pdf
+    juwu print --street 319901001 --period 2024-05 -o street.pdf
+    juwu print --sheet roster --community 319901001002 -o roster.pdf
+    juwu print --sheet report --community 319901001002 --report 2024-03-18-q1-meeting -o report.pdf
+    juwu print --sheet rollout --district 319901 --size A3 -o rollout.pdf
+    """
+    sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output))
+
+
+def _print(data, sheet, community, street, district, period, report, size, landscape, output: Path) -> int:
+    from generator.print.run import print_sheets
+    from generator.print.select import Request
+    from generator.print.sheets import Layout
+    from generator.validate.report import as_text
+
+    request = Request(sheet, community, street, district, period, report, Layout(size.upper(), landscape))
+    try:
+        printed = print_sheets(data, request)
+    except JuwuError as exc:
+        _say(f"错误：{exc.zh}\nerror: {exc.en}", err=True)
+        _say("没有生成 PDF。No PDF was written.", err=True)
+        return 1
+    if printed.pdf is None:
+        _say(as_text(printed.problems.sorted(), "zh", colour=sys.stderr.isatty()), err=True)
+        _say("数据有错误，没有生成 PDF。The data has errors; no PDF was written.", err=True)
+        return 1
+    for zh, en in printed.skipped:
+        _say(f"未打印 skipped: {zh} / {en}", err=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(output.name + ".partial")
+        partial.write_bytes(printed.pdf)
+        partial.replace(output)  # a reader never sees half a PDF
+    except OSError as exc:
+        _say(f"错误：无法写入 {output}：{exc.strerror}\nerror: cannot write {output}: {exc.strerror}", err=True)
+        return 1
+    _say(f"已生成 {len(printed.sheets)} 份公开表，共 {printed.pages} 页 → {output}"
+         f"\nwrote {len(printed.sheets)} sheet(s), {printed.pages} page(s) → {output}", err=True)
+    return 0
+
 
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure is one bilingual line and a saved traceback, never a dump."""
+    try:
+        cli(standalone_mode=True)
+    except Exception:  # noqa: BLE001 - the last line of defence for clerks
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="juwu-error-", suffix=".txt", delete=False) as f:
+            traceback.print_exc(file=f)
+        _say(f"Juwu 内部错误，详细信息已保存到 {f.name}，请把该文件发给系统管理员。\n"
+             f"Juwu internal error; details saved to {f.name} — please send that file to the operator.", err=True)
+        sys.exit(2)
