@@ -60,9 +60,13 @@ def problem_groups(problems: list[Problem], community: str) -> list[dict]:
     ordered = sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.row or 0, p.field or ""))
     for file, items in groupby(ordered, key=lambda p: p.file):
         rows = []
+        # A period's YAML is written by the service from the form: its line numbers mean nothing to
+        # the clerk, the form field's name does.
+        from_form = "/finance/" in file and file.endswith(".yaml")
         for p in items:
-            rows.append({"error": p.severity == ERROR, "row": p.row, "cell": p.cell,
+            rows.append({"error": p.severity == ERROR, "row": None if from_form else p.row, "cell": p.cell,
                          "column": field_title(file, p.field), "value": p.value, "message": p.zh,
                          "hint": p.hint_zh, "code": p.code})
-        out.append({"file": short_file(file, community), "problems": rows})
+        label = short_file(file, community) + ("（表单中填写的账期信息）" if from_form else "")
+        out.append({"file": label, "problems": rows})
     return out
