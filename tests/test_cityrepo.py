@@ -3,6 +3,7 @@ pre-commit hook, break a ledger, CI files, CODEOWNERS, changed-only checks, the 
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -242,8 +243,6 @@ def test_mixed_commit_is_a_warning_not_an_error(city):
     git(city, "add", "-A")
     result = juwu("validate", ".", "--changed", "--format", "json", cwd=city)
     assert result.returncode == 0, result.stdout
-    import json
-
     found = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "mixed-commit"]
     assert len(found) == 1 and found[0]["severity"] == WARNING and found[0]["file"] == "city.yaml"
     assert f"communities/{DEMO}/" in found[0]["zh"] and found[0]["hint"]
@@ -284,7 +283,7 @@ def test_add_community_writes_templates_sorted_row_catalogue_and_owners(city):
     assert (folder / "officials.csv").read_text(encoding="utf-8").startswith("name,body,")
     assert (folder / "finance" / ".gitkeep").exists() and (folder / "reports" / ".gitkeep").exists()
     package = yaml.safe_load((city / "datapackage.yaml").read_text(encoding="utf-8"))
-    assert f"communities/319901001001/members.csv" in [r["path"] for r in package["resources"]]
+    assert "communities/319901001001/members.csv" in [r["path"] for r in package["resources"]]
     assert package["title"] == "测试市居务监督公开数据"
     owners = (city / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
     assert "/communities/319901001001/ @city-staff @clerk1" in owners
