@@ -77,7 +77,7 @@ class Rebuilder:
             tree, commit = self._checkout()
             data = tree / self._data_prefix()
             self._status("running", commit, started, "正在重新生成网站")
-            result = build(BuildPaths(data=data, site=self.settings.site))
+            result = build(BuildPaths.for_data(data, self.settings.site))
             if result.built:
                 self._status("ok", commit, started, f"已发布 {result.pages} 个页面", pages=result.pages)
             else:
