@@ -50,7 +50,9 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     timer.lap("generate")
 
     progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
-    write.write_content(paths.content, shells.shell_sources(depths))
+    if paths.city_content is not None:
+        write.merge_docs(paths.content, paths.city_content, paths.docs)
+    write.write_content(paths.docs, shells.shell_sources(depths))
     stage = write.staging_dir(paths.site)
     try:
         _mkdocs_build(paths, stage, city.settings.name, city.settings.site_url, version)
@@ -94,7 +96,7 @@ def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str,
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        config = load_config(str(paths.mkdocs_yml), site_dir=str(stage), docs_dir=str(paths.content),
+        config = load_config(str(paths.mkdocs_yml), site_dir=str(stage), docs_dir=str(paths.docs),
                              site_name=site_name, site_url=site_url,
                              extra={"data_version": version, "generator": False})
         mkdocs_build(config)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from generator.model import City, Community
 from generator.site import urls
+from generator.stamp import period_stamp
 
 
 @dataclass
@@ -48,6 +49,7 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
             "period": period,
             "previous": periods[i - 1] if i > 0 else None,
             "next": periods[i + 1] if i + 1 < len(periods) else None,
+            "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
         }
         title = f"{community.name}{period.year}年{period.month}月财务收支公开"
         pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period", c_crumbs))
