@@ -431,7 +431,11 @@ def _ready_upload(settings, code: str, username: str, period: str, opening: str,
     user, password = add_user(settings.users, code, username=username)
     assert sign_in(client, user.username, password).status_code == 303
     token = csrf(client.get(f"/c/{code}/").text)
-    response = client.post(f"/c/{code}/upload/ledger", data=ledger_fields(token, period, opening, closing),
+    # The reviewer is a member of this community's own committee (rule ledger-reviewer).
+    members = (settings.data / "communities" / code / "members.csv").read_text("utf-8").splitlines()
+    reviewer = next(line.split(",")[0] for line in members[1:] if ",委员," in line)
+    response = client.post(f"/c/{code}/upload/ledger",
+                           data=ledger_fields(token, period, opening, closing, reviewer=reviewer),
                            files={"file": ("x.csv", ledger_csv().encode(), "text/csv")})
     assert response.status_code == 200, response.text[:3000]
     return client, token, _upload_id(response.text)

@@ -25,7 +25,7 @@ def test_repeated_problem_is_one_line_with_a_count_and_the_first_rows():
     assert len(lines) == 4  # file, the group, its hint, the summary
     assert lines[0] == LEDGER
     assert "共 5000 处" in lines[1] and "第2行 E2、第3行 E3、第4行 E4、第5行 E5、第6行 E6" in lines[1]
-    assert "第7行" not in lines[1] and "“收入”" in lines[1]
+    assert "第7行" not in lines[1] and "“收入”（income）" in lines[1]
     assert lines[2].strip() == "→ 请填写数字"
     assert lines[3] == "5000 个错误，0 个提醒；改正错误后才能发布"
 
@@ -72,7 +72,7 @@ def test_html_is_a_self_contained_escaped_to_do_list():
     assert page.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in page
     assert "<script" not in page and "<img" not in page and "&lt;script&gt;" in page
     assert not re.search(r"<[^>]*\b(src|href)=|<link|@import|url\(", page)  # nothing fetched from elsewhere
-    assert "整改清单" in page and "第7行 D7" in page and "“摘要”" in page and "改为 &lt;i&gt;文字&lt;/i&gt;" in page
+    assert "整改清单" in page and "第7行 D7" in page and "“摘要”（summary）" in page and "改为 &lt;i&gt;文字&lt;/i&gt;" in page
     assert "☐" in page and "abcdef012345" in page and "1 个错误" in page
 
 

@@ -93,7 +93,8 @@ def _column(field: str | None, lang: str) -> str:
         return ""
     title = _field_titles().get(field)
     if lang == "zh":
-        return f"“{title}”" if title else f"“{field}”"
+        # Both names: a sheet's header may be the Chinese title or the field name.
+        return f"“{title}”（{field}）" if title and title != field else f"“{field}”"
     return f"'{field}'"
 
 
