@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from generator.site.facts import Month
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 8, 28, 28
+WIDTH, HEIGHT = 480, 260
+LEFT, RIGHT, TOP, BOTTOM = 52, 6, 28, 28  # a small viewBox: its 16-unit text stays legible on a phone
 INCOME_COLOUR, EXPENSE_COLOUR = "#2e7d32", "#8c2f1b"
 _STEPS = (1, 2, 2.5, 5)
 
@@ -70,12 +70,12 @@ def bar_chart(months: list[Month], chart_id: str, title: str) -> Markup:
                 parts.append(f'<rect x="{x + dx:.1f}" y="{by:.1f}" width="{bar:.1f}" '
                              f'height="{TOP + plot_h - by:.1f}" fill="{colour}"/>')
         parts.append(f'<text x="{LEFT + (i + 0.5) * slot:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-                     f'{escape(m.label)}</text>')
+                     f'{m.month}</text>')
     parts.append(f'<rect x="{LEFT}" y="6" width="12" height="12" fill="{INCOME_COLOUR}"/>'
                  f'<text x="{LEFT + 16}" y="16">收入</text>'
                  f'<rect x="{LEFT + 64}" y="6" width="12" height="12" fill="{EXPENSE_COLOUR}"/>'
                  f'<text x="{LEFT + 80}" y="16">支出</text>'
-                 f'<text x="{WIDTH - RIGHT}" y="16" text-anchor="end">单位：元</text>')
+                 f'<text x="{WIDTH - RIGHT}" y="16" text-anchor="end">单位：元；横轴：月份</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
