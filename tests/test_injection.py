@@ -14,6 +14,7 @@ from defusedxml import ElementTree
 
 from generator.build import build
 from generator.config import BuildPaths
+from tests.browser.conftest import serve
 from tests.conftest import community_with_committee, read_csv_rows
 
 NAME = "<script>alert(1)"  # member names are at most 20 characters
@@ -117,40 +118,29 @@ def test_downloads_keep_hostile_text_as_inert_cells(hostile):
     assert NAME in {m["name"] for m in city}
 
 
-def test_nothing_runs_in_the_browser(hostile):
-    from tests.browser.conftest import CHROMIUM, serve
-
-    if not Path(CHROMIUM).exists():
-        import os
-
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium not found at {CHROMIUM}")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_nothing_runs_in_the_browser(hostile, browser):
     site, code, period = hostile
     url, server = serve(site)
     dialogs: list[str] = []
+    context = browser.new_context()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"])
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for path in ("", f"c/{code}/", f"c/{code}/finance/{period}/", f"c/{code}/reports/2024-12-31-hostile/",
-                         f"s/{code[:9]}/", "rollout/"):
-                page.goto(url + path)
-                page.wait_for_load_state("load")
-                for link in page.locator("article.md-content__inner a").all():
-                    href = link.get_attribute("href") or ""
-                    assert not href.lower().startswith(("javascript:", "data:")), (path, href)
-            page.goto(f"{url}c/{code}/")
-            text = page.locator("article.md-content__inner").inner_text()
-            assert NAME in text and NAME2 in text and "{{ 7*7 }}" in text
-            page.goto(f"{url}c/{code}/reports/2024-12-31-hostile/")
-            page.get_by_text("点这里").click()  # a dropped link: nothing happens, nothing runs
-            assert "<script>alert(6)</script>" in page.locator(".juwu-report").inner_text()
-            assert page.evaluate("document.querySelectorAll('article.md-content__inner script, article.md-content__inner img').length") == 0
-            browser.close()
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in ("", f"c/{code}/", f"c/{code}/finance/{period}/", f"c/{code}/reports/2024-12-31-hostile/",
+                     f"s/{code[:9]}/", "rollout/"):
+            page.goto(url + path)
+            page.wait_for_load_state("load")
+            for link in page.locator("article.md-content__inner a").all():
+                href = link.get_attribute("href") or ""
+                assert not href.lower().startswith(("javascript:", "data:")), (path, href)
+        page.goto(f"{url}c/{code}/")
+        text = page.locator("article.md-content__inner").inner_text()
+        assert NAME in text and NAME2 in text and "{{ 7*7 }}" in text
+        page.goto(f"{url}c/{code}/reports/2024-12-31-hostile/")
+        page.get_by_text("点这里").click()  # a dropped link: nothing happens, nothing runs
+        assert "<script>alert(6)</script>" in page.locator(".juwu-report").inner_text()
+        assert page.evaluate("document.querySelectorAll('article.md-content__inner script, article.md-content__inner img').length") == 0
     finally:
+        context.close()
         server.shutdown()
     assert dialogs == []

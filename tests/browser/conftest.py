@@ -1,21 +1,14 @@
-"""Browser fixtures: the built demo site served on 127.0.0.1, Debian's Chromium driven by Playwright.
-
-Browser tests must run wherever Chromium exists. Without it they fail in CI (CI=true) with a clear
-message, and are skipped only on a developer's machine.
-"""
+"""Browser fixtures: the built demo site served on 127.0.0.1 (the browser itself: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("JUWU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -29,22 +22,6 @@ def serve(site: Path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/", server
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium (make system-deps)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
