@@ -67,7 +67,7 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
         community.reports.sort(key=lambda r: (r.date or datetime.date.min, r.slug), reverse=True)
         community.opinions.sort(key=lambda o: o.received_on or datetime.date.min, reverse=True)
     as_of = settings.as_of or _latest_date(communities.values())
-    return City(settings, as_of, _group(communities.values()))
+    return City(settings, as_of, _group(communities.values()), dict(loaded.hashes))
 
 
 def _group(communities) -> list[District]:

@@ -107,5 +107,151 @@ def demo(communities: int, seed: int, out: Path) -> None:
     _say(f"wrote a demo city of {communities} communities to {out}", err=True)
 
 
+# --- the upload service ------------------------------------------------------------------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="The city's data folder (inside a git repository).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (default: $JUWU_INTAKE_USERS, "
+              "else STATE/users.json). Must be outside DATA.")
+@click.option("--state", type=click.Path(path_type=Path), help="Service folder for pending uploads, the audit "
+              "log and rebuild status (default: $JUWU_INTAKE_STATE, else ~/.local/state/juwu-intake).")
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, show_default=True,
+              help="Where accepted uploads are republished.")
+@click.option("--no-rebuild", is_flag=True, help="Commit uploads but do not rebuild the site.")
+@click.option("--insecure-cookies", is_flag=True, help="Send the session cookie over plain HTTP (local testing only).")
+@click.pass_context
+def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state: Path | None, site: Path,
+           no_rebuild: bool, insecure_cookies: bool) -> None:
+    """上传服务：社区经办人网上上传数据。Run the upload service on 127.0.0.1:PORT (put TLS in front)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    from generator.intake.app import create_app
+    from generator.intake.repo import RepoError
+    from generator.intake.settings import SettingsError, from_environment
+
+    try:
+        settings = from_environment(data, users, state, site, rebuild=not no_rebuild,
+                                    secure_cookies=not insecure_cookies)
+        app = create_app(settings)
+    except (SettingsError, RepoError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"上传服务 intake on http://127.0.0.1:{port}/  data={settings.data}  users={settings.users}  "
+         f"state={settings.state}", err=True)
+    # One process: sessions and the rebuild queue live in memory. Proxy headers are trusted only from
+    # 127.0.0.1, so the sign-in limits see the client's address that the reverse proxy forwards.
+    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                server_header=False, timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+
+
+@intake.command("add-user")
+@click.option("--community", help="The clerk's 12-digit community code.")
+@click.option("--operator", "operator_name", help="Create an operator account (rebuild status) with this username.")
+@click.option("--username", help="Login name (default: the community code).")
+@click.option("--name", "display_name", help="Name shown and recorded as the git author, e.g. 张三（华庭里社区）.")
+@click.option("--reset", is_flag=True, help="Give an existing account a new password.")
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (as for `juwu intake`).")
+@click.option("--state", type=click.Path(path_type=Path))
+def intake_add_user(community: str | None, operator_name: str | None, username: str | None, display_name: str | None,
+                    reset: bool, data: Path, users: Path | None, state: Path | None) -> None:
+    """开设账号并显示一次初始密码。Create an account and print its initial password once."""
+    from generator.intake.settings import SettingsError, from_environment
+    from generator.intake.users import UserError, add_user
+
+    if bool(community) == bool(operator_name):
+        raise click.UsageError("give exactly one of --community CODE or --operator NAME")
+    try:
+        settings = from_environment(data, users, state)
+        if community and not _community_listed(settings.data, community):
+            raise click.ClickException(f"社区 {community} 不在 {settings.data}/communities.csv 中 / "
+                                       f"community {community} is not in communities.csv")
+        user, password = add_user(settings.users, community, username or operator_name, display_name, reset)
+    except (SettingsError, UserError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"用户名 username: {user.username}")
+    _say(f"初始密码 password: {password}")
+    _say(f"（只显示这一次，请当面或当场交给{user.display_name}。accounts file: {settings.users}）", err=True)
+
+
+def _community_listed(data: Path, code: str) -> bool:
+    from generator.load import load_city
+
+    loaded, _ = load_city(data, communities=set())
+    return any(any(v == code for v in row.values()) for s in loaded.of_kind("communities") for row in s.rows())
+
+@cli.command("print")
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@click.option("--sheet", type=click.Choice(["period", "roster", "report", "rollout"]), default="period",
+              show_default=True, help="period 财务公开表 | roster 成员公示 | report 监督报告 | rollout 推进情况.")
+@click.option("--community", metavar="CODE", help="社区代码（12 位）。A community's 12-digit code.")
+@click.option("--street", metavar="CODE", help="街道代码（9 位）：全街道各社区合成一个文件。A street: every community in one file.")
+@click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
+@click.option("--period", metavar="YYYY-MM", help="公开期间，例如 2024-05。The period, e.g. 2024-05.")
+@click.option("--report", "report", metavar="SLUG", help="报告文件名（不含 .md），用于 --sheet report。A report's file name.")
+@click.option("--size", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True)
+@click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="PDF file to write.")
+def print_command(data: Path, sheet: str, community: str | None, street: str | None, district: str | None,
+                  period: str | None, report: str | None, size: str, landscape: bool, output: Path) -> None:
+    """打印公开栏：生成 PDF。Write notice-board sheets (公开栏) as one PDF.
+
+    \b
+    juwu print --community 319901001002 --period 2024-05 -o sheet.pdf
+    juwu print --street 319901001 --period 2024-05 -o street.pdf
+    juwu print --sheet roster --community 319901001002 -o roster.pdf
+    juwu print --sheet report --community 319901001002 --report 2024-03-18-q1-meeting -o report.pdf
+    juwu print --sheet rollout --district 319901 --size A3 -o rollout.pdf
+    """
+    sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output))
+
+
+def _print(data, sheet, community, street, district, period, report, size, landscape, output: Path) -> int:
+    from generator.print.run import print_sheets
+    from generator.print.select import Request
+    from generator.print.sheets import Layout
+    from generator.validate.report import as_text
+
+    request = Request(sheet, community, street, district, period, report, Layout(size.upper(), landscape))
+    try:
+        printed = print_sheets(data, request)
+    except JuwuError as exc:
+        _say(f"错误：{exc.zh}\nerror: {exc.en}", err=True)
+        _say("没有生成 PDF。No PDF was written.", err=True)
+        return 1
+    if printed.pdf is None:
+        _say(as_text(printed.problems.sorted(), "zh", colour=sys.stderr.isatty()), err=True)
+        _say("数据有错误，没有生成 PDF。The data has errors; no PDF was written.", err=True)
+        return 1
+    for zh, en in printed.skipped:
+        _say(f"未打印 skipped: {zh} / {en}", err=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(output.name + ".partial")
+        partial.write_bytes(printed.pdf)
+        partial.replace(output)  # a reader never sees half a PDF
+    except OSError as exc:
+        _say(f"错误：无法写入 {output}：{exc.strerror}\nerror: cannot write {output}: {exc.strerror}", err=True)
+        return 1
+    _say(f"已生成 {len(printed.sheets)} 份公开表，共 {printed.pages} 页 → {output}"
+         f"\nwrote {len(printed.sheets)} sheet(s), {printed.pages} page(s) → {output}", err=True)
+    return 0
+
+
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure is one bilingual line and a saved traceback, never a dump."""
+    try:
+        cli(standalone_mode=True)
+    except Exception:  # noqa: BLE001 - the last line of defence for clerks
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="juwu-error-", suffix=".txt", delete=False) as f:
+            traceback.print_exc(file=f)
+        _say(f"Juwu 内部错误，详细信息已保存到 {f.name}，请把该文件发给系统管理员。\n"
+             f"Juwu internal error; details saved to {f.name} — please send that file to the operator.", err=True)
+        sys.exit(2)

@@ -243,6 +243,7 @@ class City:
     settings: CitySettings
     as_of: datetime.date
     districts: list[District] = field(default_factory=list)
+    source_hashes: dict[str, str] = field(default_factory=dict)  # file → sha256, for version stamps
 
     @property
     def communities(self) -> list[Community]:

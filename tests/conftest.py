@@ -41,13 +41,14 @@ def community_with_committee(data: Path = DATA) -> str:
     return sorted(p.name for p in (data / "communities").iterdir() if (p / "committee.yaml").exists())[0]
 
 
-# Debian's Chromium driven by Playwright, one per session (the sync API allows only one). Browser
-# tests must run wherever Chromium exists: without it they fail in CI (CI=true) with a clear
-# message, and are skipped only on a developer's machine.
+# Debian's Chromium driven by Playwright. Module-scoped: the sync API allows one Playwright at a
+# time, and other test modules start their own. Browser tests must run wherever Chromium exists:
+# without it they fail in CI (CI=true) with a clear message, and are skipped only on a developer's
+# machine.
 CHROMIUM = os.environ.get("JUWU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM}: install Debian's chromium (make system-deps)"

@@ -16,6 +16,7 @@ from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
 )
 from generator.site.feeds import CITY_FEED, community_feed_path
+from generator.stamp import period_stamp
 
 OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
 
@@ -151,6 +152,7 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
             "previous": periods[i - 1] if i > 0 else None,
             "next": periods[i + 1] if i + 1 < len(periods) else None,
             "ledger": ledger,
+            "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
         }
         title = f"{community.name}{period.year}年{period.month}月财务收支公开"
         pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
