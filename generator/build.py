@@ -13,6 +13,7 @@ from generator.config import BuildPaths
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
 from generator.site import write
+from generator.site.downloads import published_files
 from generator.site.pages import site_pages
 from generator.site.render import environment, render_page
 from generator.site.sitemap import sitemap_xml
@@ -63,6 +64,10 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
         write.remove(stage, "sitemap.xml.gz")
         timer.lap("pages")
+        progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
+        for rel, data in published_files(city, version).items():
+            write.write_file(stage, rel, data)
+        timer.lap("downloads")
         write.swap(stage, paths.site)
     except BaseException:
         write.discard(stage)
