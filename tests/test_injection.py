@@ -60,7 +60,11 @@ def hostile(tmp_path_factory):
     code = community_with_committee(data)
     folder = data / "communities" / code
     members = read_csv_rows(folder / "members.csv")
-    members[1]["name"], members[2]["name"] = NAME, NAME2
+    # Rename two members who review no ledger: a ledger's reviewer must stay a member (rule ledger-reviewer).
+    reviewers = {line.split(":", 1)[1].strip() for header in (folder / "finance").glob("*.yaml")
+                 for line in header.read_text(encoding="utf-8").splitlines() if line.strip().startswith("reviewer:")}
+    free = [i for i, m in enumerate(members) if m["name"] not in reviewers and m["role"] != "主任"]
+    members[free[0]]["name"], members[free[1]]["name"] = NAME, NAME2
     members[1]["duties"] = DUTIES
     write_rows(folder / "members.csv", members)
     ledger = sorted((folder / "finance").glob("*.csv"))[-1]
