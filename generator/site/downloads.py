@@ -155,7 +155,8 @@ EVALUATION_FIELDS = [F("year", "年度", "integer"), F("held_on", "评议日期"
                      F("reps_present", "实到代表", "integer"), F("ballots_valid", "有效票", "integer"),
                      F("excellent", "优秀", "integer"), F("competent", "称职", "integer"),
                      F("basically_competent", "基本称职", "integer"), F("incompetent", "不称职", "integer"),
-                     F("satisfaction", "满意率", "number")]
+                     F("satisfied", "满意", "integer"), F("basically_satisfied", "基本满意", "integer"),
+                     F("dissatisfied", "不满意", "integer"), F("satisfaction", "满意率", "number")]
 ROLLOUT_FIELDS = [F("phase", "阶段", "integer"), F("phase_name", "阶段名称"), F("deadline", "计划完成", "date"),
                   F("completed_on", "完成日期", "date"), F("overdue", "是否逾期", "boolean")]
 
@@ -186,7 +187,8 @@ def _opinions(c: Community) -> list[list]:
 
 def _evaluations(c: Community) -> list[list]:
     return [[e.year, e.held_on, e.evaluated, e.post, e.reps_expected, e.reps_present, e.ballots_valid,
-             e.excellent, e.competent, e.basically_competent, e.incompetent, e.satisfaction] for e in c.evaluations]
+             e.excellent, e.competent, e.basically_competent, e.incompetent, e.satisfied, e.basically_satisfied,
+             e.dissatisfied, e.satisfaction] for e in c.evaluations]
 
 
 def _rollout(city: City, c: Community) -> list[list]:
