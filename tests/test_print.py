@@ -244,7 +244,7 @@ def test_long_ledger_breaks_across_pages_with_repeated_header_and_page_numbers(d
         on_page = [v for v in vouchers if v in text]
         seen += on_page
         if on_page:  # every page of the ledger starts with its header row
-            assert "序号日期凭证号摘要收入(元)支出(元)资金来源经办人" in text
+            assert "序号日期凭证号摘要收入(元)支出(元)结存(元)资金来源经办人" in text
     assert seen == vouchers  # every line exactly once, in order, none cut between pages
     whole = compact(pdf_text(out))
     assert f"{money(income)}{money(expense)}" in whole and to_capital(expense) in whole
