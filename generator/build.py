@@ -12,7 +12,7 @@ from typing import Callable
 from generator.config import BuildPaths
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
-from generator.site import write
+from generator.site import search, write
 from generator.site.pages import site_pages
 from generator.site.render import environment, render_page
 from generator.site.sitemap import sitemap_xml
@@ -29,6 +29,7 @@ class BuildResult:
     pages: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     version: str = ""
+    search: search.IndexStats | None = None
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> BuildResult:
@@ -61,6 +62,11 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
         write.remove(stage, "sitemap.xml.gz")
         timer.lap("pages")
+        progress("search", "生成搜索索引 indexing for search")
+        districts = [(d.code, d.name) for d in city.districts]
+        result.search = search.index_site(stage, search.bundles([code for code, _ in districts]))
+        write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
+        timer.lap("search")
         write.swap(stage, paths.site)
     except BaseException:
         write.discard(stage)
@@ -80,7 +86,7 @@ def _fill_pages(stage: Path, fragments) -> None:
         return cache[own]
 
     for page, fragment in fragments:
-        html = shell_for(page.path).fill(page.title, fragment, page.path)
+        html = shell_for(page.path).fill(page.title, search.wrap(page, fragment), page.path)
         write.write_file(stage, f"{page.path}index.html", html)
 
 
