@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import JuwuError
+from generator.site import pagefind_stable
 from generator.site.pages import Page
 
 BUNDLE = "pagefind"  # folder inside the site
@@ -149,6 +150,7 @@ def index_site(site: Path, plan: list[Bundle], workers: int = 2) -> IndexStats:
             if process.returncode != 0:
                 raise JuwuError(f"搜索索引生成失败（{bundle.name}）：{output[-500:]}",
                                 f"Pagefind failed for {bundle.name}: {output[-500:]}")
+            pagefind_stable.stabilise(site / BUNDLE / bundle.name)
             stats.pages += _count(output, "pages")
             stats.words += _count(output, "words")
     finally:
