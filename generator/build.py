@@ -87,6 +87,7 @@ def _fill_pages(stage: Path, fragments) -> None:
 
     for page, fragment in fragments:
         html = shell_for(page.path).fill(page.title, search.wrap(page, fragment), page.path)
+        html = search.mark_body(page, html)
         write.write_file(stage, f"{page.path}index.html", html)
 
 

@@ -71,8 +71,11 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     return filters, meta
 
 
+ARTICLE = '<article class="md-content__inner md-typeset">'  # Material's content area
+
+
 def wrap(page: Page, fragment: str) -> str:
-    """A page's HTML fragment inside its Pagefind wrapper (unchanged when the page is not indexed).
+    """A page's HTML fragment with its filter and meta marks (unchanged when not indexed).
 
     Pagefind reads one key:value per attribute, so every filter and meta value gets an empty
     hidden element of its own.
@@ -82,7 +85,15 @@ def wrap(page: Page, fragment: str) -> str:
         return fragment
     marks = "".join(f'<span data-pagefind-filter="{_attr(k, v)}" hidden></span>' for k, v in filters)
     marks += "".join(f'<span data-pagefind-meta="{_attr(k, v)}" hidden></span>' for k, v in meta)
-    return f'<div class="juwu-search-scope" data-pagefind-body>{marks}\n{fragment}</div>\n'
+    return f"{marks}\n{fragment}"
+
+
+def mark_body(page: Page, html_page: str) -> str:
+    """Index the page's whole content area, its h1 title included (names rank first when they
+    are the title); the navigation, header and footer stay out."""
+    if page.kind not in KINDS:
+        return html_page
+    return html_page.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
 
 
 def _attr(key: str, value: str) -> str:
