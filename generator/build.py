@@ -12,9 +12,8 @@ from typing import Callable
 from generator.config import BuildPaths
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
-from generator.site import search, write
+from generator.site import fill, search, write
 from generator.site.pages import site_pages
-from generator.site.render import environment, render_page
 from generator.site.sitemap import sitemap_xml
 from generator.validate import validate_city
 from generator.version import data_version
@@ -43,12 +42,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     city = validation.city
     version = data_version(paths.data, validation.digest, city.as_of)
 
-    progress("generate", "生成页面 rendering pages")
     pages = site_pages(city)
-    env = environment()
-    fragments = [(page, render_page(env, page)) for page in pages]
     depths = {page.path.count("/") for page in pages}
-    timer.lap("generate")
 
     progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
     write.write_content(paths.content, shells.shell_sources(depths))
@@ -56,12 +51,12 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     try:
         _mkdocs_build(paths, stage, city.settings.name, city.settings.site_url, version)
         timer.lap("mkdocs")
-        progress("pages", f"写入 {len(pages)} 个页面 writing {len(pages)} pages")
-        _fill_pages(stage, fragments)
+        progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
+        fill.fill_pages(stage, pages)
         write.remove(stage, "_shell")
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
         write.remove(stage, "sitemap.xml.gz")
-        timer.lap("pages")
+        timer.lap("generate")
         progress("search", "生成搜索索引 indexing for search")
         districts = [(d.code, d.name) for d in city.districts]
         result.search = search.index_site(stage, search.bundles([code for code, _ in districts]))
@@ -73,22 +68,6 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
         raise
     result.built, result.pages, result.version = True, len(pages), version
     return result
-
-
-def _fill_pages(stage: Path, fragments) -> None:
-    cache: dict[str, shells.Shell] = {}
-
-    def shell_for(path: str) -> shells.Shell:
-        own = path if path in shells.NAV_PAGES else shells.shell_path(path.count("/"))
-        if own not in cache:
-            rendered = (stage / own / "index.html").read_text(encoding="utf-8")
-            cache[own] = shells.Shell.parse(rendered, own)
-        return cache[own]
-
-    for page, fragment in fragments:
-        html = shell_for(page.path).fill(page.title, search.wrap(page, fragment), page.path)
-        html = search.mark_body(page, html)
-        write.write_file(stage, f"{page.path}index.html", html)
 
 
 def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str, version: str) -> None:

@@ -8,6 +8,7 @@ test (timings are in bench/, `make bench`).
 
 from __future__ import annotations
 
+import shutil
 import statistics
 from pathlib import Path
 
@@ -80,3 +81,27 @@ def test_search_page_list_of_the_city_directory_stays_small(cities):
     metas = [next((cities[n] / "site" / "pagefind" / "all").glob("*.pf_meta")).stat().st_size for n in SIZES]
     per_community = [m / n for m, n in zip(metas, SIZES)]
     assert per_community[1] <= per_community[0] * 1.25, metas
+
+
+def test_schema_checks_in_forked_workers_match_one_process(cities, monkeypatch, tmp_path):
+    """The parallel schema check finds the same problems, in the same order, and the same values."""
+    from generator.load import load_city
+    from generator.validate import schema
+
+    data = tmp_path / "data"
+    shutil.copytree(cities[SIZES[0]] / "data", data)
+    ledger = sorted(data.glob("communities/*/finance/*.csv"))
+    broken = ledger[len(ledger) // 3]  # lands in the first of two halves of its kind
+    text = broken.read_text(encoding="utf-8").splitlines()
+    cells = text[1].split(",")
+    cells[0] = "2024-13-45"  # an impossible date: a problem found in a worker
+    text[1] = ",".join(cells)
+    broken.write_text("\n".join(text) + "\n", encoding="utf-8")
+    loaded, _ = load_city(data)
+    monkeypatch.setattr(schema, "MIN_ROWS_TO_FORK", 0)
+    one = schema.check_schemas(loaded, processes=1)
+    two = schema.check_schemas(loaded, processes=2)
+    assert [p.to_dict() for p in one[1]] == [p.to_dict() for p in two[1]]
+    assert any(p.file.endswith(broken.name) for p in two[1])
+    assert {f: [(r.index, r.values) for r in rows] for f, rows in one[0].items()} == \
+           {f: [(r.index, r.values) for r in rows] for f, rows in two[0].items()}
