@@ -52,7 +52,7 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
         _mkdocs_build(paths, stage, city.settings.name, city.settings.site_url, version)
         timer.lap("mkdocs")
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
-        fill.fill_pages(stage, pages)
+        _fill_pages(stage, pages)
         write.remove(stage, "_shell")
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
         write.remove(stage, "sitemap.xml.gz")
@@ -68,6 +68,10 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
         raise
     result.built, result.pages, result.version = True, len(pages), version
     return result
+
+
+def _fill_pages(stage: Path, pages) -> None:
+    fill.fill_pages(stage, pages)  # render, fill into the shells and write, on every core
 
 
 def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str, version: str) -> None:
