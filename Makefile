@@ -37,13 +37,13 @@ site: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m generator validate $(DATA)
 
-# Browser tests need Debian's chromium, PDFs need CJK fonts, poppler and zbar: installed when root.
+# Browser tests need Debian's chromium; PDFs (WeasyPrint) need Pango and CJK fonts; tests need poppler and zbar.
 system-deps:
 	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v zbarimg >/dev/null \
 	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        chromium fonts-noto-cjk poppler-utils zbar-tools >/dev/null; \
+	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	else echo "Install chromium, fonts-noto-cjk, poppler-utils and zbar-tools (browser and PDF tests need them)"; fi
 
 test: $(STAMP) system-deps

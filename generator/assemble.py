@@ -25,12 +25,13 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
             communities[v["code"]] = Community(
                 code=v["code"], name=v.get("name") or v["code"], district_name=v.get("district") or "",
                 street_name=v.get("street") or "", households=v.get("households"),
-                rc_term_start=v.get("rc_term_start"), rc_term_end=v.get("rc_term_end"))
+                rc_term_start=v.get("rc_term_start"), rc_term_end=v.get("rc_term_end"), row=row.where()[0])
     for row in by_kind.get("rollout", []):
         v = row.values
         community = communities.get(v.get("community"))
         if community and v.get("phase") and v.get("completed_on"):
             community.rollout[v["phase"]] = v["completed_on"]
+            community.rollout_rows[v["phase"]] = row.where()[0]
     periods: dict[tuple[str, str], Period] = {}
     for source in loaded.sources:
         community = communities.get(source.community or "")
@@ -40,11 +41,11 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
         if source.kind == "committee" and rows:
             community.committee = _committee(rows[0].values, source.file)
         elif source.kind == "members":
-            community.members = [_member(r.values) for r in rows]
+            community.members = [_member(r) for r in rows]
         elif source.kind == "officials":
             community.officials = [Official(r.values.get("name") or "", r.values.get("body") or "",
                                             r.values.get("post") or "", r.values.get("relative"),
-                                            r.values.get("relation")) for r in rows]
+                                            r.values.get("relation"), source.file, r.where()[0]) for r in rows]
         elif source.kind == "ledger_period" and rows:
             period = _period(source.period or "", rows[0].values, source.file)
             periods[(community.code, period.key)] = period
@@ -53,10 +54,10 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
             community.reports.append(_report(source.file, source.body, rows[0].values))
         elif source.kind == "opinions":
             community.opinions = [Opinion(**{k: r.values.get(k) for k in (
-                "received_on", "channel", "subject", "content", "answer", "answered_on", "status")})
-                for r in rows]
+                "received_on", "channel", "subject", "content", "answer", "answered_on", "status")},
+                file=source.file, row=r.where()[0]) for r in rows]
         elif source.kind == "evaluations":
-            community.evaluations = [_evaluation(r.values) for r in rows]
+            community.evaluations = [_evaluation(r) for r in rows]
     for source in loaded.of_kind("ledger_lines"):
         period = periods.get((source.community or "", source.period or ""))
         if period is not None:
@@ -67,7 +68,7 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
         community.reports.sort(key=lambda r: (r.date or datetime.date.min, r.slug), reverse=True)
         community.opinions.sort(key=lambda o: o.received_on or datetime.date.min, reverse=True)
     as_of = settings.as_of or _latest_date(communities.values())
-    return City(settings, as_of, _group(communities.values()))
+    return City(settings, as_of, _group(communities.values()), dict(loaded.hashes))
 
 
 def _group(communities) -> list[District]:
@@ -101,9 +102,11 @@ def _committee(v: dict, file: str) -> Committee:
         annual_budget=_money(v.get("funding.annual_budget")), file=file)
 
 
-def _member(v: dict) -> Member:
+def _member(row: TypedRow) -> Member:
+    v = row.values
     return Member(v.get("name") or "", v.get("role") or "", v.get("gender"), v.get("political_status") or "",
-                  v.get("retired"), v.get("concurrent_post"), v.get("sub_group"), v.get("duties"), v.get("mobile"))
+                  v.get("retired"), v.get("concurrent_post"), v.get("sub_group"), v.get("duties"), v.get("mobile"),
+                  row.source.file, row.where()[0])
 
 
 def _period(key: str, v: dict, file: str) -> Period:
@@ -127,11 +130,13 @@ def _report(file: str, body: str, v: dict) -> Report:
                   v.get("due"), body, file)
 
 
-def _evaluation(v: dict) -> Evaluation:
+def _evaluation(row: TypedRow) -> Evaluation:
+    v = row.values
     n = lambda k: v.get(k) or 0  # noqa: E731 - counts left empty mean none
     return Evaluation(v.get("year") or 0, v.get("held_on"), v.get("evaluated") or "", v.get("post"),
                       n("reps_expected"), n("reps_present"), n("ballots_valid"), v.get("ballots_void"),
-                      n("excellent"), n("competent"), n("basically_competent"), n("incompetent"))
+                      n("excellent"), n("competent"), n("basically_competent"), n("incompetent"),
+                      n("satisfied"), n("basically_satisfied"), n("dissatisfied"), row.source.file, row.where()[0])
 
 
 def _money(value) -> Decimal | None:

@@ -13,6 +13,7 @@ from generator.config import BuildPaths
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
 from generator.site import fill, search, write
+from generator.site.downloads import published_files
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
 from generator.validate import validate_city
@@ -46,7 +47,9 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     depths = {page.path.count("/") for page in pages}
 
     progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
-    write.write_content(paths.content, shells.shell_sources(depths))
+    if paths.city_content is not None:
+        write.merge_docs(paths.content, paths.city_content, paths.docs)
+    write.write_content(paths.docs, shells.shell_sources(depths))
     stage = write.staging_dir(paths.site)
     try:
         _mkdocs_build(paths, stage, city.settings.name, city.settings.site_url, version)
@@ -57,6 +60,10 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
         write.remove(stage, "sitemap.xml.gz")
         timer.lap("generate")
+        progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
+        for rel, data in published_files(city, version).items():
+            write.write_file(stage, rel, data)
+        timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
         districts = [(d.code, d.name) for d in city.districts]
         result.search = search.index_site(stage, search.bundles([code for code, _ in districts]))
@@ -84,7 +91,7 @@ def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str,
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        config = load_config(str(paths.mkdocs_yml), site_dir=str(stage), docs_dir=str(paths.content),
+        config = load_config(str(paths.mkdocs_yml), site_dir=str(stage), docs_dir=str(paths.docs),
                              site_name=site_name, site_url=site_url,
                              extra={"data_version": version, "generator": False})
         mkdocs_build(config)

@@ -29,19 +29,52 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              help="Report format (markdown: for a pull request comment or a CI job summary; "
+                   "html: a printable to-do list, 整改清单).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
-def validate(data: Path, fmt: str, lang: str) -> None:
+@click.option("--community", "communities", multiple=True, metavar="CODE",
+              help="Check only this community's folder (and the city's own files); repeatable.")
+@click.option("--changed", is_flag=True,
+              help="Check only the communities changed in git: the staged index, or since --base.")
+@click.option("--base", metavar="REV", help="With --changed: compare with the merge base of REV and HEAD.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of printing it (the summary still prints).")
+def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], changed: bool, base: str | None,
+             output: Path | None) -> None:
     """检查数据。Check DATA; exit 0 when there are no errors (warnings allowed), 1 otherwise."""
+    from generator.cityrepo.changes import select_communities
     from generator.validate import validate_city
-    from generator.validate.report import as_json, as_text
+    from generator.validate.report import as_html, as_json, as_text, summary
 
-    result = validate_city(data)
+    if base and not changed:
+        raise click.UsageError("--base needs --changed")
+    try:
+        selected, extra = select_communities(data, communities, changed, base)
+    except JuwuError as exc:
+        _fail(exc)
+    result = validate_city(data, selected)
+    result.problems.extend(extra)
     problems = result.problems.sorted()
     if fmt == "json":
-        _say(as_json(problems, lang))
+        report = as_json(problems, lang)
+    elif fmt == "markdown":
+        from generator.validate.report_markdown import as_markdown
+
+        report = as_markdown(problems, lang)
+    elif fmt == "html":
+        report = as_html(problems, lang, digest=result.digest, data_name=Path(data).name)
     else:
-        _say(as_text(problems, lang, colour=sys.stdout.isatty()))
+        report = as_text(problems, lang, colour=output is None and sys.stdout.isatty())
+    if output is None:
+        _say(report)
+    else:
+        try:
+            output.write_text(report if report.endswith("\n") else report + "\n", encoding="utf-8")
+        except OSError as exc:
+            _say(f"无法写入 cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(2)
+        _say(f"{summary(problems, lang)} → {output}", err=True)
     sys.exit(0 if result.ok else 1)
 
 
@@ -65,7 +98,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None) -> int:
         _say(f"[{stage}] {message}", err=True)
 
     try:
-        result = run_build(BuildPaths(data=data, site=site), progress)
+        result = run_build(BuildPaths.for_data(data, site), progress)
     except JuwuError as exc:
         _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
         return 1
@@ -107,5 +140,233 @@ def demo(communities: int, seed: int, out: Path) -> None:
     _say(f"wrote a demo city of {communities} communities to {out}", err=True)
 
 
+@cli.command()
+@click.option("--city", required=True, help="The city's name, e.g. 示例市.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="New folder for the repository.")
+@click.option("--owner", "owners", multiple=True, metavar="@USER",
+              help="City staff who review the shared files and may approve anything; repeatable.")
+@click.option("--site-url", help="The public site's address, e.g. https://juwu.example.gov.cn/.")
+@click.option("--engine-repo", help="Where the city's CI and pre-commit fetch Juwu from.")
+@click.option("--engine-rev", help="Juwu release (git tag) the city uses; default: this version's.")
+def init(city: str, out: Path, owners: tuple[str, ...], site_url: str | None, engine_repo: str | None,
+         engine_rev: str | None) -> None:
+    """新建城市数据仓库。Create a new city's data repository in OUT."""
+    from generator.cityrepo.scaffold import ENGINE_REPO, init_city
+
+    try:
+        written = init_city(out, city, engine_repo or ENGINE_REPO, engine_rev, owners, site_url)
+    except JuwuError as exc:
+        _fail(exc)
+    _say(f"已新建{city}的数据仓库 created the data repository of {city}: {out} ({len(written)} files)", err=True)
+    _say("下一步 next: cd 到该文件夹，git init，然后 juwu add-community …（见 README.md）", err=True)
+
+
+@cli.command("add-community")
+@click.argument("code")
+@click.argument("name")
+@click.option("--district", required=True, help="区/县 name.")
+@click.option("--street", required=True, help="街道 name.")
+@click.option("--households", type=click.IntRange(0), help="Number of households.")
+@click.option("--rc-term-start", type=click.DateTime(["%Y-%m-%d"]), help="Residents' committee's term start.")
+@click.option("--rc-term-end", type=click.DateTime(["%Y-%m-%d"]), help="Residents' committee's term end.")
+@click.option("--owner", "owners", multiple=True, metavar="@USER", help="Who reviews this folder; repeatable.")
+@click.option("--no-folder", is_flag=True, help="Only the row: the community has no committee yet.")
+@click.option("--data", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="The city data repository.")
+def add_community(code: str, name: str, district: str, street: str, households: int | None, rc_term_start,
+                  rc_term_end, owners: tuple[str, ...], no_folder: bool, data: Path) -> None:
+    """新增社区。Add community CODE NAME to communities.csv, with a folder of templates."""
+    from generator.cityrepo.community import NewCommunity, add_community as run_add
+
+    new = NewCommunity(code.strip(), name.strip(), district.strip(), street.strip(), households,
+                       rc_term_start.date() if rc_term_start else None,
+                       rc_term_end.date() if rc_term_end else None, tuple(owners))
+    try:
+        added = run_add(data, new, folder=not no_folder)
+    except JuwuError as exc:
+        _fail(exc)
+    for rel in added.written:
+        _say(f"  写入 wrote {rel}", err=True)
+    for rel in added.kept:
+        _say(f"  保留已有 kept {rel}", err=True)
+    if no_folder:
+        _say(f"已添加 added {code} {name}", err=True)
+    else:
+        _say(f"已添加 added {code} {name}。请填写 communities/{code}/ 中的 committee.yaml、members.csv、"
+             f"officials.csv，然后运行 juwu validate . Fill in the templates, then run juwu validate .", err=True)
+
+
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path), default=Path("."))
+def codeowners(data: Path) -> None:
+    """按 owners.csv 更新 CODEOWNERS。Rewrite DATA/CODEOWNERS from DATA/owners.csv."""
+    from generator.cityrepo.files import refresh_codeowners
+
+    try:
+        _say(f"wrote {refresh_codeowners(data)}", err=True)
+    except JuwuError as exc:
+        _fail(exc)
+
+
+@cli.command()
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+def catalogue(data: Path) -> None:
+    """更新数据目录。Rewrite DATA/datapackage.yaml from the CSV files present."""
+    from generator.cityrepo.files import refresh_catalogue
+
+    _say(f"wrote {refresh_catalogue(data)}", err=True)
+
+
+def _fail(exc: JuwuError) -> None:
+    _say(f"{exc.zh}\n{exc.en}", err=True)
+    sys.exit(1)
+
+
+# --- the upload service ------------------------------------------------------------------------
+
+@cli.group(invoke_without_command=True)
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="The city's data folder (inside a git repository).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (default: $JUWU_INTAKE_USERS, "
+              "else STATE/users.json). Must be outside DATA.")
+@click.option("--state", type=click.Path(path_type=Path), help="Service folder for pending uploads, the audit "
+              "log and rebuild status (default: $JUWU_INTAKE_STATE, else ~/.local/state/juwu-intake).")
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, show_default=True,
+              help="Where accepted uploads are republished.")
+@click.option("--no-rebuild", is_flag=True, help="Commit uploads but do not rebuild the site.")
+@click.option("--insecure-cookies", is_flag=True, help="Send the session cookie over plain HTTP (local testing only).")
+@click.pass_context
+def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state: Path | None, site: Path,
+           no_rebuild: bool, insecure_cookies: bool) -> None:
+    """上传服务：社区经办人网上上传数据。Run the upload service on 127.0.0.1:PORT (put TLS in front)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    from generator.intake.app import create_app
+    from generator.intake.repo import RepoError
+    from generator.intake.settings import SettingsError, from_environment
+
+    try:
+        settings = from_environment(data, users, state, site, rebuild=not no_rebuild,
+                                    secure_cookies=not insecure_cookies)
+        app = create_app(settings)
+    except (SettingsError, RepoError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"上传服务 intake on http://127.0.0.1:{port}/  data={settings.data}  users={settings.users}  "
+         f"state={settings.state}", err=True)
+    # One process: sessions and the rebuild queue live in memory. Proxy headers are trusted only from
+    # 127.0.0.1, so the sign-in limits see the client's address that the reverse proxy forwards.
+    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                server_header=False, timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+
+
+@intake.command("add-user")
+@click.option("--community", help="The clerk's 12-digit community code.")
+@click.option("--operator", "operator_name", help="Create an operator account (rebuild status) with this username.")
+@click.option("--username", help="Login name (default: the community code).")
+@click.option("--name", "display_name", help="Name shown and recorded as the git author, e.g. 张三（华庭里社区）.")
+@click.option("--reset", is_flag=True, help="Give an existing account a new password.")
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (as for `juwu intake`).")
+@click.option("--state", type=click.Path(path_type=Path))
+def intake_add_user(community: str | None, operator_name: str | None, username: str | None, display_name: str | None,
+                    reset: bool, data: Path, users: Path | None, state: Path | None) -> None:
+    """开设账号并显示一次初始密码。Create an account and print its initial password once."""
+    from generator.intake.settings import SettingsError, from_environment
+    from generator.intake.users import UserError, add_user
+
+    if bool(community) == bool(operator_name):
+        raise click.UsageError("give exactly one of --community CODE or --operator NAME")
+    try:
+        settings = from_environment(data, users, state)
+        if community and not _community_listed(settings.data, community):
+            raise click.ClickException(f"社区 {community} 不在 {settings.data}/communities.csv 中 / "
+                                       f"community {community} is not in communities.csv")
+        user, password = add_user(settings.users, community, username or operator_name, display_name, reset)
+    except (SettingsError, UserError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"用户名 username: {user.username}")
+    _say(f"初始密码 password: {password}")
+    _say(f"（只显示这一次，请当面或当场交给{user.display_name}。accounts file: {settings.users}）", err=True)
+
+
+def _community_listed(data: Path, code: str) -> bool:
+    from generator.load import load_city
+
+    loaded, _ = load_city(data, communities=set())
+    return any(any(v == code for v in row.values()) for s in loaded.of_kind("communities") for row in s.rows())
+
+@cli.command("print")
+@click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
+@click.option("--sheet", type=click.Choice(["period", "roster", "report", "rollout"]), default="period",
+              show_default=True, help="period 财务公开表 | roster 成员公示 | report 监督报告 | rollout 推进情况.")
+@click.option("--community", metavar="CODE", help="社区代码（12 位）。A community's 12-digit code.")
+@click.option("--street", metavar="CODE", help="街道代码（9 位）：全街道各社区合成一个文件。A street: every community in one file.")
+@click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
+@click.option("--period", metavar="YYYY-MM", help="公开期间，例如 2024-05。The period, e.g. 2024-05.")
+@click.option("--report", "report", metavar="SLUG", help="报告文件名（不含 .md），用于 --sheet report。A report's file name.")
+@click.option("--size", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True)
+@click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="PDF file to write.")
+def print_command(data: Path, sheet: str, community: str | None, street: str | None, district: str | None,
+                  period: str | None, report: str | None, size: str, landscape: bool, output: Path) -> None:
+    """打印公开栏：生成 PDF。Write notice-board sheets (公开栏) as one PDF.
+
+    \b
+    juwu print --community 319901001002 --period 2024-05 -o sheet.pdf
+    juwu print --street 319901001 --period 2024-05 -o street.pdf
+    juwu print --sheet roster --community 319901001002 -o roster.pdf
+    juwu print --sheet report --community 319901001002 --report 2024-03-18-q1-meeting -o report.pdf
+    juwu print --sheet rollout --district 319901 --size A3 -o rollout.pdf
+    """
+    sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output))
+
+
+def _print(data, sheet, community, street, district, period, report, size, landscape, output: Path) -> int:
+    from generator.print.run import print_sheets
+    from generator.print.select import Request
+    from generator.print.sheets import Layout
+    from generator.validate.report import as_text
+
+    request = Request(sheet, community, street, district, period, report, Layout(size.upper(), landscape))
+    try:
+        printed = print_sheets(data, request)
+    except JuwuError as exc:
+        _say(f"错误：{exc.zh}\nerror: {exc.en}", err=True)
+        _say("没有生成 PDF。No PDF was written.", err=True)
+        return 1
+    if printed.pdf is None:
+        _say(as_text(printed.problems.sorted(), "zh", colour=sys.stderr.isatty()), err=True)
+        _say("数据有错误，没有生成 PDF。The data has errors; no PDF was written.", err=True)
+        return 1
+    for zh, en in printed.skipped:
+        _say(f"未打印 skipped: {zh} / {en}", err=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(output.name + ".partial")
+        partial.write_bytes(printed.pdf)
+        partial.replace(output)  # a reader never sees half a PDF
+    except OSError as exc:
+        _say(f"错误：无法写入 {output}：{exc.strerror}\nerror: cannot write {output}: {exc.strerror}", err=True)
+        return 1
+    _say(f"已生成 {len(printed.sheets)} 份公开表，共 {printed.pages} 页 → {output}"
+         f"\nwrote {len(printed.sheets)} sheet(s), {printed.pages} page(s) → {output}", err=True)
+    return 0
+
+
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure is one bilingual line and a saved traceback, never a dump."""
+    try:
+        cli(standalone_mode=True)
+    except Exception:  # noqa: BLE001 - the last line of defence for clerks
+        import tempfile
+        import traceback
+
+        with tempfile.NamedTemporaryFile("w", prefix="juwu-error-", suffix=".txt", delete=False) as f:
+            traceback.print_exc(file=f)
+        _say(f"Juwu 内部错误，详细信息已保存到 {f.name}，请把该文件发给系统管理员。\n"
+             f"Juwu internal error; details saved to {f.name} — please send that file to the operator.", err=True)
+        sys.exit(2)

@@ -56,6 +56,19 @@ class BuildPaths:
     content: Path = field(default=PROJECT_ROOT / "content")
     mkdocs_yml: Path = field(default=PROJECT_ROOT / "mkdocs.yml")
     work: Path = field(default=PROJECT_ROOT / "build")
+    # A city repository's own hand-written pages (DATA/content/), laid over Juwu's file by file.
+    city_content: Path | None = None
+
+    @property
+    def docs(self) -> Path:
+        """The folder MkDocs reads: Juwu's content/, or a build-owned merge of it and the city's."""
+        return self.content if self.city_content is None else self.work / "docs"
+
+    @classmethod
+    def for_data(cls, data: Path, site: Path) -> "BuildPaths":
+        """Paths for building DATA: with its content/ pages when the data repository has them."""
+        own = Path(data) / "content"
+        return cls(data=Path(data), site=Path(site), city_content=own if own.is_dir() else None)
 
 
 def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:

@@ -490,7 +490,8 @@ def _committee(rng: random.Random, words: dict, c: dict, people: dict, elected_o
         "name": f"{c['name']}居务监督委员会",
         "elected_by": rng.choices(["居民代表会议", "居民会议"], weights=[75, 25])[0],
         "elected_on": elected_on.isoformat(),
-        "term_start": c["rc_term_start"].isoformat(),
+        # Elected mid-term: the committee serves from its election until the residents' committee's term ends.
+        "term_start": max(c["rc_term_start"], elected_on).isoformat(),
         "term_end": c["rc_term_end"].isoformat(),
         "sub_groups": [g for g in SUB_GROUPS if any(m[6] == g for m in members)],
         "six_unifications": six,
@@ -535,11 +536,12 @@ def _evaluations(rng: random.Random, c: dict, people: dict) -> list[list[str]]:
     common = [str(YEAR), held.isoformat()]
     counts = [str(expected), str(present), str(valid), str(void)]
 
-    # The residents' committee as a whole is rated 满意 / 基本满意 / 不满意; the schema has no such
-    # columns, so they go into 称职 / 基本称职 / 不称职 with 优秀 = 0.
+    # The residents' committee as a whole is rated 满意 / 基本满意 / 不满意 (the last three columns);
+    # each person 优秀 / 称职 / 基本称职 / 不称职.
     satisfied = round(valid * rng.uniform(0.86, 0.99))
     basic = round((valid - satisfied) * rng.uniform(0.6, 0.95))
-    rows = [common + ["居民委员会", ""] + counts + ["0", str(satisfied), str(basic), str(valid - satisfied - basic)]]
+    rows = [common + ["居民委员会", ""] + counts + ["", "", "", "", str(satisfied), str(basic),
+                                                   str(valid - satisfied - basic)]]
     for name, post in people["rc"]:
         exc = rng.uniform(0.25, 0.7)
         basic = rng.uniform(0.0, 0.1)
@@ -547,7 +549,7 @@ def _evaluations(rng: random.Random, c: dict, people: dict) -> list[list[str]]:
         comp = max(0.0, 1 - exc - basic - bad)
         e_, c_, b_, i_ = int(valid * exc), int(valid * comp), int(valid * basic), int(valid * bad)
         c_ += valid - (e_ + c_ + b_ + i_)
-        rows.append(common + [name, post] + counts + [str(e_), str(c_), str(b_), str(i_)])
+        rows.append(common + [name, post] + counts + [str(e_), str(c_), str(b_), str(i_), "", "", ""])
     return rows
 
 

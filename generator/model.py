@@ -22,6 +22,8 @@ class Member:
     sub_group: str | None
     duties: str | None
     mobile: str | None  # personal: only ever shown masked
+    file: str = ""  # source location, for messages that name the row
+    row: int | None = None
 
     @property
     def is_chair(self) -> bool:
@@ -39,6 +41,8 @@ class Official:
     post: str
     relative: str | None
     relation: str | None
+    file: str = ""
+    row: int | None = None
 
 
 @dataclass
@@ -151,6 +155,8 @@ class Opinion:
     answer: str | None
     answered_on: datetime.date | None
     status: str
+    file: str = ""
+    row: int | None = None
 
 
 @dataclass
@@ -167,13 +173,23 @@ class Evaluation:
     competent: int
     basically_competent: int
     incompetent: int
+    # The residents' committee as a whole is rated 满意 / 基本满意 / 不满意 instead.
+    satisfied: int = 0
+    basically_satisfied: int = 0
+    dissatisfied: int = 0
+    file: str = ""
+    row: int | None = None
+
+    @property
+    def is_whole_body(self) -> bool:
+        return bool(self.satisfied or self.basically_satisfied or self.dissatisfied)
 
     @property
     def satisfaction(self) -> Decimal | None:
-        """Share of valid ballots rating 优秀, 称职 or 基本称职."""
+        """Share of valid ballots rating 优秀, 称职 or 基本称职 (满意 or 基本满意 for the whole body)."""
         if not self.ballots_valid:
             return None
-        good = self.excellent + self.competent + self.basically_competent
+        good = self.excellent + self.competent + self.basically_competent + self.satisfied + self.basically_satisfied
         return (Decimal(good) / Decimal(self.ballots_valid)).quantize(Decimal("0.0001"))
 
 
@@ -195,6 +211,8 @@ class Community:
     evaluations: list[Evaluation] = field(default_factory=list)
     rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
     warnings: list = field(default_factory=list)  # open validation warnings (Problems)
+    row: int | None = None  # line in communities.csv
+    rollout_rows: dict[int, int] = field(default_factory=dict)  # phase → line in rollout.csv
 
     @property
     def district_code(self) -> str:
@@ -243,6 +261,7 @@ class City:
     settings: CitySettings
     as_of: datetime.date
     districts: list[District] = field(default_factory=list)
+    source_hashes: dict[str, str] = field(default_factory=dict)  # file → sha256, for version stamps
 
     @property
     def communities(self) -> list[Community]:

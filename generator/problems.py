@@ -41,17 +41,21 @@ class Problem:
 
 @dataclass
 class Problems:
-    """An ordered, de-duplicated collection: the first problem reported for a cell wins."""
+    """An ordered, de-duplicated collection: the first problem reported for a cell wins, except
+    that an error replaces a warning (a warning must never hide an error, e.g. an ID number)."""
 
     items: list[Problem] = field(default_factory=list)
-    _seen: set = field(default_factory=set, repr=False)
+    _seen: dict = field(default_factory=dict, repr=False)  # (file, row, field) → index in items
 
     def add(self, problem: Problem) -> None:
         key = (problem.file, problem.row, problem.field) if problem.field else None
         if key is not None:
             if key in self._seen:
+                index = self._seen[key]
+                if self.items[index].severity == WARNING and problem.severity == ERROR:
+                    self.items[index] = problem
                 return
-            self._seen.add(key)
+            self._seen[key] = len(self.items)
         self.items.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -38,3 +39,26 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
 
 def community_with_committee(data: Path = DATA) -> str:
     return sorted(p.name for p in (data / "communities").iterdir() if (p / "committee.yaml").exists())[0]
+
+
+# Debian's Chromium driven by Playwright. Module-scoped: the sync API allows one Playwright at a
+# time, and other test modules start their own. Browser tests must run wherever Chromium exists:
+# without it they fail in CI (CI=true) with a clear message, and are skipped only on a developer's
+# machine.
+CHROMIUM = os.environ.get("JUWU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium (make system-deps)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-background-networking"])
+        yield browser
+        browser.close()

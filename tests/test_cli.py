@@ -60,3 +60,24 @@ def test_demo_is_deterministic_and_valid(tmp_path):
     a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert a and all((tmp_path / "a" / p).read_bytes() == (tmp_path / "b" / p).read_bytes() for p in a)
     assert juwu("validate", str(tmp_path / "a")).returncode == 0
+
+
+def test_unexpected_failure_is_one_line_and_a_saved_traceback(monkeypatch, capsys):
+    import pytest
+
+    import generator.validate as validate_module
+    from generator import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate_module, "validate_city", broken)
+    monkeypatch.setattr(sys, "argv", ["juwu", "validate", str(DATA)])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "内部错误" in err and "internal error" in err
+    saved = err.split("已保存到 ")[1].split("，")[0]
+    with open(saved, encoding="utf-8") as f:
+        assert "RuntimeError: boom" in f.read()

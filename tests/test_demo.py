@@ -100,7 +100,9 @@ def test_committees_have_three_to_five_members_and_one_chair(city18):
                 assert m["name"] not in barred
         committee = yaml.safe_load(city18[f"{base}/committee.yaml"])
         community = next(c for c in _rows(city18, "communities.csv") if c["code"] == code)
-        assert (committee["term_start"], committee["term_end"]) == (community["rc_term_start"], community["rc_term_end"])
+        # Elected mid-term, a committee serves from its election to the end of the residents' committee's term.
+        assert committee["term_end"] == community["rc_term_end"]
+        assert committee["term_start"] == max(community["rc_term_start"], committee["elected_on"])
         pay = committee["chair_pay"]
         if "monthly_pay" in pay:
             assert Decimal(pay["monthly_pay"]) >= Decimal("0.70") * Decimal(pay["heads_basic_pay"])
@@ -142,11 +144,17 @@ def test_every_ledger_reconciles(city18):
 def test_evaluations_add_up(city18):
     for code in _committee_codes(city18):
         for r in _rows(city18, f"communities/{code}/evaluations.csv"):
-            n = {k: int(r[k]) for k in ("reps_expected", "reps_present", "ballots_valid", "ballots_void",
-                                         "excellent", "competent", "basically_competent", "incompetent")}
+            n = {k: int(r[k] or 0) for k in ("reps_expected", "reps_present", "ballots_valid", "ballots_void",
+                                              "excellent", "competent", "basically_competent", "incompetent",
+                                              "satisfied", "basically_satisfied", "dissatisfied")}
             assert 3 * n["reps_present"] >= 2 * n["reps_expected"]
             assert n["ballots_valid"] + n["ballots_void"] <= n["reps_present"]
-            assert n["excellent"] + n["competent"] + n["basically_competent"] + n["incompetent"] == n["ballots_valid"]
+            # The residents' committee as a whole is rated 满意/基本满意/不满意, each person 优秀…不称职.
+            person = ("excellent", "competent", "basically_competent", "incompetent")
+            whole = ("satisfied", "basically_satisfied", "dissatisfied")
+            rated = whole if r["evaluated"] == "居民委员会" else person
+            assert all(r[k] == "" for k in (person if rated == whole else whole))
+            assert sum(n[k] for k in rated) == n["ballots_valid"]
 
 
 def test_csv_headers_follow_the_schemas_and_yaml_scalars_stay_strings(city18):

@@ -53,7 +53,10 @@ def parse(text: str) -> object:
             f"YAML 文件过大（超过 {MAX_BYTES // 1000} KB）",
             f"YAML file too large (over {MAX_BYTES // 1000} KB)",
         )
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(text, exc) from None
     try:
         loader.get_event()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
@@ -70,10 +73,27 @@ def parse(text: str) -> object:
             "colons and matching quotes",
             line,
         ) from None
+    except yaml.reader.ReaderError as exc:  # libyaml's reader refuses while parsing, not before
+        raise _control_character(text, exc, in_bytes=_Base is not yaml.SafeLoader) from None
     finally:
         loader.dispose()
     counter = [0]
     return _to_python(node, 0, counter)
+
+
+def _control_character(text: str, exc: yaml.reader.ReaderError, in_bytes: bool = False) -> YamlRefused:
+    # A control character (e.g. DEL pasted from another program): the reader refuses it.
+    # libyaml counts its position in UTF-8 bytes, PyYAML's own reader in characters.
+    position = max(exc.position, 0)
+    if in_bytes:
+        line = text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+    else:
+        line = text.count("\n", 0, position) + 1
+    return YamlRefused(
+        f"第 {line} 行含有不可见的控制字符（U+{exc.character:04X}），请删除后重新保存",
+        f"line {line} contains an invisible control character (U+{exc.character:04X}); delete it and save again",
+        line,
+    )
 
 
 def _compose_document(loader: _Composer) -> yaml.Node:

@@ -1,11 +1,24 @@
-"""The model → the list of pages the site has. Pure: no rendering, no files."""
+"""The model → the list of pages the site has. Pure: no rendering, no files.
+
+Each page carries what its template shows, already derived (generator/site/facts.py), and the
+date its data last changed — taken from the data, never from the clock.
+"""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
-from generator.model import City, Community
-from generator.site import urls
+from generator.model import City, Community, District, Street
+from generator.site import facts, urls
+from generator.site.chart import bar_chart
+from generator.site.downloads import (
+    CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
+)
+from generator.site.feeds import CITY_FEED, community_feed_path
+from generator.stamp import period_stamp
+
+OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
 
 
 @dataclass
@@ -16,42 +29,135 @@ class Page:
     context: dict = field(default_factory=dict)
     kind: str = "page"  # home | district | street | community | period | report | rollout
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path) from home down
+    changed: datetime.date | None = None  # when this page's data last changed
 
 
 def site_pages(city: City) -> list[Page]:
     """Every generated page, in a stable order."""
+    everyone = city.communities
+    home = [("首页", urls.HOME)]
     pages = [
-        Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", {"city": city}, "home"),
-        Page(urls.ROLLOUT, "推进情况", "rollout.html", {"city": city}, "rollout",
-             [("首页", urls.HOME)]),
+        Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", home_context(city), "home",
+             changed=facts.area_changed(everyone)),
+        Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
+             changed=max((d for c in everyone for d in c.rollout.values()), default=None)),
     ]
     for district in city.districts:
-        crumbs = [("首页", urls.HOME)]
         pages.append(Page(urls.district(district.code), district.name, "district.html",
-                          {"city": city, "district": district}, "district", crumbs))
+                          district_context(city, district), "district", home,
+                          changed=facts.area_changed(district.communities)))
+        d_crumbs = home + [(district.name, urls.district(district.code))]
         for street in district.streets:
-            s_crumbs = crumbs + [(district.name, urls.district(district.code))]
             pages.append(Page(urls.street(street.code), street.name, "street.html",
-                              {"city": city, "district": district, "street": street}, "street", s_crumbs))
+                              street_context(city, district, street), "street", d_crumbs,
+                              changed=facts.area_changed(street.communities)))
+            s_crumbs = d_crumbs + [(street.name, urls.street(street.code))]
             for community in street.communities:
-                pages.extend(community_pages(city, community, s_crumbs + [(street.name, urls.street(street.code))]))
+                pages.extend(community_pages(city, community, s_crumbs))
     return pages
+
+
+def _downloads(prefix: str, names: tuple[str, ...]) -> dict:
+    return {"tables": download_links(prefix, names), "package": prefix + PACKAGE}
+
+
+def home_context(city: City) -> dict:
+    everyone = city.communities
+    return {
+        "city": city,
+        "overall": facts.progress(city, everyone),
+        "districts": [(d, facts.progress(city, d.communities)) for d in city.districts],
+        "latest": facts.latest_disclosures(everyone),
+        "downloads": _downloads(CITY_DIR, CITY_TABLES),
+        "feed": CITY_FEED,
+    }
+
+
+def rollout_context(city: City) -> dict:
+    everyone = city.communities
+    overdue_count, overdue = facts.overdue_communities(city, everyone)
+    return {
+        "city": city,
+        "total": len(everyone),
+        "phases": facts.phase_counts(city, everyone),
+        "overall": facts.progress(city, everyone),
+        "districts": [(d, facts.progress(city, d.communities), facts.overdue_communities(city, d.communities)[0])
+                      for d in city.districts],
+        "streets": [(d, s, facts.progress(city, s.communities), facts.overdue_communities(city, s.communities)[0])
+                    for d in city.districts for s in d.streets],
+        "overdue_count": overdue_count,
+        "overdue": overdue,
+        "downloads": _downloads(CITY_DIR, ("communities", "rollout")),
+    }
+
+
+def _community_rows(city: City, communities: list[Community]) -> list[dict]:
+    return [{"community": c, "last": facts.last_disclosure(c), "overdue": city.overdue_phases(c)}
+            for c in communities]
+
+
+def district_context(city: City, district: District) -> dict:
+    overdue_count, overdue = facts.overdue_communities(city, district.communities)
+    attention = [c for c in district.communities if c.warnings][:facts.OVERDUE_LIMIT]
+    return {
+        "city": city, "district": district,
+        "overall": facts.progress(city, district.communities),
+        "streets": [(s, facts.progress(city, s.communities), sum(len(c.warnings) for c in s.communities))
+                    for s in district.streets],
+        "overdue_count": overdue_count,
+        "overdue": _community_rows(city, overdue),
+        "attention": _community_rows(city, attention),
+        "latest": facts.latest_disclosures(district.communities, 10),
+    }
+
+
+def street_context(city: City, district: District, street: Street) -> dict:
+    return {
+        "city": city, "district": district, "street": street,
+        "overall": facts.progress(city, street.communities),
+        "rows": _community_rows(city, street.communities),
+        "latest": facts.latest_disclosures(street.communities, 10),
+    }
+
+
+def community_context(city: City, community: Community) -> dict:
+    year, months = facts.year_months(community, city.settings.frequency == "monthly")
+    chart = bar_chart(months, f"chart-{community.code}", f"{community.name}{year}年各月收入与支出") if year else None
+    committee_eval = facts.committee_evaluation(community)
+    return {
+        "city": city, "community": community,
+        "overdue": city.overdue_phases(community),
+        "year": year, "months": months, "chart": chart,
+        "opinions": community.opinions[:OPINIONS_SHOWN],
+        "evaluations": facts.latest_evaluations(community),
+        "committee_eval": committee_eval,
+        "target": city.settings.evaluation_target,
+        "downloads": _downloads(community_dir(community.code), COMMUNITY_TABLES),
+        "feed": community_feed_path(community.code),
+    }
 
 
 def community_pages(city: City, community: Community, crumbs: list[tuple[str, str]]) -> list[Page]:
     base = {"city": city, "community": community}
-    pages = [Page(urls.community(community.code), community.name, "community.html", base, "community", crumbs)]
+    pages = [Page(urls.community(community.code), community.name, "community.html",
+                  community_context(city, community), "community", crumbs,
+                  changed=facts.community_changed(community))]
     c_crumbs = crumbs + [(community.name, urls.community(community.code))]
     periods = community.periods
+    ledger = {"csv": community_dir(community.code) + "ledger.csv",
+              "json": community_dir(community.code) + "ledger.json"}
     for i, period in enumerate(periods):
         context = base | {
             "period": period,
             "previous": periods[i - 1] if i > 0 else None,
             "next": periods[i + 1] if i + 1 < len(periods) else None,
+            "ledger": ledger,
+            "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
         }
         title = f"{community.name}{period.year}年{period.month}月财务收支公开"
-        pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period", c_crumbs))
+        pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
+                          c_crumbs, changed=period.published_on or period.reviewed_on))
     for report in community.reports:
         pages.append(Page(urls.report(community.code, report.slug), report.title, "report.html",
-                          base | {"report": report}, "report", c_crumbs))
+                          base | {"report": report}, "report", c_crumbs, changed=report.date))
     return pages

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from pathlib import Path
 
@@ -15,14 +14,9 @@ from generator.money import format_amount, to_capital
 from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.pages import Page
+from generator.site.privacy import MOBILE_RE, mask_mobile  # noqa: F401 - re-exported for other modules
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
-
-
-def mask_mobile(text: str) -> str:
-    """138****1234: a personal mobile never reaches the site whole (DISCLOSURE.md)."""
-    return MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
 
 def _finalize(value):
@@ -47,7 +41,9 @@ def environment() -> Environment:
         capital=to_capital,
         date_zh=lambda d: "" if d is None else format_zh(d),
         pct=lambda d: "—" if d is None else f"{d * 100:.1f}%",
-        markdown=lambda text: Markup(render_markdown(text)),
+        # Markup skips finalize, so a report body is masked before it is rendered.
+        markdown=lambda text: Markup(render_markdown(mask_mobile(text))),
+        iso=lambda d: "" if d is None else d.isoformat(),
     )
     env.globals.update(urls=urls, SIX_UNIFICATIONS=SIX_UNIFICATIONS)
     return env

@@ -28,7 +28,8 @@ def shell_path(depth: int) -> str:
 
 def shell_sources(depths: set[int]) -> dict[str, str]:
     """Markdown files MkDocs must render: one per nav page, one per depth of the other pages."""
-    text = f"---\ntitle: {TITLE}\nhide:\n  - toc\n---\n\n{CONTENT}\n"
+    # An explicit h1: otherwise Material titles nav pages by their nav label ("首页").
+    text = f"---\ntitle: {TITLE}\nhide:\n  - toc\n---\n\n# {TITLE} {{ #page-title }}\n\n{CONTENT}\n"
     files = {f"{path}index.md": text for path in NAV_PAGES}
     for depth in sorted(depths):
         if depth >= 1:

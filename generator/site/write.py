@@ -10,6 +10,8 @@ import os
 import shutil
 from pathlib import Path
 
+from generator.problems import JuwuError
+
 GENERATED = ("index.md", "rollout/index.md", "_shell")  # inside content/, owned by the writer
 
 
@@ -30,6 +32,53 @@ def write_content(content_dir: Path, files: dict[str, str]) -> int:
         path.write_text(text, encoding="utf-8")
         changed += 1
     return changed
+
+
+def merge_docs(juwu_content: Path, city_content: Path, docs: Path) -> int:
+    """Make `docs` Juwu's hand-written pages with the city's laid over them, file by file.
+
+    MkDocs reads one docs_dir. Rather than a plugin that merges two (mkdocs.yml must stay plain)
+    or writing the city's pages into Juwu's own content/ (a later build of another city would
+    keep them), the build owns a third folder: the few hand-written files are copied on each
+    build, only when their bytes changed, so MkDocs' own change detection still works. The
+    generated area is left to write_content. The city's pages are trusted like Juwu's own (they
+    are reviewed through CODEOWNERS, not sent by committees); symlinks are refused so a page can
+    only come from inside the repository.
+    """
+    wanted = {**_hand_written(juwu_content), **_hand_written(city_content)}
+    changed = 0
+    if docs.exists():
+        for path in sorted(docs.rglob("*"), reverse=True):
+            rel = path.relative_to(docs).as_posix()
+            if path.is_file() and rel not in wanted and not _generated(rel):
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    for rel, source in sorted(wanted.items()):
+        target = docs / rel
+        data = source.read_bytes()
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        changed += 1
+    return changed
+
+
+def _generated(rel: str) -> bool:
+    return any(rel == g or rel.startswith(g + "/") for g in GENERATED)
+
+
+def _hand_written(root: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            raise JuwuError(f"{root.name}/{rel} 是符号链接，已拒绝：页面只能是仓库中的普通文件",
+                            f"{root.name}/{rel} is a symbolic link; refused: pages must be plain files")
+        if path.is_file() and not _generated(rel) and not any(part.startswith(".") for part in rel.split("/")):
+            found[rel] = path
+    return found
 
 
 def staging_dir(site: Path) -> Path:

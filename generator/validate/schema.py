@@ -12,7 +12,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from frictionless import Resource, Schema
+from frictionless import FrictionlessException, Resource, Schema
 
 from generator import cores, tableschemas
 from generator.dates import parse_date
@@ -127,15 +127,32 @@ def _check_kind(kind: str, sources: list[Source], problems: Problems) -> list[Ty
     rows: list[TypedRow] = []
     if not origin:
         return rows
-    with Resource(data=data, schema=_batch_schema(kind)) as resource:
-        for row in resource.row_stream:
-            source, index = origin[row.row_number - 2]
-            values = row.to_dict()
-            values.pop("_file", None)
-            for error in row.errors:
-                problems.add(_from_frictionless(kind, source, index, error, values))
-            rows.append(TypedRow(source, index, values))
+    try:
+        with Resource(data=data, schema=_batch_schema(kind)) as resource:
+            for row in resource.row_stream:
+                source, index = origin[row.row_number - 2]
+                values = row.to_dict()
+                values.pop("_file", None)
+                for error in row.errors:
+                    problems.add(_from_frictionless(kind, source, index, error, values, origin))
+                rows.append(TypedRow(source, index, values))
+    except FrictionlessException as exc:
+        problems.add(_incomplete(kind, origin, len(rows), str(exc)))
+        return rows
+    if len(rows) != len(origin):
+        # A check that stopped early has not checked the rest: never a pass (SECURITY.md item 15).
+        problems.add(_incomplete(kind, origin, len(rows), f"{len(rows)} of {len(origin)} rows checked"))
     return rows
+
+
+def _incomplete(kind: str, origin: list[tuple[Source, int]], checked: int, why: str) -> Problem:
+    source, index = origin[min(checked, len(origin) - 1)]
+    line, _ = source.where(index, None)
+    return Problem("validation-incomplete", ERROR, source.file,
+                   f"表格检查没有完成（从第 {line} 行起未检查），不能发布", f"the table check stopped early ({why}); "
+                   "nothing after this row was checked, so the data cannot be published",
+                   row=line, community=source.community,
+                   hint_zh="请把此报告发给技术支持", hint_en="Report this to the maintainers")
 
 
 def _batch_schema(kind: str) -> Schema:
@@ -252,7 +269,8 @@ _TYPE_HINT = {
 }
 
 
-def _from_frictionless(kind: str, source: Source, index: int, error, values: dict) -> Problem:
+def _from_frictionless(kind: str, source: Source, index: int, error, values: dict,
+                       origin: list[tuple[Source, int]] = ()) -> Problem:
     name = getattr(error, "field_name", None)
     column = _column_of(source, name) if name else None
     line, cell = source.where(index, column)
@@ -270,14 +288,30 @@ def _from_frictionless(kind: str, source: Source, index: int, error, values: dic
     if error.type == "constraint-error":
         return _constraint_problem(source, field, label, name, value, error.note, common)
     if error.type in ("primary-key", "unique-error"):
-        keys = tableschemas.schema(kind).get("primaryKey", [])
-        shown = "、".join(tableschemas.title(kind, k) for k in keys if k != "community") or "键"
-        return Problem("duplicate-key", ERROR, source.file,
-                       f"“{shown}”与前面某行重复（{error.note}）", f"duplicate {', '.join(keys)}: {error.note}",
-                       hint_zh=f"每行的“{shown}”必须唯一，请修改或删除重复的行",
-                       hint_en=f"Each row's {', '.join(keys)} must be unique", row=line, field=None,
-                       value=str(values.get(keys[-1])) if keys else None, community=source.community)
+        return _duplicate(kind, source, index, error, values, origin)
     return Problem(error.type, ERROR, source.file, f"数据有误：{error.note}", f"{error.title}: {error.note}", **common)
+
+
+def _duplicate(kind: str, source: Source, index: int, error, values: dict, origin) -> Problem:
+    """A repeated key, naming the earlier row in the same file (the batch's positions mean nothing to a clerk)."""
+    keys = [k for k in tableschemas.schema(kind).get("primaryKey", []) if k != "community"] or [None]
+    name = keys[-1]
+    shown = "、".join(tableschemas.title(kind, k) for k in keys if k) or "键"
+    value = " / ".join(str(values.get(k)) for k in keys if k)
+    line, cell = source.where(index, _column_of(source, name))
+    match = re.search(r"position (\d+)", error.note or "")
+    first = None
+    if match and 0 <= int(match.group(1)) - 2 < len(origin):
+        first_source, first_index = origin[int(match.group(1)) - 2]
+        first = first_source.where(first_index, None)[0] if first_source is source else None
+    earlier_zh = f"第 {first} 行" if first else "前面某行"
+    earlier_en = f"row {first}" if first else "an earlier row"
+    return Problem("duplicate-key", ERROR, source.file,
+                   f"“{shown}”为“{value}”的行重复：与{earlier_zh}相同", f"{', '.join(k for k in keys if k)} "
+                   f"'{value}' appears twice: the same as {earlier_en}",
+                   hint_zh=f"每行的“{shown}”必须唯一：修改编号，或删除重复的行",
+                   hint_en=f"Each row's {', '.join(k for k in keys if k)} must be unique: renumber or delete the repeat",
+                   row=line, field=name, value=value, cell=cell, community=source.community)
 
 
 def _constraint_problem(source, field, label, name, value, note, common) -> Problem:

@@ -1,0 +1,117 @@
+"""Check an upload with exactly the engine `juwu validate` uses, before anything is written.
+
+The check runs on an overlay: a temporary data folder holding the city-level files, this
+community's folder as it is now, and the upload in place. City-wide tables and their cross-file
+checks still run, a new ledger still meets the previous period's closing balance, and the cost
+does not grow with the number of communities in the city.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.intake.uploads import Candidate
+from generator.model import Community
+from generator.problems import ERROR, Problem
+from generator.validate import validate_city
+
+CITY_FILES = ("city.yaml", "communities.csv", "communities.xlsx", "rollout.csv", "rollout.xlsx")
+
+
+class OutsideCommunity(ValueError):
+    """A path that would leave the community's own folder: a bug or an attack, never written."""
+
+
+@dataclass
+class Check:
+    community: str
+    problems: list[Problem] = field(default_factory=list)  # this community's, sorted
+    city_errors: list[Problem] = field(default_factory=list)  # errors in the shared files
+    model: Community | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR] + self.city_errors
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def inside(community: str, rel: str) -> str:
+    """REL if it names a file inside communities/<community>/, else OutsideCommunity."""
+    parts = rel.split("/")
+    if (len(parts) < 3 or parts[:2] != ["communities", community] or any(p in ("", ".", "..") for p in parts)
+            or "\\" in rel or "\0" in rel):
+        raise OutsideCommunity(rel)
+    return rel
+
+
+def existing_files(data: Path, community: str) -> set[str]:
+    folder = data / "communities" / community
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(data).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def file_hashes(data: Path, paths: list[str]) -> dict[str, str | None]:
+    """sha256 of each path as it is now (None when absent): what an upload was checked against."""
+    out: dict[str, str | None] = {}
+    for rel in paths:
+        path = data / rel
+        out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    return out
+
+
+def check(data: Path, community: str, candidate: Candidate | None, scratch: Path) -> Check:
+    """Validate the community as it would be with the candidate applied (or as it is now)."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="overlay-") as tmp:
+        overlay = Path(tmp) / "data"
+        build_overlay(data, community, overlay)
+        if candidate is not None:
+            apply(overlay, candidate)
+        validation = validate_city(overlay)
+    return _ours(community, validation)
+
+
+def build_overlay(data: Path, community: str, overlay: Path) -> None:
+    overlay.mkdir(parents=True)
+    for name in CITY_FILES:
+        if (data / name).is_file():
+            shutil.copy2(data / name, overlay / name)
+    folder = data / "communities" / community
+    (overlay / "communities").mkdir()
+    if folder.is_dir():
+        shutil.copytree(folder, overlay / "communities" / community, symlinks=True)
+
+
+def apply(root: Path, candidate: Candidate) -> None:
+    """Place a candidate's files under ROOT; every path is checked to stay in its community."""
+    for rel in candidate.removes:
+        (root / inside(candidate.community, rel)).unlink(missing_ok=True)
+    for rel, content in candidate.writes.items():
+        target = root / inside(candidate.community, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def _ours(community: str, validation) -> Check:
+    prefix = f"communities/{community}"
+    result = Check(community)
+    for p in validation.problems.sorted():
+        if p.community == community or p.file == prefix or p.file.startswith(prefix + "/"):
+            result.problems.append(p)
+        elif p.community is None and not p.file.startswith("communities/") and p.severity == ERROR:
+            result.city_errors.append(p)
+    if validation.city is not None:
+        result.model = next((c for c in validation.city.communities if c.code == community), None)
+    return result

@@ -1,0 +1,232 @@
+"""What a clerk's form becomes: the files the server decides to write, never the browser's names.
+
+Every target path is built here from the upload kind and from values that must match strict
+patterns (period, report date and slug); the name a browser sends with a file is ignored, and
+so is its extension: a table is read as .xlsx when its bytes are a zip, as CSV otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from generator.catalogue import dump_yaml
+from generator.load import yamlfile
+from generator.load.tables import TableRefused, Table, decode, read_csv, read_xlsx
+from generator.problems import ERROR, Problem
+
+PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+REPORT_TYPES = ("例会记录", "监督事项", "年度工作报告", "专项报告")
+REPORT_STATUSES = ("无需整改", "待整改", "整改中", "已整改")
+MAX_TEXT = 2_000  # characters in one ordinary form field
+MAX_REPORT_BODY = 200_000
+
+KINDS = {
+    "ledger": "一个月的收支公开（账期）",
+    "members": "监督委员会成员名单",
+    "committee": "监督委员会基本信息（committee.yaml）",
+    "report": "监督记录或报告",
+}
+LEDGER_FIELDS = ("opening_balance", "closing_balance", "prepared_by", "reviewer", "reviewed_on", "opinion",
+                 "published_on")
+
+
+@dataclass
+class Candidate:
+    """Files to write (path relative to the data folder → bytes) and files to remove, for one community."""
+
+    kind: str
+    community: str
+    writes: dict[str, bytes] = field(default_factory=dict)
+    removes: list[str] = field(default_factory=list)
+    what: str = ""  # one line saying what changes, for the clerk and the commit message
+    period: str | None = None
+    amendment: str | None = None
+
+    @property
+    def base(self) -> str:
+        return f"communities/{self.community}"
+
+    def touched(self) -> list[str]:
+        return sorted(set(self.writes) | set(self.removes))
+
+
+class FormProblems(Exception):
+    """The form itself is not usable (a missing field, a file that is no table): nothing validated."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} form problems")
+        self.problems = problems
+
+
+def _problem(code: str, file: str, zh: str, en: str, community: str, field: str | None = None,
+             hint_zh: str = "", row: int | None = None) -> Problem:
+    return Problem(code, ERROR, file, zh, en, row=row, field=field, community=community, hint_zh=hint_zh)
+
+
+def _text(fields: Mapping[str, str], name: str) -> str:
+    return str(fields.get(name) or "").strip()[:MAX_TEXT]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def read_table_upload(data: bytes) -> tuple[bytes, str, Table]:
+    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; a zip is read as .xlsx.
+
+    Raises TableRefused for anything that is not a readable table (zip bombs included: read_xlsx
+    checks sizes and ratios before unpacking)."""
+    if data.startswith(b"PK\x03\x04"):
+        return data, ".xlsx", read_xlsx(data)
+    text, _ = decode(data)
+    utf8 = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return utf8, ".csv", read_csv(utf8)
+
+
+def table_as_csv(table: Table) -> bytes:
+    """An .xlsx sheet written as the UTF-8 CSV the data folder keeps (readable diffs in git)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    width = len(table.header)
+    writer.writerow(table.header)
+    for row in table.rows:
+        extra = row[width:]
+        writer.writerow(row[:width] + ([] if not any(c.strip() for c in extra) else extra))
+    return out.getvalue().encode("utf-8")
+
+
+def _table_file(data: bytes | None, stem: str, community: str, label: str) -> tuple[str, bytes]:
+    """(suffix, bytes) of an uploaded table, or FormProblems naming what is wrong with it."""
+    target = f"{stem}.csv"
+    if not data:
+        raise FormProblems([_problem("upload-missing", target, f"请选择{label}文件（CSV 或 Excel）",
+                                     f"choose the {label} file", community)])
+    try:
+        content, suffix, _ = read_table_upload(data)
+    except TableRefused as exc:
+        raise FormProblems([_problem("upload-unreadable", target, exc.zh, exc.en, community,
+                                     hint_zh=exc.hint_zh or "请上传 Excel（.xlsx）或 CSV 文件", row=exc.row)])
+    return suffix, content
+
+
+def _place_table(candidate: Candidate, stem: str, suffix: str, content: bytes, existing: set[str]) -> None:
+    """Write STEM+suffix and drop the other format, so one table never exists twice."""
+    candidate.writes[stem + suffix] = content
+    other = stem + (".csv" if suffix == ".xlsx" else ".xlsx")
+    if other in existing:
+        candidate.removes.append(other)
+
+
+# --- kinds -----------------------------------------------------------------------------------
+
+def ledger_candidate(community: str, fields: Mapping[str, str], lines: bytes | None, existing: set[str]) -> Candidate:
+    period = _text(fields, "period")
+    base = f"communities/{community}/finance"
+    if not PERIOD_RE.match(period):
+        raise FormProblems([_problem("upload-period", f"{base}/", "请选择账期（年-月，例如 2025-01）",
+                                     "choose the period (YYYY-MM)", community, field="period")])
+    header_file = f"{base}/{period}.yaml"
+    amend = header_file in existing or f"{base}/{period}.csv" in existing or f"{base}/{period}.xlsx" in existing
+    reason = _text(fields, "amendment")[:500]
+    problems = []
+    if amend and not reason:
+        problems.append(_problem(
+            "amendment-reason", header_file, f"{period} 已经公开过，重新上传属于更正，请填写更正说明",
+            f"{period} was already published; an amendment needs a reason", community, field="amendment",
+            hint_zh="说明改了什么、为什么改，例如“补录 1 月 20 日水费凭证”"))
+    try:
+        suffix, content = _table_file(lines, f"{base}/{period}", community, "收支明细")
+    except FormProblems as exc:
+        raise FormProblems(problems + exc.problems) from None
+    if problems:
+        raise FormProblems(problems)
+    header = {
+        "period": period,
+        "opening_balance": _text(fields, "opening_balance"),
+        "closing_balance": _text(fields, "closing_balance"),
+        "prepared_by": _text(fields, "prepared_by"),
+        "review": {"reviewer": _text(fields, "reviewer"), "reviewed_on": _text(fields, "reviewed_on"),
+                   "opinion": _text(fields, "opinion")},
+        "published_on": _text(fields, "published_on"),
+    }
+    if amend:
+        header["amendment"] = reason
+    c = Candidate("ledger", community, period=period, amendment=reason if amend else None)
+    c.writes[header_file] = dump_yaml(header).encode("utf-8")
+    _place_table(c, f"{base}/{period}", suffix, content, existing)
+    c.what = f"更正 {period} 财务公开" if amend else f"公开 {period} 财务收支"
+    return c
+
+
+def members_candidate(community: str, upload: bytes | None, existing: set[str]) -> Candidate:
+    stem = f"communities/{community}/members"
+    suffix, content = _table_file(upload, stem, community, "成员名单")
+    c = Candidate("members", community, what="更新监督委员会成员名单")
+    _place_table(c, stem, suffix, content, existing)
+    return c
+
+
+def committee_candidate(community: str, upload: bytes | None, existing: set[str]) -> Candidate:
+    target = f"communities/{community}/committee.yaml"
+    if not upload:
+        raise FormProblems([_problem("upload-missing", target, "请选择 committee.yaml 文件", "choose the file", community)])
+    try:
+        text, _ = decode(upload)
+        yamlfile.parse(text)  # refuse tags, aliases and bombs here; the validator says the rest
+    except TableRefused as exc:
+        raise FormProblems([_problem("upload-unreadable", target, exc.zh, exc.en, community, row=exc.row)])
+    except yamlfile.YamlRefused as exc:
+        raise FormProblems([_problem("yaml-refused", target, exc.zh, exc.en, community, row=exc.line,
+                                     hint_zh="对照模板修改；日期、金额、电话请加英文引号")])
+    c = Candidate("committee", community, what="更新监督委员会基本信息")
+    c.writes[target] = text.replace("\r\n", "\n").encode("utf-8")
+    return c
+
+
+def report_candidate(community: str, fields: Mapping[str, str], upload: bytes | None, existing: set[str]) -> Candidate:
+    date, slug = _text(fields, "date"), _text(fields, "slug").lower()
+    base = f"communities/{community}/reports"
+    problems = []
+    if not DATE_RE.match(date):
+        problems.append(_problem("upload-date", f"{base}/", "请填写报告日期，例如 2025-01-20", "the report date",
+                                 community, field="date"))
+    if not SLUG_RE.match(slug):
+        problems.append(_problem("upload-slug", f"{base}/", "简称只能使用小写英文字母、数字和横线，例如 q1-meeting",
+                                 "the short name uses a-z, 0-9 and dashes", community, field="slug"))
+    body = str(fields.get("body") or "")
+    if upload:
+        try:
+            body, _ = decode(upload)
+        except TableRefused as exc:
+            problems.append(_problem("upload-unreadable", f"{base}/", exc.zh, exc.en, community))
+    body = _strip_front_matter(body.replace("\r\n", "\n"))
+    if not body.strip():
+        problems.append(_problem("upload-body", f"{base}/", "请填写报告正文或选择正文文件（.md 或 .txt）",
+                                 "the report needs a body", community, field="body"))
+    if len(body) > MAX_REPORT_BODY:
+        problems.append(_problem("upload-body", f"{base}/", "报告正文过长", "the report body is too long", community))
+    if problems:
+        raise FormProblems(problems)
+    front = {"type": _text(fields, "type"), "date": date, "title": _text(fields, "title")}
+    for optional in ("status", "due"):
+        if _text(fields, optional):
+            front[optional] = _text(fields, optional)
+    target = f"{base}/{date}-{slug}.md"
+    c = Candidate("report", community)
+    c.writes[target] = ("---\n" + dump_yaml(front) + "---\n\n" + body.lstrip("\n")).encode("utf-8")
+    c.what = ("修改报告" if target in existing else "发布报告") + f"“{front['title']}”"
+    return c
+
+
+def _strip_front_matter(text: str) -> str:
+    """The form's fields are the front matter; a block the file brings along is dropped."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                return "\n".join(lines[i + 1:])
+    return text

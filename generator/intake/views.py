@@ -1,0 +1,72 @@
+"""Rendering for the upload service: its own Jinja2 environment (autoescape, StrictUndefined)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from generator import tableschemas
+from generator.dates import format_zh
+from generator.money import format_amount
+from generator.problems import ERROR, Problem
+from generator.site.render import mask_mobile
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "intake"
+CSS = TEMPLATES / "intake.css"
+
+# Which schema names the fields of a file, so a problem can say “上期结存” instead of opening_balance.
+_KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger_lines"),
+            ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
+            ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
+            ("evaluations", "", "evaluations"))
+
+
+def _finalize(value):
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return mask_mobile(value)
+    return "" if value is None else value
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(money=lambda d: "" if d is None else format_amount(d),
+                       date_zh=lambda d: "" if d is None else format_zh(d))
+    env.globals.update(problem_groups=problem_groups)
+    return env
+
+
+def field_title(file: str, name: str | None) -> str:
+    if not name:
+        return ""
+    for part, suffix, kind in _KIND_OF:
+        if part in file and file.endswith(suffix):
+            title = tableschemas.title(kind, name)
+            return title if title != name else name
+    return name
+
+
+def short_file(file: str, community: str) -> str:
+    prefix = f"communities/{community}/"
+    return file[len(prefix):] if file.startswith(prefix) else file
+
+
+def problem_groups(problems: list[Problem], community: str) -> list[dict]:
+    """Problems by file, errors first, each with where (row, Excel cell, column), what and how to fix."""
+    out = []
+    ordered = sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.row or 0, p.field or ""))
+    for file, items in groupby(ordered, key=lambda p: p.file):
+        rows = []
+        # A period's YAML is written by the service from the form: its line numbers mean nothing to
+        # the clerk, the form field's name does.
+        from_form = "/finance/" in file and file.endswith(".yaml")
+        for p in items:
+            rows.append({"error": p.severity == ERROR, "row": None if from_form else p.row, "cell": p.cell,
+                         "column": field_title(file, p.field), "value": p.value, "message": p.zh,
+                         "hint": p.hint_zh, "code": p.code})
+        label = short_file(file, community) + ("（表单中填写的账期信息）" if from_form else "")
+        out.append({"file": label, "problems": rows})
+    return out

@@ -1,0 +1,1 @@
+"""Notice-board sheets (公开栏): the model → sheets (pure) → HTML → PDF (headless Chromium)."""

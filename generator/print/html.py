@@ -1,0 +1,29 @@
+"""Sheets → complete HTML documents, with the site's Jinja2 environment (autoescape, masked mobiles)."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from generator.print.sheets import Sheet
+from generator.site.render import environment, mask_mobile
+
+
+def css_string(value: object) -> Markup:
+    """A quoted CSS string for @page margin boxes: committee-written text cannot close the string,
+    the rule or the <style> element, because everything but letters and digits is hex-escaped."""
+    out = []
+    for ch in mask_mobile(str(value)):
+        out.append(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def print_environment() -> Environment:
+    env = environment()
+    env.filters["css_string"] = css_string
+    return env
+
+
+def render_sheet(env: Environment, sheet: Sheet) -> str:
+    template = env.get_template(f"print/{sheet.template}")
+    return template.render(sheet.context | {"sheet": sheet, "qr": Markup(sheet.qr)})

@@ -1,0 +1,41 @@
+"""`juwu print`, top to bottom: validate everything, choose the sheets, lay them out, return the PDF.
+
+Nothing is written here: the command line writes the file, and only when this succeeded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.print.html import print_environment, render_sheet
+from generator.print.pdf import render_pdf
+from generator.print.select import Request, select_sheets
+from generator.problems import Problems
+from generator.validate import validate_city
+
+
+@dataclass
+class Printed:
+    problems: Problems
+    pdf: bytes | None = None  # None: the data has errors, nothing was laid out
+    sheets: list[str] = field(default_factory=list)  # titles, in print order
+    pages: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def print_sheets(data_dir: Path, request: Request) -> Printed:
+    """Raises PrintError (unknown code, period, report) or JuwuError (no PDF engine)."""
+    validation = validate_city(data_dir)
+    result = Printed(validation.problems)
+    if not validation.ok or validation.city is None:
+        return result
+    selection = select_sheets(validation.city, request)
+    env = print_environment()
+    documents = [render_sheet(env, sheet) for sheet in selection.sheets]
+    title = selection.sheets[0].title if len(selection.sheets) == 1 else \
+        f"{selection.sheets[0].title} 等 {len(selection.sheets)} 份"
+    result.pdf, result.pages = render_pdf(documents, title)
+    result.sheets = [sheet.title for sheet in selection.sheets]
+    result.skipped = selection.skipped
+    return result

@@ -1,0 +1,97 @@
+"""The model → printable sheets. Pure: each sheet is a template name and the values it shows."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from generator.dates import period_bounds
+from generator.model import City, Community, Period, Report, Street
+from generator.print.qr import qr_svg
+from generator.site import urls
+from generator.stamp import community_stamp, period_stamp, report_stamp, rollout_stamp
+
+SIZES = ("A4", "A3")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paper: A4 portrait by default; A3 or landscape for wide ledgers and long rollout tables."""
+
+    size: str = "A4"
+    landscape: bool = False
+
+    @property
+    def css_size(self) -> str:
+        return f"{self.size} {'landscape' if self.landscape else 'portrait'}"
+
+
+@dataclass
+class Sheet:
+    """One printed document: it has its own page numbers (第 1 页 / 共 N 页)."""
+
+    template: str  # under templates/print/
+    title: str
+    stamp: str
+    url: str  # the public page this sheet matches (the QR code's target)
+    layout: Layout
+    context: dict = field(default_factory=dict)
+
+    @property
+    def qr(self) -> str:
+        return qr_svg(self.url)
+
+
+def public_url(city: City, path: str) -> str:
+    """The page's address on the public site: the city's site_url + the stable path."""
+    return city.settings.site_url.rstrip("/") + "/" + path
+
+
+def period_title(community: Community, period: Period) -> str:
+    # The same words as the web page's title (site/pages.py), so paper and page match.
+    return f"{community.name}{period.year}年{period.month}月财务收支公开"
+
+
+def posting_until(city: City, period: Period) -> datetime.date | None:
+    """Last day on the board: posting_days days counted from the publication day itself."""
+    if period.published_on is None:
+        return None
+    return period.published_on + datetime.timedelta(days=city.settings.posting_days - 1)
+
+
+def period_sheet(city: City, community: Community, period: Period, layout: Layout = Layout()) -> Sheet:
+    committee = community.committee
+    return Sheet("period.html", period_title(community, period), period_stamp(city, period),
+                 public_url(city, urls.period(community.code, period.key)), layout, {
+                     "city": city, "community": community, "committee": committee, "period": period,
+                     "issuer": f"{community.name}居民委员会",
+                     "reviewing_body": committee.name if committee and committee.name
+                     else f"{community.name}居务监督委员会",
+                     "covers": period_bounds(period.key),
+                     "posting_from": period.published_on, "posting_until": posting_until(city, period),
+                 })
+
+
+def roster_sheet(city: City, community: Community, layout: Layout = Layout()) -> Sheet:
+    committee = community.committee
+    name = committee.name if committee and committee.name else f"{community.name}居务监督委员会"
+    return Sheet("roster.html", f"{name}成员公示", community_stamp(city, community),
+                 public_url(city, urls.community(community.code)), layout,
+                 {"city": city, "community": community, "committee": committee, "body": name})
+
+
+def report_sheet(city: City, community: Community, report: Report, layout: Layout = Layout()) -> Sheet:
+    return Sheet("report.html", report.title, report_stamp(city, report),
+                 public_url(city, urls.report(community.code, report.slug)), layout,
+                 {"city": city, "community": community, "report": report})
+
+
+def rollout_sheet(city: City, area_name: str, area_path: str, streets: list[Street],
+                  layout: Layout = Layout()) -> Sheet:
+    """The rollout summary of a street, or of a district (one block per street)."""
+    communities = [c for s in streets for c in s.communities]
+    phases = [(p, city.phase_done(p.number, communities)) for p in city.settings.phases]
+    return Sheet("rollout.html", f"{area_name}居务监督委员会建设推进情况", rollout_stamp(city),
+                 public_url(city, area_path), layout,
+                 {"city": city, "area_name": area_name, "streets": streets, "communities": communities,
+                  "phases": phases})

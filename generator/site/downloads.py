@@ -1,0 +1,274 @@
+"""Every table a resident sees, for download: CSV (Excel-safe), JSON and a Data Package.
+
+Pure: `community_files` and `city_files` return {relative path: bytes}; build.py writes them.
+- CSV is UTF-8 with a BOM, so Chinese Excel opens it without garbling; text cells that start with
+  = + - @ tab or CR get a leading apostrophe, so no cell is run as a formula (SECURITY.md item 11).
+- JSON holds the same rows as objects; amounts are exact JSON numbers (never passed through float).
+- datapackage.json describes the CSV files with Table Schemas; `frictionless validate` accepts it.
+Never here: officials.csv (avoidance data), mobile numbers (the members table has no mobile column,
+and every text is masked again on the way out), anything not already shown on the site.
+
+The city-wide package carries summaries (one row per community, period, report…); ledger lines
+are per community only, because a city of 5,000 communities has millions of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.model import City, Community
+from generator.site import facts, urls
+from generator.site.privacy import mask_mobile
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+CITY_DIR = "downloads/"
+PACKAGE = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    title: str
+    type: str = "string"  # string | integer | number | date | boolean
+
+
+TITLES = {
+    "communities": "社区概况", "members": "监督委员会成员", "periods": "财务公开（各期汇总）",
+    "ledger": "收支明细", "reports": "监督记录与报告", "opinions": "居民意见与答复",
+    "evaluations": "民主评议结果", "rollout": "建设推进阶段",
+}
+COMMUNITY_TABLES = ("members", "periods", "ledger", "reports", "opinions", "evaluations", "rollout")
+CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations")
+
+
+@dataclass
+class Table:
+    name: str
+    fields: list[Field]
+    rows: list[list]  # values in field order: str, int, Decimal, date or None
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.name]
+
+
+# --- cells -------------------------------------------------------------------------------------
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet could run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(DANGEROUS_START) else text
+
+
+def csv_cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.date, int, Decimal)):
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    text = mask_mobile(str(value))
+    return neutralise(text) if kind == "string" else text
+
+
+def table_csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f.name for f in table.fields])
+    for row in table.rows:
+        writer.writerow([csv_cell(v, f.type) for v, f in zip(row, table.fields)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+_NUMBER = re.compile(r'"\\u0000N:(-?[0-9]+(?:\.[0-9]+)?)\\u0000"')
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return f"\0N:{value}\0"  # replaced by the bare number below: exact, never a float
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return mask_mobile(value)
+    return value
+
+
+def table_json(table: Table) -> bytes:
+    rows = [{f.name: _json_value(v) for v, f in zip(row, table.fields)} for row in table.rows]
+    text = json.dumps(rows, ensure_ascii=False, indent=1)
+    return (_NUMBER.sub(r"\1", text) + "\n").encode("utf-8")
+
+
+def package_json(name: str, title: str, tables: list[Table], version: str) -> bytes:
+    descriptor = {
+        "name": name,
+        "title": title,
+        "version": version,
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [{
+            "name": t.name, "title": t.title, "path": f"{t.name}.csv", "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": {"fields": [{"name": f.name, "title": f.title, "type": f.type} for f in t.fields]},
+        } for t in tables],
+    }
+    return (json.dumps(descriptor, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def files_for(tables: list[Table], name: str, title: str, version: str) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for t in tables:
+        files[f"{t.name}.csv"] = table_csv(t)
+        files[f"{t.name}.json"] = table_json(t)
+    files[PACKAGE] = package_json(name, title, tables, version)
+    return files
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+F = Field
+COMMUNITY_FIELDS = [F("community", "社区代码"), F("community_name", "社区")]
+MEMBER_FIELDS = [F("role", "职务"), F("name", "姓名"), F("political_status", "政治面貌"),
+                 F("sub_group", "工作小组"), F("duties", "分工"), F("elected_by", "选举方式"),
+                 F("term_start", "任期开始", "date"), F("term_end", "任期结束", "date")]
+PERIOD_FIELDS = [F("period", "期间"), F("opening_balance", "上期结存", "number"),
+                 F("income", "本期收入", "number"), F("expense", "本期支出", "number"),
+                 F("closing_balance", "本期结存", "number"), F("reviewer", "审核人"),
+                 F("reviewed_on", "审核日期", "date"), F("review_opinion", "审核意见"),
+                 F("published_on", "公开日期", "date"), F("amendment", "更正说明")]
+LINE_FIELDS = [F("period", "期间"), F("line", "序号", "integer"), F("date", "日期", "date"),
+               F("voucher", "凭证号"), F("category", "类别"), F("summary", "摘要"),
+               F("income", "收入", "number"), F("expense", "支出", "number"),
+               F("funding_source", "资金来源"), F("handled_by", "经办人")]
+REPORT_FIELDS = [F("date", "日期", "date"), F("type", "类型"), F("title", "标题"), F("status", "整改状态"),
+                 F("due", "整改期限", "date"), F("url", "网页")]
+OPINION_FIELDS = [F("received_on", "收到日期", "date"), F("channel", "渠道"), F("subject", "事项"),
+                  F("content", "内容"), F("answer", "答复"), F("answered_on", "答复日期", "date"),
+                  F("status", "状态")]
+EVALUATION_FIELDS = [F("year", "年度", "integer"), F("held_on", "评议日期", "date"), F("evaluated", "评议对象"),
+                     F("post", "职务"), F("reps_expected", "应到代表", "integer"),
+                     F("reps_present", "实到代表", "integer"), F("ballots_valid", "有效票", "integer"),
+                     F("excellent", "优秀", "integer"), F("competent", "称职", "integer"),
+                     F("basically_competent", "基本称职", "integer"), F("incompetent", "不称职", "integer"),
+                     F("satisfied", "满意", "integer"), F("basically_satisfied", "基本满意", "integer"),
+                     F("dissatisfied", "不满意", "integer"), F("satisfaction", "满意率", "number")]
+ROLLOUT_FIELDS = [F("phase", "阶段", "integer"), F("phase_name", "阶段名称"), F("deadline", "计划完成", "date"),
+                  F("completed_on", "完成日期", "date"), F("overdue", "是否逾期", "boolean")]
+
+
+def _members(c: Community) -> list[list]:
+    k = c.committee
+    return [[m.role, m.name, m.political_status, m.sub_group, m.duties, k.elected_by if k else None,
+             k.term_start if k else None, k.term_end if k else None] for m in c.members]
+
+
+def _periods(c: Community) -> list[list]:
+    return [[p.key, p.opening_balance, p.income_total, p.expense_total, p.closing_balance, p.reviewer,
+             p.reviewed_on, p.review_opinion, p.published_on, p.amendment] for p in c.periods]
+
+
+def _lines(c: Community) -> list[list]:
+    return [[p.key, i, l.date, l.voucher, l.category, l.summary, l.income, l.expense, l.funding_source,
+             l.handled_by] for p in c.periods for i, l in enumerate(p.lines, 1)]
+
+
+def _reports(c: Community, site_url: str) -> list[list]:
+    return [[r.date, r.type, r.title, r.status, r.due, site_url + urls.report(c.code, r.slug)] for r in c.reports]
+
+
+def _opinions(c: Community) -> list[list]:
+    return [[o.received_on, o.channel, o.subject, o.content, o.answer, o.answered_on, o.status] for o in c.opinions]
+
+
+def _evaluations(c: Community) -> list[list]:
+    return [[e.year, e.held_on, e.evaluated, e.post, e.reps_expected, e.reps_present, e.ballots_valid,
+             e.excellent, e.competent, e.basically_competent, e.incompetent, e.satisfied, e.basically_satisfied,
+             e.dissatisfied, e.satisfaction] for e in c.evaluations]
+
+
+def _rollout(city: City, c: Community) -> list[list]:
+    overdue = set(city.overdue_phases(c))
+    return [[p.number, p.name, p.deadline, c.rollout.get(p.number), p.number in overdue]
+            for p in city.settings.phases]
+
+
+def community_tables(city: City, c: Community) -> list[Table]:
+    url = city.settings.site_url
+    return [
+        Table("members", MEMBER_FIELDS, _members(c)),
+        Table("periods", PERIOD_FIELDS, _periods(c)),
+        Table("ledger", LINE_FIELDS, _lines(c)),
+        Table("reports", REPORT_FIELDS, _reports(c, url)),
+        Table("opinions", OPINION_FIELDS, _opinions(c)),
+        Table("evaluations", EVALUATION_FIELDS, _evaluations(c)),
+        Table("rollout", ROLLOUT_FIELDS, _rollout(city, c)),
+    ]
+
+
+def _prefixed(c: Community, rows: list[list]) -> list[list]:
+    return [[c.code, c.name] + row for row in rows]
+
+
+def city_tables(city: City) -> list[Table]:
+    url = city.settings.site_url
+    cs = city.communities
+    overview = []
+    for c in cs:
+        last = facts.last_disclosure(c)
+        overview.append([c.code, c.name, c.district_name, c.street_name, c.households, c.committee is not None,
+                         facts.committee_date(city, c), c.phase_reached(), last.key if last else None,
+                         last.published_on if last else None, len(c.warnings), url + urls.community(c.code)])
+    return [
+        Table("communities", [
+            F("code", "社区代码"), F("name", "社区"), F("district", "区"), F("street", "街道"),
+            F("households", "户数", "integer"), F("has_committee", "已成立监督委员会", "boolean"),
+            F("committee_on", "成立日期", "date"), F("phase_reached", "已完成阶段", "integer"),
+            F("last_period", "最近公开期间"), F("last_published_on", "最近公开日期", "date"),
+            F("warnings", "提醒数", "integer"), F("url", "网页")], overview),
+        Table("rollout", COMMUNITY_FIELDS + ROLLOUT_FIELDS,
+              [r for c in cs for r in _prefixed(c, _rollout(city, c))]),
+        Table("members", COMMUNITY_FIELDS + MEMBER_FIELDS,
+              [r for c in cs for r in _prefixed(c, _members(c))]),
+        Table("periods", COMMUNITY_FIELDS + PERIOD_FIELDS,
+              [r for c in cs for r in _prefixed(c, _periods(c))]),
+        Table("reports", COMMUNITY_FIELDS + REPORT_FIELDS,
+              [r for c in cs for r in _prefixed(c, _reports(c, url))]),
+        Table("opinions", COMMUNITY_FIELDS + OPINION_FIELDS,
+              [r for c in cs for r in _prefixed(c, _opinions(c))]),
+        Table("evaluations", COMMUNITY_FIELDS + EVALUATION_FIELDS,
+              [r for c in cs for r in _prefixed(c, _evaluations(c))]),
+    ]
+
+
+def community_dir(code: str) -> str:
+    return urls.community(code) + "data/"
+
+
+def community_files(city: City, c: Community, version: str) -> dict[str, bytes]:
+    files = files_for(community_tables(city, c), f"juwu-{c.code}", f"{c.name}居务公开数据", version)
+    return {community_dir(c.code) + rel: data for rel, data in files.items()}
+
+
+def city_files(city: City, version: str) -> dict[str, bytes]:
+    files = files_for(city_tables(city), "juwu-city", f"{city.settings.name}居务公开数据", version)
+    return {CITY_DIR + rel: data for rel, data in files.items()}
+
+
+def download_links(prefix: str, names: tuple[str, ...]) -> list[dict]:
+    """For templates: [{title, csv, json}] of the tables under a folder (paths from the site root)."""
+    return [{"title": TITLES[n], "csv": f"{prefix}{n}.csv", "json": f"{prefix}{n}.json"} for n in names]
+
+
+def published_files(city: City, version: str) -> dict[str, bytes]:
+    """Every download and feed of the site: {path from the site root: bytes}."""
+    from generator.site.feeds import feed_files
+
+    files = city_files(city, version)
+    for c in city.communities:
+        files.update(community_files(city, c, version))
+    return files | feed_files(city)

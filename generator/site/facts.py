@@ -1,0 +1,171 @@
+"""Values the pages show that the model does not hold directly: derived from the data, never the clock.
+
+Pure and cheap: every function takes model objects and returns plain values, so a district page
+of a 5,000-community city costs one pass over its communities. Lists that grow with the city
+("latest", "overdue") are always bounded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.model import ZERO, City, Community, Evaluation, Period, Report
+
+LATEST_LIMIT = 20  # "latest disclosures" on the home page and in the city feed
+OVERDUE_LIMIT = 50  # overdue communities listed on the dashboard (the count is always complete)
+
+
+def community_changed(community: Community) -> datetime.date | None:
+    """The last date anything on a community's page changed: a disclosure, report, answer, vote…"""
+    dates = [p.published_on for p in community.periods]
+    dates += [r.date for r in community.reports]
+    dates += [d for o in community.opinions for d in (o.received_on, o.answered_on)]
+    dates += [e.held_on for e in community.evaluations]
+    dates += list(community.rollout.values())
+    if community.committee is not None:
+        dates.append(community.committee.elected_on)
+    return max((d for d in dates if d is not None), default=None)
+
+
+def area_changed(communities: list[Community]) -> datetime.date | None:
+    return max((d for d in map(community_changed, communities) if d is not None), default=None)
+
+
+def last_disclosure(community: Community) -> Period | None:
+    """The most recently published period (usually, not always, the latest month)."""
+    published = [p for p in community.periods if p.published_on is not None]
+    return max(published, key=lambda p: (p.published_on, p.key)) if published else community.latest_period
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One item of "latest disclosures": a finance period or a report of one community."""
+
+    date: datetime.date
+    kind: str  # period | report
+    community: Community
+    period: Period | None = None
+    report: Report | None = None
+
+    @property
+    def title(self) -> str:
+        if self.period is not None:
+            return f"{self.period.year}年{self.period.month}月财务收支公开"
+        return self.report.title if self.report else ""
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, self.community.code, self.kind, self.period.key if self.period else
+                (self.report.slug if self.report else ""))
+
+
+def disclosures(community: Community) -> list[Disclosure]:
+    items = [Disclosure(p.published_on, "period", community, period=p) for p in community.periods if p.published_on]
+    items += [Disclosure(r.date, "report", community, report=r) for r in community.reports if r.date]
+    return sorted(items, key=lambda d: d.sort_key, reverse=True)
+
+
+def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT) -> list[Disclosure]:
+    """The `limit` most recent disclosures among many communities, newest first (bounded)."""
+    return heapq.nlargest(limit, (d for c in communities for d in disclosures(c)), key=lambda d: d.sort_key)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Committee status of a group of communities against the plan's target date."""
+
+    total: int
+    established: int
+    on_time: int  # established on or before the target date
+    late: int  # established after it
+    overdue: int  # not established and the committee phase's deadline has passed
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.established
+
+    def share(self, n: int) -> Decimal | None:
+        return None if not self.total else Decimal(n) / Decimal(self.total)
+
+
+def committee_date(city: City, community: Community) -> datetime.date | None:
+    return community.rollout.get(city.settings.committee_phase)
+
+
+def progress(city: City, communities: list[Community]) -> Progress:
+    target = city.settings.target_date
+    established = on_time = overdue = 0
+    for c in communities:
+        if c.committee is not None:
+            established += 1
+            when = committee_date(city, c)
+            on_time += when is not None and when <= target
+        elif city.settings.committee_phase in city.overdue_phases(c):
+            overdue += 1
+    late = established - on_time
+    return Progress(len(communities), established, on_time, late, overdue)
+
+
+def overdue_communities(city: City, communities: list[Community], limit: int = OVERDUE_LIMIT):
+    """(count, first `limit` communities with overdue phases, by code) — the list is bounded."""
+    found = [c for c in communities if city.overdue_phases(c)]
+    return len(found), found[:limit]
+
+
+def phase_counts(city: City, communities: list[Community]) -> list[tuple]:
+    """Per phase: (phase, done, overdue) for a group of communities."""
+    rows = []
+    for phase in city.settings.phases:
+        done = sum(phase.number in c.rollout for c in communities)
+        late = len(communities) - done if phase.deadline < city.as_of else 0
+        rows.append((phase, done, late))
+    return rows
+
+
+def committee_evaluation(community: Community) -> Evaluation | None:
+    """The latest democratic evaluation of the residents' committee as a whole."""
+    whole = [e for e in community.evaluations if e.post is None or e.evaluated == "居民委员会"]
+    return max(whole, key=lambda e: (e.year, e.held_on or datetime.date.min)) if whole else None
+
+
+def latest_evaluations(community: Community) -> list[Evaluation]:
+    """Every evaluation row of the latest year held, in the file's order."""
+    if not community.evaluations:
+        return []
+    year = max(e.year for e in community.evaluations)
+    return [e for e in community.evaluations if e.year == year]
+
+
+@dataclass(frozen=True)
+class Month:
+    """One slot of the year's chart: a period's totals, or None when nothing is published for it."""
+
+    year: int
+    month: int
+    key: str
+    income: Decimal | None
+    expense: Decimal | None
+    closing: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.month}月"
+
+
+def year_months(community: Community, monthly: bool = True) -> tuple[int | None, list[Month]]:
+    """The latest year with disclosures: twelve monthly slots (gaps stay empty, never zero), or
+    just the periods published that year when the city discloses less often than monthly."""
+    if not community.periods:
+        return None, []
+    year = community.periods[-1].year
+    by_key = {p.key: p for p in community.periods if p.year == year}
+    keys = [f"{year}-{m:02d}" for m in range(1, 13)] if monthly else sorted(by_key)
+    months = []
+    for key in keys:
+        p = by_key.get(key)
+        months.append(Month(year, int(key[5:7]), key, p.income_total if p else None,
+                            p.expense_total if p else None, p.closing_balance if p else None))
+    return year, months

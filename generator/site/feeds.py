@@ -1,0 +1,97 @@
+"""Atom feeds of new disclosures and reports: one for the city, one per community.
+
+Built with ElementTree, so every text is escaped by the serialiser; characters XML 1.0 cannot
+carry are dropped and mobiles masked before that. Dates come from the data (a period's publication
+date, a report's date), never the clock, so the same data gives the same feed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+
+from generator.model import City, Community
+from generator.money import format_amount
+from generator.site import facts, urls
+from generator.site.privacy import mask_mobile
+
+ATOM = "http://www.w3.org/2005/Atom"
+CITY_FEED = "feed.xml"
+FEED_LIMIT = 50  # entries per feed: the newest are what a reader needs
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def community_feed_path(code: str) -> str:
+    return urls.community(code) + "feed.xml"
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("", mask_mobile(text))
+
+
+def timestamp(d: datetime.date) -> str:
+    return f"{d.isoformat()}T00:00:00+08:00"  # a disclosure's day, in China Standard Time
+
+
+def _entry_parts(d: facts.Disclosure, site_url: str) -> tuple[str, str, str]:
+    c = d.community
+    if d.period is not None:
+        p = d.period
+        summary = (f"本期收入 {format_amount(p.income_total)} 元，支出 {format_amount(p.expense_total)} 元，"
+                   f"结存 {format_amount(p.closing_balance)} 元。审核人：{p.reviewer}。")
+        if p.amendment:
+            summary += f"更正说明：{p.amendment}"
+        return site_url + urls.period(c.code, p.key), f"{c.name}{d.title}", summary
+    r = d.report
+    summary = r.type + (f"，整改状态：{r.status}" if r.status else "")
+    return site_url + urls.report(c.code, r.slug), f"{c.name}：{r.title}", summary
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attrs) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    el.text = clean(text)
+    return el
+
+
+def atom_feed(title: str, feed_url: str, page_url: str, items: list[facts.Disclosure], site_url: str,
+              fallback: datetime.date) -> bytes:
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
+    _text(feed, "id", feed_url)
+    _text(feed, "title", title)
+    _text(feed, "updated", timestamp(max((d.date for d in items), default=fallback)))
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": feed_url})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url, "type": "text/html"})
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", title)
+    for d in items:
+        link, entry_title, summary = _entry_parts(d, site_url)
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "id", link)
+        _text(entry, "title", entry_title)
+        _text(entry, "updated", timestamp(d.date))
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": clean(link), "type": "text/html"})
+        _text(entry, "summary", summary, type="text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def city_feed(city: City) -> bytes:
+    url = city.settings.site_url
+    items = facts.latest_disclosures(city.communities, FEED_LIMIT)
+    return atom_feed(f"{city.settings.name}居务监督公开", url + CITY_FEED, url, items, url, city.as_of)
+
+
+def community_feed(city: City, c: Community) -> bytes:
+    url = city.settings.site_url
+    items = facts.disclosures(c)[:FEED_LIMIT]
+    return atom_feed(f"{c.name}居务监督公开", url + community_feed_path(c.code), url + urls.community(c.code),
+                     items, url, facts.community_changed(c) or city.as_of)
+
+
+def feed_files(city: City) -> dict[str, bytes]:
+    files = {CITY_FEED: city_feed(city)}
+    for c in city.communities:
+        files[community_feed_path(c.code)] = community_feed(city, c)
+    return files

@@ -1,0 +1,47 @@
+"""The plan's own rules, checked on the assembled city: one module per concept.
+
+`check_rules(city, loaded)` runs every check and returns the Problems; `REGISTRY` lists every rule
+code with its severity and meaning (the README's rule table is generated from it and a test keeps
+them in step: `python -c "from generator.validate.rules import rules_markdown; print(rules_markdown())"`).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from generator.load.sources import Loaded
+from generator.model import City
+from generator.problems import ERROR, Problem
+from generator.validate.rules import (
+    avoidance, committee, crossfile, evaluations, ledger, opinions, pay, privacy, rollout, six_unifications,
+)
+from generator.validate.rules._base import REGISTRY, Check, Context, Rule
+
+MODULES = (crossfile, committee, avoidance, six_unifications, pay, ledger, rollout, evaluations, opinions, privacy)
+CHECKS: list[Check] = [check for module in MODULES for check in module.CHECKS]
+
+__all__ = ["check_rules", "REGISTRY", "Rule", "rules_markdown"]
+
+
+def check_rules(city: City, loaded: Loaded, earlier: Iterable[Problem] = ()) -> list[Problem]:
+    """Every rule's problems. `earlier` are the load and schema problems: a cell they refused is
+    not reported again by a rule that would only see it as empty."""
+    ctx = Context(city, loaded, earlier)
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(ctx))
+    return problems
+
+
+def ordered_rules() -> list[Rule]:
+    """Every rule, module by module in the order they run."""
+    return [v for module in MODULES for v in vars(module).values() if isinstance(v, Rule)]
+
+
+def rules_markdown() -> str:
+    """The rule table for the README: code, severity, what it means (Chinese, then English)."""
+    lines = ["| 代码 code | 级别 severity | 含义 | meaning |", "| --- | --- | --- | --- |"]
+    for r in ordered_rules():
+        level = "错误 error" if r.severity == ERROR else "提醒 warning"
+        lines.append(f"| `{r.code}` | {level} | {r.zh} | {r.en} |")
+    return "\n".join(lines)

@@ -1,0 +1,129 @@
+"""A clerk in a real browser: sign in, upload a ledger with a mistake, see the cell, fix it,
+confirm, and find the commit by the clerk and the new period on the rebuilt site.
+
+Runs `juwu intake` itself (uvicorn) on a free 127.0.0.1 port against a private git copy of the
+demo data; Chromium is Debian's, headless.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright import sync_api as playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from intake_helpers import git, ledger_csv, make_city_repo  # noqa: E402
+
+from generator.intake.users import add_user  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CODE = "319901001002"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def service(tmp_path):
+    data = make_city_repo(tmp_path)
+    users = tmp_path / "users.json"
+    user, password = add_user(users, CODE, display_name="魏凤凤（华庭里社区）")
+    port = _free_port()
+    site = tmp_path / "site"
+    log = open(tmp_path / "service.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "intake", "--data", str(data), "--port", str(port), "--users", str(users),
+         "--state", str(tmp_path / "state"), "--site", str(site), "--insecure-cookies"],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError((tmp_path / "service.log").read_text())
+            time.sleep(0.2)
+    yield {"base": base, "data": data, "site": site, "user": user, "password": password, "state": tmp_path / "state"}
+    process.terminate()
+    process.wait(20)
+    log.close()
+
+
+@pytest.fixture
+def page():
+    assert Path(CHROMIUM).exists(), "browser tests need Debian's chromium (make system-deps)"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-background-networking"])
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone
+        yield context.new_page()
+        browser.close()
+
+
+def _fill_header(page, closing: str) -> None:
+    page.fill("input[name=closing_balance]", closing)
+    page.fill("input[name=published_on]", "2025-02-05")
+    page.fill("input[name=reviewed_on]", "2025-02-03")
+    page.fill("textarea[name=opinion]", "经民主理财小组审核，凭证齐全，同意公开。")
+
+
+def test_clerk_fixes_a_mistake_and_publishes_a_month(service, page):
+    before = git(service["data"].parent, "rev-parse", "HEAD").strip()
+    page.goto(service["base"] + "/")
+    page.fill("input[name=username]", service["user"].username)
+    page.fill("input[name=password]", service["password"])
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"/c/{CODE}/$"))
+    assert "华庭里社区" in page.inner_text("h1")
+
+    page.click("text=上传一个月的收支公开（账期）")
+    assert page.input_value("input[name=period]") == "2025-01"  # the month after the last one
+    assert page.input_value("input[name=opening_balance]") == "14926.47"
+    _fill_header(page, "29726.47")
+    wrong = ledger_csv(expense="2OO.00")  # letter O typed for zero, as happens in Excel
+    page.set_input_files("input[name=file]", {"name": "2025年1月.csv", "mimeType": "text/csv",
+                                              "buffer": wrong.encode("gbk")})
+    page.click("text=上传并检查")
+    result = page.locator(".result")
+    result.wait_for()
+    text = result.inner_text()
+    assert "单元格 F3" in text and "支出" in text and "2OO.00" in text
+    assert git(service["data"].parent, "rev-parse", "HEAD").strip() == before
+
+    assert page.input_value("input[name=closing_balance]") == "29726.47"  # the form kept what was typed
+    page.set_input_files("input[name=file]", {"name": "2025年1月.csv", "mimeType": "text/csv",
+                                              "buffer": ledger_csv().encode("gbk")})
+    page.click("text=上传并检查")
+    page.locator("text=检查通过，请确认").wait_for()
+    assert "200.00" in page.inner_text("table.summary")
+    page.click("text=确认提交并公开")
+    page.locator("h1:has-text('已提交')").wait_for()
+
+    repo = service["data"].parent
+    assert git(repo, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "魏凤凤（华庭里社区） <319901001002@intake.invalid>"
+    assert "公开 2025-01 财务收支" in git(repo, "log", "-1", "--format=%s")
+
+    published = service["site"] / f"c/{CODE}/finance/2025-01/index.html"
+    deadline = time.monotonic() + 180
+    while not published.is_file():
+        assert time.monotonic() < deadline, (service["state"] / "rebuild.log").read_text()
+        time.sleep(0.5)
+    page.goto(published.as_uri())
+    body = page.inner_text("body")
+    assert "2025年1月" in body and "街道拨付社区办公经费" in body and "29,726.47" in body

@@ -1,0 +1,88 @@
+"""Personal data: ID numbers refused anywhere; mobiles warned about (the site masks them) or
+refused where the site cannot mask them."""
+
+from __future__ import annotations
+
+from generator.site.render import mask_mobile
+from tests.cityfixture import (  # noqa: F401 - fixtures
+    A, city, flat, of_code, set_cell, set_yaml, small_city,
+)
+
+FIN = f"communities/{A}/finance"
+ID = "110101199003071234"
+REPORT = f"communities/{A}/reports/2024-03-20-q1-meeting.md"
+
+
+def test_no_personal_data_in_the_demo(small_city):
+    assert not {"id-number", "personal-mobile", "personal-mobile-unmasked"} & {p[0] for p in flat(small_city)}
+
+
+def test_id_number_in_a_ledger_summary(city):
+    line = set_cell(city / FIN / "2024-02.csv", 0, "summary", f"困难补助（张三，身份证{ID}）")
+    [p] = of_code(city, "id-number")
+    assert (p.file, p.row, p.field, p.cell, p.severity) == (f"{FIN}/2024-02.csv", line, "summary", f"D{line}", "error")
+    assert p.value == "110101********1234" and ID not in p.zh + p.en + (p.value or "")
+
+
+def test_id_number_in_full_width_digits_and_with_x(city):
+    wide = "".join(chr(ord(ch) + 0xFEE0) for ch in "11010119900307123") + "X"
+    line = set_cell(city / f"communities/{A}/opinions.csv", 0, "content", f"来访人证件号{wide}")
+    assert ("id-number", f"communities/{A}/opinions.csv", line, "content") in flat(city)
+
+
+def test_id_number_in_yaml_in_a_report_and_in_officials(city):
+    line = set_yaml(city / f"communities/{A}/committee.yaml", "office.address", f"联系人身份证 {ID}")
+    report = city / REPORT
+    text = report.read_text("utf-8").split("\n")
+    text[8] += f" 身份证号 {ID}"
+    report.write_text("\n".join(text), "utf-8")
+    officials = city / f"communities/{A}/officials.csv"
+    officials.write_text(officials.read_text("utf-8").replace(",,\n", f",{ID},\n", 1), "utf-8")
+    found = {(p.file, p.row, p.field) for p in of_code(city, "id-number")}
+    assert (f"communities/{A}/committee.yaml", line, "office.address") in found
+    assert (REPORT, 9, None) in found
+    assert any(f == f"communities/{A}/officials.csv" for f, _, _ in found)
+
+
+def test_long_numbers_that_are_not_ids(city):
+    set_cell(city / FIN / "2024-02.csv", 0, "summary", "合同编号 123456789012345678，票据 20240301000012")
+    assert not of_code(city, "id-number")
+
+
+def test_mobile_in_free_text_is_a_warning_and_is_masked_on_the_site(city):
+    text = "居民（电话13812345678）反映路灯不亮"
+    line = set_cell(city / f"communities/{A}/opinions.csv", 0, "content", text)
+    [p] = of_code(city, "personal-mobile")
+    assert (p.row, p.field, p.severity, p.value) == (line, "content", "warning", "138****5678")
+    assert "打码" in p.zh
+    assert "13812345678" not in mask_mobile(text)  # the promise the warning makes
+
+
+def test_the_members_mobile_column_is_expected(city):
+    set_cell(city / f"communities/{A}/members.csv", 3, "mobile", "13912345678")
+    assert not of_code(city, "personal-mobile")
+
+
+def test_mobile_the_site_cannot_mask_is_an_error(city):
+    text = "联系电话 138-1234-5678"
+    line = set_cell(city / f"communities/{A}/opinions.csv", 0, "answer", text)
+    assert ("personal-mobile-unmasked", f"communities/{A}/opinions.csv", line, "answer") in flat(city)
+    assert "5678" in mask_mobile(text) and "1234" in mask_mobile(text)  # indeed shown whole
+
+
+def test_mobile_in_a_report_body_is_an_error(city):
+    report = city / REPORT
+    text = report.read_text("utf-8").split("\n")
+    text[10] += "（联系电话 13812345678）"
+    report.write_text("\n".join(text), "utf-8")
+    [p] = of_code(city, "personal-mobile-unmasked")
+    assert (p.file, p.row, p.severity) == (REPORT, 11, "error")
+
+
+def test_an_id_number_under_an_unknown_key_still_fails(city):
+    """The unknown key is a warning for the same line; the ID number's error must not be hidden by it."""
+    path = city / f"communities/{A}/committee.yaml"
+    path.write_text(path.read_text("utf-8") + f'contact_id: "{ID}"\n', "utf-8")
+    found = [p for p in of_code(city, "id-number")]
+    assert [(p.field, p.severity) for p in found] == [("contact_id", "error")]
+    assert not of_code(city, "unknown-key")  # the same line: one message, the error

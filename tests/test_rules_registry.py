@@ -1,0 +1,35 @@
+"""Docs guarded by tests: the README's rule table is the registry's, and every rule is tested."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from generator.problems import ERROR, WARNING
+from generator.validate.rules import REGISTRY, ordered_rules, rules_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_lists_every_rule_as_generated():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"<!-- rules:start -->\n(.*?)\n<!-- rules:end -->", readme, re.S)
+    assert block, "README.md lost its rules table markers"
+    assert block.group(1) == rules_markdown(), "regenerate the README's rule table (see README)"
+    for code in REGISTRY:
+        assert f"| `{code}` |" in readme
+
+
+def test_every_rule_has_a_failing_case_in_the_tests():
+    tests = "\n".join(p.read_text("utf-8") for p in (ROOT / "tests").glob("test_rules_*.py"))
+    untested = [code for code in REGISTRY if f'"{code}"' not in tests]
+    assert untested == []
+
+
+def test_rules_are_complete_and_bilingual():
+    assert len(ordered_rules()) == len(REGISTRY)
+    for rule in REGISTRY.values():
+        assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.code)
+        assert rule.severity in (ERROR, WARNING)
+        assert rule.zh and rule.en and rule.hint_zh and rule.hint_en, rule.code
+        assert re.search(r"[\u4e00-\u9fff]", rule.zh) and "（" not in rule.en  # each language in its own field
