@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-QUERY_JS = """q => { const m = document.querySelector('.pagefind-ui__message');
+QUERY_JS = """q => { const m = document.getElementById('juwu-search-message');
   return m && m.textContent.includes('“' + q + '”') && !m.textContent.includes('正在搜索'); }"""
 
 
@@ -69,7 +69,7 @@ def _session(browser, url: str, terms: list[str]) -> list[dict]:
     fetched: list[tuple[str, int]] = []
     page.on("requestfinished", lambda r: fetched.append((r.url, r.sizes()["responseBodySize"])))
     page.goto(url)
-    page.wait_for_selector(".pagefind-ui__search-input")
+    page.wait_for_selector("#juwu-search-input")
     page.wait_for_timeout(500)
     out = []
     for term in terms:  # the first query also counts the search UI the page loaded for it
@@ -77,11 +77,10 @@ def _session(browser, url: str, terms: list[str]) -> list[dict]:
             continue
         if out:
             fetched.clear()
-        page.fill(".pagefind-ui__search-input", term)
+        page.fill("#juwu-search-input", term)
         page.wait_for_function(QUERY_JS, arg=term, timeout=60_000)
-        page.wait_for_timeout(1500)  # the first results' fragments
-        titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
-        message = page.locator(".pagefind-ui__message").inner_text()
+        titles = page.locator(".juwu-result__link").all_inner_texts()
+        message = page.locator("#juwu-search-message").inner_text()
         out.append({
             "query": term,
             "bytes": sum(size for u, size in fetched if "/pagefind/" in u),

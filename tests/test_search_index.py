@@ -54,7 +54,8 @@ def test_every_district_has_a_bundle_and_the_city_a_directory(built_site):
     assert {d["name"] for d in districts} == expected
     for name in [search.DIRECTORY] + [d["code"] for d in districts]:
         assert (built_site / search.BUNDLE / name / "pagefind-entry.json").is_file(), name
-    assert (built_site / search.BUNDLE / search.DIRECTORY / "pagefind-ui.js").is_file()
+        assert (built_site / search.BUNDLE / name / "pagefind.js").is_file(), name
+        assert not (built_site / search.BUNDLE / name / "pagefind-ui.js").exists(), name  # our own page
 
 
 @pytest.mark.parametrize("word", WHOLE_WORDS)

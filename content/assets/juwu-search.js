@@ -1,63 +1,94 @@
-// The search page: Pagefind's UI in Chinese over the city-wide directory index, or over one
-// district's full index (disclosures and reports too) once the resident picks a district.
+// The search page: Pagefind's engine (pagefind.js, loaded on first use) over the city-wide
+// directory bundle, or one district's full bundle once the resident picks the district. A small
+// page of our own instead of Pagefind's 134 KB UI keeps the page within the weight budget.
 (function () {
   "use strict";
-  var box = document.getElementById("juwu-search");
+  var input = document.getElementById("juwu-search-input");
   var picker = document.getElementById("juwu-search-district");
-  if (!box || !picker) return;
-  if (location.protocol === "file:" || typeof PagefindUI === "undefined") {
-    var note = document.querySelector(".juwu-search-offline");
-    if (note) note.hidden = false;
+  var kind = document.getElementById("juwu-search-kind");
+  var message = document.getElementById("juwu-search-message");
+  var list = document.getElementById("juwu-search-results");
+  if (!input || !picker || !kind || !message || !list) return;
+  if (location.protocol === "file:") {
+    document.querySelector(".juwu-search-offline").hidden = false;
+    input.disabled = picker.disabled = kind.disabled = true;
     return;
   }
-  var root = new URL("../pagefind/", location.href).pathname;
+  var SHOWN = 20;
+  var root = new URL("../pagefind/", location.href).href;
   var params = new URLSearchParams(location.search);
-  var translations = {
-    placeholder: "搜索社区、姓名、收支、报告",
-    clear_search: "清除",
-    load_more: "显示更多结果",
-    search_label: "搜索本站",
-    filters_label: "筛选",
-    zero_results: "没有找到与“[SEARCH_TERM]”相关的内容",
-    many_results: "找到 [COUNT] 条与“[SEARCH_TERM]”相关的结果",
-    one_result: "找到 [COUNT] 条与“[SEARCH_TERM]”相关的结果",
-    alt_search: "没有找到与“[SEARCH_TERM]”相关的内容，以下是“[DIFFERENT_TERM]”的结果",
-    search_suggestion: "没有找到与“[SEARCH_TERM]”相关的内容，请换个词试试：",
-    searching: "正在搜索“[SEARCH_TERM]”……"
-  };
-  var ui = null;
+  var engines = {};
+  var latest = 0;
+  var timer = null;
 
-  // Results name their community and period when the title does not already say so.
-  function processResult(result) {
-    var meta = result.meta || {};
-    var title = meta.title || "";
-    var extra = [];
-    if (meta.community && title.indexOf(meta.community) === -1) extra.push(meta.community);
-    if (meta.period && title.indexOf(meta.period) === -1) extra.push(meta.period);
-    if (meta.place) extra.push(meta.place);
-    if (extra.length) meta.title = title + "（" + extra.join(" · ") + "）";
-    return result;
+  function engine(bundle) {
+    if (!engines[bundle]) {
+      engines[bundle] = import(root + bundle + "/pagefind.js").then(function (pagefind) {
+        return pagefind.options({ excerptLength: 30 }).then(function () { return pagefind.init(); })
+          .then(function () { return pagefind; });
+      });
+    }
+    return engines[bundle];
   }
 
-  function start(bundle, query) {
-    if (ui && ui.destroy) ui.destroy();
-    box.innerHTML = "";
-    ui = new PagefindUI({
-      element: "#juwu-search",
-      bundlePath: root + bundle + "/",
-      showSubResults: false,
-      showImages: false,
-      resetStyles: false,
-      excerptLength: 40,
-      translations: translations,
-      processResult: processResult
+  // The kinds of page this bundle holds, with their counts.
+  function loadKinds() {
+    return engine(picker.value).then(function (pagefind) { return pagefind.filters(); }).then(function (filters) {
+      var wanted = kind.value;
+      var counts = filters["类别"] || {};
+      while (kind.options.length > 1) kind.remove(1);
+      Object.keys(counts).sort().forEach(function (name) {
+        kind.add(new Option(name + "（" + counts[name] + "）", name));
+      });
+      kind.value = counts[wanted] ? wanted : "";
     });
-    if (query) ui.triggerSearch(query);
   }
 
-  function currentQuery() {
-    var input = box.querySelector("input");
-    return input && input.value ? input.value : params.get("q");
+  // A result says which community and period it belongs to when its title does not.
+  function title(meta) {
+    var text = meta.title || "";
+    var extra = [];
+    if (meta.community && text.indexOf(meta.community) === -1) extra.push(meta.community);
+    if (meta.period && text.indexOf(meta.period) === -1) extra.push(meta.period);
+    if (meta.place) extra.push(meta.place);
+    return extra.length ? text + "（" + extra.join(" · ") + "）" : text;
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.className = "juwu-result__link";
+    link.href = data.url;
+    link.textContent = title(data.meta || {});
+    var excerpt = document.createElement("p");
+    excerpt.className = "juwu-result__excerpt";
+    excerpt.innerHTML = data.excerpt;  // Pagefind's excerpt: page text, escaped, with <mark>
+    li.appendChild(link);
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var mine = ++latest;
+    if (!query) { message.textContent = ""; list.replaceChildren(); return; }
+    message.textContent = "正在搜索“" + query + "”……";
+    var filters = kind.value ? { "类别": kind.value } : {};
+    engine(picker.value).then(function (pagefind) {
+      return pagefind.search(query, { filters: filters });
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
+        .then(function (shown) { return [search.results.length, shown]; });
+    }).then(function (found) {
+      if (mine !== latest) return;
+      var count = found[0];
+      message.textContent = count
+        ? "找到 " + count + " 条与“" + query + "”相关的结果" + (count > SHOWN ? "，显示前 " + SHOWN + " 条" : "")
+        : "没有找到与“" + query + "”相关的内容";
+      list.replaceChildren.apply(list, found[1].map(item));
+    }).catch(function () {
+      if (mine === latest) message.textContent = "搜索暂时不可用，请从首页逐级查找。";
+    });
   }
 
   // A district from ?d=, or from the page the resident came from (/c/<12 digits>/ etc.).
@@ -69,17 +100,15 @@
     } catch (e) { return "all"; }
   }
 
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+  picker.addEventListener("change", function () { loadKinds().then(run); });
+  kind.addEventListener("change", run);
   fetch(root + "districts.json").then(function (r) { return r.json(); }).then(function (districts) {
     var wanted = wantedDistrict();
-    districts.forEach(function (d) {
-      var option = document.createElement("option");
-      option.value = d.code;
-      option.textContent = d.name;
-      picker.appendChild(option);
-    });
+    districts.forEach(function (d) { picker.add(new Option(d.name, d.code)); });
     picker.value = districts.some(function (d) { return d.code === wanted; }) ? wanted : "all";
-    start(picker.value, params.get("q"));
-  }).catch(function () { start("all", params.get("q")); });
-
-  picker.addEventListener("change", function () { start(picker.value, currentQuery()); });
+  }).catch(function () {}).then(function () {
+    input.value = params.get("q") || "";
+    return loadKinds();
+  }).then(run);
 })();

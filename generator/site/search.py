@@ -1,16 +1,16 @@
 """Search: Pagefind (extended build, which segments Chinese) indexes the finished site in chunks.
 
 Why Pagefind and not Material's built-in search (measured in bench/README.md): Material writes one
-search_index.json that every phone downloads whole before the first result (37 MB at 5,000
-pages, far more at a city's ~85,000), and segments Chinese only with jieba at build time.
+search_index.json that every phone downloads whole before the first result (96 MB for a city of
+1,000 communities), and segments Chinese only with jieba at build time.
 Pagefind splits its index into small chunks fetched per query word, so the first query costs a
 few hundred KB at any city size, and its extended binary segments Chinese (查询 and page text are
 cut the same way, so 物业费 finds 物业服务费 and 居务监督 finds 居务监督委员会).
 
-Each generated page's content is wrapped in an element that tells Pagefind what to index
-(data-pagefind-body: only our content, never the navigation), how to filter (district, kind) and
-what to show with a result (community, period). Hand-written pages carry no body marker and are
-not indexed; the search page itself is one of them.
+Each generated page's content area is marked for Pagefind (data-pagefind-body: its title and
+content, never the navigation), with hidden marks saying how to filter it (district, kind) and
+what to show with a result (community, period, place). Hand-written pages carry no body marker
+and are not indexed; the search page itself is one of them.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ BUNDLE = "pagefind"  # folder inside the site
 # Parts of a page nobody searches for: amounts, dates, voucher numbers, breadcrumbs, pagers. Each
 # distinct amount would be a word of its own, and they make up most of a ledger's distinct words.
 EXCLUDE = ", ".join([
-    ".juwu-num", ".juwu-stats", ".juwu-crumbs", ".juwu-pager", ".juwu-progress", "tfoot",
-    ".juwu-ledger td:nth-child(1)", ".juwu-ledger td:nth-child(2)", ".juwu-ledger td:nth-child(3)",
+    ".juwu-num", ".juwu-stats", ".juwu-crumbs", ".juwu-pager", ".juwu-progress", ".juwu-stamp", "tfoot",
+    'td[data-label="序号"]', 'td[data-label="日期"]', 'td[data-label="凭证号"]',
 ])
 DIRECTORY = "all"  # the city-wide bundle
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -168,7 +168,7 @@ def index_site(site: Path, plan: list[Bundle], workers: int = 2) -> IndexStats:
         for _, process in running:
             process.kill()
             process.wait()
-    for bundle in plan[1:]:  # the UI is loaded from the directory bundle only
+    for bundle in plan:  # the search page is ours; Pagefind's ready-made UIs are not served
         for name in UI_FILES:
             (site / BUNDLE / bundle.name / name).unlink(missing_ok=True)
     stats.bytes = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())

@@ -60,20 +60,19 @@ def search(page, base: str, query: str, district: str = "") -> list[tuple[str, s
     """Open the search page (optionally narrowed to a district), type the query, return
     (path, title) of the results in order."""
     page.goto(f"{base}/search/" + (f"?d={district}" if district else ""))
-    page.wait_for_selector(".pagefind-ui__search-input")
+    page.wait_for_selector("#juwu-search-input")
     if district:
         page.wait_for_function(f"document.getElementById('juwu-search-district').value === '{district}'")
-    page.fill(".pagefind-ui__search-input", query)
+    page.fill("#juwu-search-input", query)
     return results(page, query)
 
 
 def results(page, query: str) -> list[tuple[str, str]]:
     page.wait_for_function(
-        "q => { const m = document.querySelector('.pagefind-ui__message');"
+        "q => { const m = document.getElementById('juwu-search-message');"
         " return m && m.textContent.includes('“' + q + '”') && !m.textContent.includes('正在搜索'); }",
         arg=query, timeout=20_000)
-    page.wait_for_timeout(300)  # result titles load their fragments after the message
-    links = page.locator(".pagefind-ui__result-link")
+    links = page.locator(".juwu-result__link")
     return [(re.sub(r"^https?://[^/]+", "", links.nth(i).get_attribute("href")), links.nth(i).inner_text())
             for i in range(links.count())]
 
@@ -150,9 +149,9 @@ def test_the_kind_filter_keeps_only_disclosures(server, page):
     code = next(p.name for p in sorted((DATA / "communities").iterdir()) if (p / "finance").is_dir())
     found = search(page, server, "办公用品", district=code[:6])
     assert any("/finance/" in path for path, _ in found)
-    page.locator(".pagefind-ui__filter-name", has_text="类别").click()
-    page.locator(".pagefind-ui__filter-label", has_text="财务公开").click()
-    page.wait_for_timeout(800)
+    page.select_option("#juwu-search-kind", "财务公开")
+    page.wait_for_function("() => document.querySelectorAll('.juwu-result__link').length > 0 && "
+                           "[...document.querySelectorAll('.juwu-result__link')].every(a => a.href.includes('/finance/'))")
     filtered = results(page, "办公用品")
     assert filtered and all("/finance/" in path for path, _ in filtered), filtered[:5]
     # ...and every disclosure result names its period.
@@ -174,3 +173,11 @@ def test_header_search_from_a_community_searches_its_district(server, page):
 def test_search_explains_itself_when_opened_from_disk(built_site, page):
     page.goto((built_site / "search" / "index.html").as_uri())
     assert page.locator(".juwu-search-offline").is_visible()
+    assert page.locator("#juwu-search-input").is_disabled()
+
+
+def test_results_show_excerpts_with_the_words_marked(server, page):
+    code, slug, front = next(r for r in reports() if "物业" in r[2]["title"])
+    search(page, server, "物业费", district=code[:6])
+    excerpt = page.locator(".juwu-result__excerpt").first.inner_html()
+    assert "<mark>物业</mark>" in excerpt
