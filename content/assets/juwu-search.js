@@ -101,6 +101,11 @@
   }
 
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+  document.getElementById("juwu-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();  // Enter searches at once, without reloading the page
+    clearTimeout(timer);
+    run();
+  });
   picker.addEventListener("change", function () { loadKinds().then(run); });
   kind.addEventListener("change", run);
   fetch(root + "districts.json").then(function (r) { return r.json(); }).then(function (districts) {
