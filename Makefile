@@ -7,6 +7,7 @@ SYSTEM_STAMP := $(VENV)/.juwu-system
 DATA ?= data
 SITE ?= site
 BENCH_COMMUNITIES ?= 1000
+BENCH_BASELINE ?=
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -48,8 +49,10 @@ system-deps:
 test: $(STAMP) system-deps
 	$(PY) -m pytest
 
+# BENCH_BASELINE=1 also builds the same pages with stock MkDocs + Material (slow: minutes).
 bench: $(STAMP)
-	$(PY) bench/run.py --communities $(BENCH_COMMUNITIES)
+	@if [ -n "$(BENCH_BASELINE)" ]; then $(PY) -m pip install --quiet -e '.[test,bench]'; fi
+	$(PY) bench/run.py --communities $(BENCH_COMMUNITIES) $(if $(BENCH_BASELINE),--baseline)
 
 clean:
 	rm -rf $(SITE) build bench/out content/index.md content/rollout content/_shell

@@ -1,10 +1,12 @@
 """make bench: build a synthetic city and print one JSON line of figures.
 
-    python bench/run.py --communities 1000
+    python bench/run.py --communities 1000 [--baseline] [--no-probe]
 
-Stages are timed inside the build (validate, generate, mkdocs, pages, ...); the whole build is
-timed from outside, with the peak RSS of the build process. Not a test: nothing here fails on a
-slow machine.
+Stages are timed inside the build (validate, mkdocs, generate, search); the whole build is timed
+from outside, with the CPU seconds and the peak RSS of the largest process of the build (Pagefind
+included). `--baseline` also builds the same pages with stock MkDocs + Material (bench/stock.py)
+and reports the ratio. The search probe (headless Chromium) counts the bytes a phone downloads
+for its first and later queries. Not a test: nothing here fails on a slow machine.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communities", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline", action="store_true", help="also build with stock MkDocs + Material")
+    parser.add_argument("--baseline-timeout", type=int, default=900)
+    parser.add_argument("--no-probe", action="store_true", help="skip measuring search downloads in Chromium")
     args = parser.parse_args()
     n = args.communities
     data, site, stats = OUT / f"city-{n}", OUT / f"site-{n}", OUT / f"stats-{n}.json"
@@ -34,22 +40,70 @@ def main() -> None:
         run("demo", "--communities", str(n), "--seed", str(args.seed), "--out", str(data))
     demo_seconds = time.perf_counter() - started
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     run("build", str(data), "--site", str(site), "--stats", str(stats))
     total = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = json.loads(stats.read_text())
-    pages = [p.stat().st_size for p in site.rglob("*.html")]
-    print(json.dumps({
+    html = sorted((p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html"))
+    result = {
         "communities": n,
         "pages": figures["pages"],
-        "seconds": figures["seconds"] | {"total": round(total, 2)},
-        "demo_seconds": round(demo_seconds, 2),
+        "seconds": figures["seconds"] | {"total": round(total, 1)},
+        "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+        "demo_seconds": round(demo_seconds, 1),
         "pages_per_second": round(figures["pages"] / total, 1),
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
-        "largest_page_bytes": max(pages, default=0),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
-    }, ensure_ascii=False))
+        "largest_page_bytes": html[-1][0] if html else 0,
+        "largest_page": html[-1][1] if html else "",
+        "median_page_bytes": html[len(html) // 2][0] if html else 0,
+        "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
+        "search": search_figures(site),
+    }
+    if not args.no_probe:
+        from bench.searchprobe import probe
+
+        result["search"]["probe"] = probe(site, data)
+    if args.baseline:
+        stock = baseline(data, OUT / f"stock-{n}", args.baseline_timeout)
+        result["stock"] = stock
+        if stock.get("finished"):
+            # Stock also needs the data validated and the pages written (write_seconds): whole builds.
+            ours = result["seconds"]["total"]
+            stock_total = stock["seconds"] + stock["write_seconds"]
+            result["stock_over_ours"] = {
+                "seconds": round(stock_total / ours, 1),
+                "site_bytes": round(stock["site_bytes"] / result["site_bytes"], 1),
+                "largest_page": round(stock["largest_page_bytes"] / result["largest_page_bytes"], 1),
+            }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def search_figures(site: Path) -> dict:
+    bundle = site / "pagefind"
+    if not bundle.is_dir():
+        return {}
+    metas = {p.parent.name: p.stat().st_size for p in bundle.glob("*/*.pf_meta")}
+    return {
+        "index_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
+        "bundles": len(metas),
+        "directory_meta_bytes": metas.get("all", 0),
+        "largest_district_meta_bytes": max((v for k, v in metas.items() if k != "all"), default=0),
+        "largest_chunk_bytes": max((p.stat().st_size for p in bundle.glob("*/index/*.pf_index")), default=0),
+    }
+
+
+def baseline(data: Path, out: Path, timeout: int) -> dict:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "stock.py"), "--data", str(data),
+                             "--out", str(out), "--timeout", str(timeout)],
+                            cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        return {"error": result.stderr[-2000:]}
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["write_seconds"] = round(time.perf_counter() - started - figures["seconds"], 1)
+    return figures
 
 
 def run(*args: str) -> None:

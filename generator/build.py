@@ -12,10 +12,9 @@ from typing import Callable
 from generator.config import BuildPaths
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
-from generator.site import write
+from generator.site import fill, search, write
 from generator.site.downloads import published_files
 from generator.site.pages import site_pages
-from generator.site.render import environment, render_page
 from generator.site.sitemap import sitemap_xml
 from generator.validate import validate_city
 from generator.version import data_version
@@ -30,6 +29,7 @@ class BuildResult:
     pages: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     version: str = ""
+    search: search.IndexStats | None = None
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> BuildResult:
@@ -43,12 +43,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     city = validation.city
     version = data_version(paths.data, validation.digest, city.as_of)
 
-    progress("generate", "生成页面 rendering pages")
     pages = site_pages(city)
-    env = environment()
-    fragments = [(page, render_page(env, page)) for page in pages]
     depths = {page.path.count("/") for page in pages}
-    timer.lap("generate")
 
     progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
     if paths.city_content is not None:
@@ -58,16 +54,21 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     try:
         _mkdocs_build(paths, stage, city.settings.name, city.settings.site_url, version)
         timer.lap("mkdocs")
-        progress("pages", f"写入 {len(pages)} 个页面 writing {len(pages)} pages")
-        _fill_pages(stage, fragments)
+        progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
+        _fill_pages(stage, pages)
         write.remove(stage, "_shell")
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
         write.remove(stage, "sitemap.xml.gz")
-        timer.lap("pages")
+        timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
         for rel, data in published_files(city, version).items():
             write.write_file(stage, rel, data)
         timer.lap("downloads")
+        progress("search", "生成搜索索引 indexing for search")
+        districts = [(d.code, d.name) for d in city.districts]
+        result.search = search.index_site(stage, search.bundles([code for code, _ in districts]))
+        write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
+        timer.lap("search")
         write.swap(stage, paths.site)
     except BaseException:
         write.discard(stage)
@@ -76,19 +77,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> Bu
     return result
 
 
-def _fill_pages(stage: Path, fragments) -> None:
-    cache: dict[str, shells.Shell] = {}
-
-    def shell_for(path: str) -> shells.Shell:
-        own = path if path in shells.NAV_PAGES else shells.shell_path(path.count("/"))
-        if own not in cache:
-            rendered = (stage / own / "index.html").read_text(encoding="utf-8")
-            cache[own] = shells.Shell.parse(rendered, own)
-        return cache[own]
-
-    for page, fragment in fragments:
-        html = shell_for(page.path).fill(page.title, fragment, page.path)
-        write.write_file(stage, f"{page.path}index.html", html)
+def _fill_pages(stage: Path, pages) -> None:
+    fill.fill_pages(stage, pages)  # render, fill into the shells and write, on every core
 
 
 def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str, version: str) -> None:

@@ -92,3 +92,13 @@ def test_yaml_11_surprises_stay_text():
     assert {k: v.text for k, v in record.items()} == {
         "retired": "no", "mode": "0755", "phone": "13812345678", "day": "2024-05-01"}
     assert record["phone"].line == 3
+
+
+def test_control_character_line_counts_characters_not_bytes():
+    """libyaml reports where it stopped in UTF-8 bytes; the clerk needs the line."""
+    from generator.load import yamlfile
+
+    text = "a: " + "中文" * 30 + "\nb: " + "中文" * 10 + "\nc: 中文\nd: x\x7f\n"
+    with pytest.raises(yamlfile.YamlRefused) as refused:
+        yamlfile.parse(text)
+    assert refused.value.line == 4

@@ -1,0 +1,119 @@
+// The search page: Pagefind's engine (pagefind.js, loaded on first use) over the city-wide
+// directory bundle, or one district's full bundle once the resident picks the district. A small
+// page of our own instead of Pagefind's 134 KB UI keeps the page within the weight budget.
+(function () {
+  "use strict";
+  var input = document.getElementById("juwu-search-input");
+  var picker = document.getElementById("juwu-search-district");
+  var kind = document.getElementById("juwu-search-kind");
+  var message = document.getElementById("juwu-search-message");
+  var list = document.getElementById("juwu-search-results");
+  if (!input || !picker || !kind || !message || !list) return;
+  if (location.protocol === "file:") {
+    document.querySelector(".juwu-search-offline").hidden = false;
+    input.disabled = picker.disabled = kind.disabled = true;
+    return;
+  }
+  var SHOWN = 20;
+  var root = new URL("../pagefind/", location.href).href;
+  var params = new URLSearchParams(location.search);
+  var engines = {};
+  var latest = 0;
+  var timer = null;
+
+  function engine(bundle) {
+    if (!engines[bundle]) {
+      engines[bundle] = import(root + bundle + "/pagefind.js").then(function (pagefind) {
+        return pagefind.options({ excerptLength: 30 }).then(function () { return pagefind.init(); })
+          .then(function () { return pagefind; });
+      });
+    }
+    return engines[bundle];
+  }
+
+  // The kinds of page this bundle holds, with their counts.
+  function loadKinds() {
+    return engine(picker.value).then(function (pagefind) { return pagefind.filters(); }).then(function (filters) {
+      var wanted = kind.value;
+      var counts = filters["类别"] || {};
+      while (kind.options.length > 1) kind.remove(1);
+      Object.keys(counts).sort().forEach(function (name) {
+        kind.add(new Option(name + "（" + counts[name] + "）", name));
+      });
+      kind.value = counts[wanted] ? wanted : "";
+    });
+  }
+
+  // A result says which community and period it belongs to when its title does not.
+  function title(meta) {
+    var text = meta.title || "";
+    var extra = [];
+    if (meta.community && text.indexOf(meta.community) === -1) extra.push(meta.community);
+    if (meta.period && text.indexOf(meta.period) === -1) extra.push(meta.period);
+    if (meta.place) extra.push(meta.place);
+    return extra.length ? text + "（" + extra.join(" · ") + "）" : text;
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.className = "juwu-result__link";
+    link.href = data.url;
+    link.textContent = title(data.meta || {});
+    var excerpt = document.createElement("p");
+    excerpt.className = "juwu-result__excerpt";
+    excerpt.innerHTML = data.excerpt;  // Pagefind's excerpt: page text, escaped, with <mark>
+    li.appendChild(link);
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  function run() {
+    var query = input.value.trim();
+    var mine = ++latest;
+    if (!query) { message.textContent = ""; list.replaceChildren(); return; }
+    message.textContent = "正在搜索“" + query + "”……";
+    var filters = kind.value ? { "类别": kind.value } : {};
+    engine(picker.value).then(function (pagefind) {
+      return pagefind.search(query, { filters: filters });
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
+        .then(function (shown) { return [search.results.length, shown]; });
+    }).then(function (found) {
+      if (mine !== latest) return;
+      var count = found[0];
+      message.textContent = count
+        ? "找到 " + count + " 条与“" + query + "”相关的结果" + (count > SHOWN ? "，显示前 " + SHOWN + " 条" : "")
+        : "没有找到与“" + query + "”相关的内容";
+      list.replaceChildren.apply(list, found[1].map(item));
+    }).catch(function () {
+      if (mine === latest) message.textContent = "搜索暂时不可用，请从首页逐级查找。";
+    });
+  }
+
+  // A district from ?d=, or from the page the resident came from (/c/<12 digits>/ etc.).
+  function wantedDistrict() {
+    if (params.get("d")) return params.get("d");
+    try {
+      var m = new URL(document.referrer).pathname.match(/\/(?:c|s|d)\/([0-9]{6})[0-9]*\//);
+      return m ? m[1] : "all";
+    } catch (e) { return "all"; }
+  }
+
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+  document.getElementById("juwu-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();  // Enter searches at once, without reloading the page
+    clearTimeout(timer);
+    run();
+  });
+  picker.addEventListener("change", function () { loadKinds().then(run); });
+  kind.addEventListener("change", run);
+  fetch(root + "districts.json").then(function (r) { return r.json(); }).then(function (districts) {
+    var wanted = wantedDistrict();
+    districts.forEach(function (d) { picker.add(new Option(d.name, d.code)); });
+    picker.value = districts.some(function (d) { return d.code === wanted; }) ? wanted : "all";
+  }).catch(function () {}).then(function () {
+    input.value = params.get("q") || "";
+    return loadKinds();
+  }).then(run);
+})();

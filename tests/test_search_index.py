@@ -1,0 +1,105 @@
+"""The search index: every generated page is marked for Pagefind, Chinese is segmented into
+words, filters and meta say which district, kind, community and period a result belongs to."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.site import pagefind_stable, search
+from tests.conftest import DATA, read_csv_rows
+
+# Words residents type. Pagefind's extended build cuts Chinese with a dictionary; a query is cut
+# the same way, so a word is findable when the index holds the pieces it is cut into.
+DOMAIN_WORDS = ["物业费", "电梯", "居务监督", "民主理财", "财务公开", "监督委员会", "维修"]
+WHOLE_WORDS = ["电梯", "物业", "监督", "民主", "理财", "财务", "维修"]  # dictionary words: never cut further
+
+
+def index_words(bundle: Path) -> set[str]:
+    words = set()
+    for chunk in (bundle / "index").glob("*.pf_index"):
+        raw = gzip.decompress(chunk.read_bytes())
+        value, _ = pagefind_stable._decode(raw, len(pagefind_stable.SIGNATURE))
+        words.update(entry[0] for entry in value[0])
+    return words
+
+
+def cut(word: str, vocabulary: set[str]) -> list[str] | None:
+    """The word as a sequence of index words, longest pieces first; None when impossible."""
+    if not word:
+        return []
+    for end in range(len(word), 0, -1):
+        if word[:end] in vocabulary:
+            rest = cut(word[end:], vocabulary)
+            if rest is not None:
+                return [word[:end], *rest]
+    return None
+
+
+@pytest.fixture(scope="module")
+def all_words(built_site) -> set[str]:
+    words: set[str] = set()
+    for bundle in (built_site / search.BUNDLE).iterdir():
+        if bundle.is_dir():
+            words |= index_words(bundle)
+    return words
+
+
+def test_every_district_has_a_bundle_and_the_city_a_directory(built_site):
+    districts = json.loads((built_site / search.BUNDLE / "districts.json").read_text(encoding="utf-8"))
+    expected = {row["district"] for row in read_csv_rows(DATA / "communities.csv")}
+    assert {d["name"] for d in districts} == expected
+    for name in [search.DIRECTORY] + [d["code"] for d in districts]:
+        assert (built_site / search.BUNDLE / name / "pagefind-entry.json").is_file(), name
+        assert (built_site / search.BUNDLE / name / "pagefind.js").is_file(), name
+        assert not (built_site / search.BUNDLE / name / "pagefind-ui.js").exists(), name  # our own page
+
+
+@pytest.mark.parametrize("word", WHOLE_WORDS)
+def test_dictionary_words_are_indexed_whole(all_words, word):
+    assert word in all_words
+
+
+@pytest.mark.parametrize("word", DOMAIN_WORDS)
+def test_domain_words_are_indexed_segmented(all_words, word):
+    pieces = cut(word, all_words)
+    assert pieces is not None, f"{word} cannot be found: its pieces are not in the index"
+    assert "".join(pieces) == word
+
+
+def test_chinese_is_segmented_not_indexed_as_runs(all_words):
+    # Without segmentation a whole run of text between punctuation is one "word", and a query
+    # for any word inside it finds nothing. This run is in every committee's duties column.
+    run = "负责财务收支审核监督"
+    assert run not in all_words
+    assert cut(run, all_words) is not None
+    assert len(cut(run, all_words)) >= 3
+
+
+def test_generated_pages_carry_filters_and_meta(built_site):
+    row = read_csv_rows(DATA / "communities.csv")[0]
+    code = next(p.name for p in sorted((DATA / "communities").iterdir()) if (p / "finance").is_dir())
+    community = next(r for r in read_csv_rows(DATA / "communities.csv") if r["code"] == code)
+    period = sorted((built_site / "c" / code / "finance").iterdir())[0].name
+    html = (built_site / "c" / code / "finance" / period / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in html
+    assert f'data-pagefind-filter="区:{community["district"]}"' in html
+    assert 'data-pagefind-filter="类别:财务公开"' in html
+    assert f'data-pagefind-meta="community:{community["name"]}"' in html
+    year, month = period.split("-")
+    assert f'data-pagefind-meta="period:{int(year)}年{int(month)}月"' in html
+    assert row  # the table is not empty
+
+
+def test_hand_written_pages_and_shells_are_not_indexed(built_site):
+    for rel in ("about/index.html", "search/index.html", "404.html"):
+        assert "data-pagefind-body" not in (built_site / rel).read_text(encoding="utf-8"), rel
+
+
+def test_attribute_values_are_escaped():
+    from generator.site.search import _attr
+
+    assert _attr("区", '"><script>') == "区:&quot;&gt;&lt;script&gt;"
