@@ -71,7 +71,7 @@ def results(page, query: str) -> list[tuple[str, str]]:
     page.wait_for_function(
         "q => { const m = document.getElementById('juwu-search-message');"
         " return m && m.textContent.includes('“' + q + '”') && !m.textContent.includes('正在搜索'); }",
-        arg=query, timeout=20_000)
+        arg=query, timeout=90_000)  # generous: a loaded CI machine, not a speed test
     links = page.locator(".juwu-result__link")
     return [(re.sub(r"^https?://[^/]+", "", links.nth(i).get_attribute("href")), links.nth(i).inner_text())
             for i in range(links.count())]
