@@ -6,12 +6,11 @@ import datetime
 from decimal import Decimal
 
 from generator.config import CitySettings
-from generator.load.sources import Loaded
+from generator.load.sources import Loaded, TypedRow
 from generator.model import (
     SIX_UNIFICATIONS, ZERO, City, Committee, Community, District, Evaluation, LedgerLine,
     Member, Official, Opinion, Period, Report, Street,
 )
-from generator.validate.schema import TypedRow
 
 
 def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[TypedRow]]) -> City:

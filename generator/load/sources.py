@@ -45,6 +45,18 @@ class Source:
 
 
 @dataclass
+class TypedRow:
+    """A data row after the schema check: typed values, and where it came from."""
+
+    source: Source
+    index: int  # data row index within the source
+    values: dict[str, object]  # field name → typed value (None when missing or invalid)
+
+    def where(self, name: str | None = None) -> tuple[int | None, str | None]:
+        return self.source.where(self.index, name)
+
+
+@dataclass
 class Loaded:
     city: dict[str, object] | None = None  # city.yaml as parsed (Scalars)
     sources: list[Source] = field(default_factory=list)

@@ -10,28 +10,17 @@ from __future__ import annotations
 
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 
 from frictionless import FrictionlessException, Resource, Schema
 
 from generator import cores, tableschemas
 from generator.dates import parse_date
 from generator.formats import FormatError, normalise_cell, strip_cell
-from generator.load.sources import Loaded, Source
+from generator.load.sources import Loaded, Source, TypedRow
 from generator.money import parse_amount
 from generator.problems import ERROR, WARNING, Problem, Problems
 
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
-
-
-@dataclass
-class TypedRow:
-    source: Source
-    index: int  # data row index within the source
-    values: dict[str, object]  # field name → typed value (None when missing or invalid)
-
-    def where(self, name: str | None = None) -> tuple[int | None, str | None]:
-        return self.source.where(self.index, name)
 
 
 def check_schemas(loaded: Loaded, processes: int | None = None) -> tuple[dict[str, list[TypedRow]], Problems]:
