@@ -102,3 +102,39 @@ def test_control_character_line_counts_characters_not_bytes():
     with pytest.raises(yamlfile.YamlRefused) as refused:
         yamlfile.parse(text)
     assert refused.value.line == 4
+
+
+def test_xlsx_with_a_cover_sheet_reads_the_sheet_named_for_the_data():
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active.append(["本表由社区财务人员填写"])
+    data = book.create_sheet("财务收支明细")
+    data.append(["日期", "摘要"])
+    data.append(["2024-05-01", "电费"])
+    out = io.BytesIO()
+    book.save(out)
+    table = read_xlsx(out.getvalue(), prefer=("2024-05", "ledger_lines", "财务收支明细"))
+    assert table.sheet == "财务收支明细" and table.rows == [["2024-05-01", "电费"]]
+    assert read_xlsx(out.getvalue()).sheet == "说明"  # nothing preferred: the first sheet
+
+
+def test_validate_reads_the_data_sheet_of_a_workbook_with_a_cover(data_copy):
+    from generator.validate import validate_city
+    from tests.conftest import community_with_committee, read_csv_rows
+
+    code = community_with_committee(data_copy)
+    members = data_copy / "communities" / code / "members.csv"
+    rows = read_csv_rows(members)
+    book = openpyxl.Workbook()
+    book.active.title = "封面"
+    book.active.append(["监督委员会成员名单"])
+    sheet = book.create_sheet("监督委员会成员")  # the schema's Chinese title
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    book.save(members.with_suffix(".xlsx"))
+    members.unlink()
+    result = validate_city(data_copy)
+    assert result.ok, [p.en for p in result.problems.errors][:5]
+    community = next(c for c in result.city.communities if c.code == code)
+    assert [m.name for m in community.members] == [r["name"] for r in rows]

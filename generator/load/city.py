@@ -251,12 +251,21 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, kind: str, c
     if data is None:
         return None
     try:
-        table = read_xlsx(data) if rel.endswith(".xlsx") else read_csv(data)
+        table = read_xlsx(data, prefer=_sheet_names(kind, rel)) if rel.endswith(".xlsx") else read_csv(data)
     except TableRefused as exc:
         problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, community=community,
                              hint_zh=exc.hint_zh, hint_en=exc.hint_en))
         return None
     return Source(kind, rel, community, table=table)
+
+
+def _sheet_names(kind: str, rel: str) -> tuple[str, ...]:
+    """Sheet names that hold this kind's rows: the file's name, the kind, its Chinese title."""
+    from generator import tableschemas
+
+    title = tableschemas.schema(kind).get("title", "")
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return (stem, kind, title, title.split(" ", 1)[0])
 
 
 def _yaml_problem(rel: str, exc: yamlfile.YamlRefused, community: str | None) -> Problem:

@@ -120,8 +120,12 @@ def read_csv(data: bytes) -> Table:
     return Table(header or [], rows, lines, encoding)
 
 
-def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
-    """First sheet (or the named one) of a workbook, after checking the zip is not a bomb."""
+def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = ()) -> Table:
+    """One sheet of a workbook, after checking the zip is not a bomb.
+
+    `sheet` names it exactly; otherwise the first sheet whose name is one of `prefer` (a clerk's
+    workbook often holds a 封面 or 说明 sheet before the data), else the first sheet.
+    """
     _check_zip(data)
     import openpyxl  # defusedxml, when installed, guards openpyxl's XML parsing
 
@@ -131,6 +135,9 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
         raise TableRefused(
             f"无法打开 Excel 文件：{type(exc).__name__}", f"cannot open the Excel workbook: {exc}"
         ) from None
+    if sheet is None:
+        wanted = {p.strip().lower() for p in prefer}
+        sheet = next((name for name in book.sheetnames if name.strip().lower() in wanted), None)
     try:
         ws = book[sheet] if sheet else book.worksheets[0]
     except KeyError:
