@@ -271,9 +271,6 @@ class City:
     def streets(self) -> list[Street]:
         return [s for d in self.districts for s in d.streets]
 
-    def has_committee(self, community: Community) -> bool:
-        return community.committee is not None
-
     def phase_done(self, number: int, communities: list[Community] | None = None) -> int:
         """How many communities (of the city, or of those given) have completed a phase."""
         return sum(number in c.rollout for c in (self.communities if communities is None else communities))

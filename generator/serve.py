@@ -34,10 +34,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - signature from the base class
         pass
 
-    def translate_path(self, path: str) -> str:
-        # The site folder is swapped on every rebuild: resolve against its current name.
-        return super().translate_path(path)
-
 
 def _watch(paths: list[Path], changed: threading.Event) -> None:
     from watchdog.events import FileSystemEventHandler

@@ -230,19 +230,15 @@ def city_tables(city: City) -> list[Table]:
             F("committee_on", "成立日期", "date"), F("phase_reached", "已完成阶段", "integer"),
             F("last_period", "最近公开期间"), F("last_published_on", "最近公开日期", "date"),
             F("warnings", "提醒数", "integer"), F("url", "网页")], overview),
-        Table("rollout", COMMUNITY_FIELDS + ROLLOUT_FIELDS,
-              [r for c in cs for r in _prefixed(c, _rollout(city, c))]),
-        Table("members", COMMUNITY_FIELDS + MEMBER_FIELDS,
-              [r for c in cs for r in _prefixed(c, _members(c))]),
-        Table("periods", COMMUNITY_FIELDS + PERIOD_FIELDS,
-              [r for c in cs for r in _prefixed(c, _periods(c))]),
-        Table("reports", COMMUNITY_FIELDS + REPORT_FIELDS,
-              [r for c in cs for r in _prefixed(c, _reports(c, url))]),
-        Table("opinions", COMMUNITY_FIELDS + OPINION_FIELDS,
-              [r for c in cs for r in _prefixed(c, _opinions(c))]),
-        Table("evaluations", COMMUNITY_FIELDS + EVALUATION_FIELDS,
-              [r for c in cs for r in _prefixed(c, _evaluations(c))]),
-    ]
+    ] + [Table(name, COMMUNITY_FIELDS + fields, [r for c in cs for r in _prefixed(c, rows(c))])
+         for name, fields, rows in (
+             ("rollout", ROLLOUT_FIELDS, lambda c: _rollout(city, c)),
+             ("members", MEMBER_FIELDS, _members),
+             ("periods", PERIOD_FIELDS, _periods),
+             ("reports", REPORT_FIELDS, lambda c: _reports(c, url)),
+             ("opinions", OPINION_FIELDS, _opinions),
+             ("evaluations", EVALUATION_FIELDS, _evaluations),
+         )]
 
 
 def community_dir(code: str) -> str:

@@ -36,6 +36,3 @@ def relative(from_path: str, to_path: str) -> str:
         rel = rel.rstrip("/") + "/"
     return "./" if rel in (".", "./") else rel
 
-
-def depth(path: str) -> int:
-    return path.count("/")
