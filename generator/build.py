@@ -1,25 +1,39 @@
-"""The pipeline, top to bottom: load and check everything, then write; swap only when complete."""
+"""The pipeline, top to bottom: load and check everything, then write; swap only when complete.
+
+A build is full, or a republish when only some community folders changed since the published
+build (generator/buildcache.py): then only those communities are checked and rendered, on a
+hard-linked copy of the published site, and the result is the site a full build would make.
+"""
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator.config import BuildPaths
+from generator import buildcache
+from generator.buildcache import BuildCache, Plan
+from generator.config import PROJECT_ROOT, BuildPaths
+from generator.load.sources import digest_of
+from generator.model import City
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
 from generator.site import fill, search, write
-from generator.site.downloads import published_files
+from generator.site.downloads import city_published
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
 from generator.validate import validate_city
 from generator.version import data_version
 
 Progress = Callable[[str, str], None]  # (stage, message)
+# What MkDocs renders that the site does not publish: the shells (pages are poured into them) and
+# its sitemap (ours lists the generated pages).
+THEME_SKIP = ("_shell", "sitemap.xml", "sitemap.xml.gz", *(f"{p}index.html" for p in shells.NAV_PAGES))
 
 
 @dataclass
@@ -30,55 +44,164 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     version: str = ""
     search: search.IndexStats | None = None
+    republished: frozenset[str] | None = None  # the communities a republish redid; None: a full build
 
 
-def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None) -> BuildResult:
+def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False) -> BuildResult:
     timer = _Timer()
-    progress("validate", "检查数据 checking the data")
-    validation = validate_city(paths.data)
+    cache = BuildCache(paths.cache)
+    previous = None if full else cache.state()
+    engine = _engine(paths)
+    scanned_ns = buildcache.now_ns()
+    files = buildcache.scan(paths.data, previous)
+    plan = None if full else buildcache.plan(previous, engine, paths.site, files)
+    summaries = cache.summaries() if plan is not None else None
+    if plan is not None and summaries is None:
+        plan = None
+    progress("validate", "检查数据 checking the data" if plan is None else
+             f"检查有变化的 {len(plan.changed)} 个社区 checking the {len(plan.changed)} changed communities")
+    validation = validate_city(paths.data, set(plan.changed) if plan is not None else None)
     timer.lap("validate")
     result = BuildResult(validation.problems, seconds=timer.laps)
     if not validation.ok or validation.city is None:
         return result
     city = validation.city
-    version = data_version(paths.data, validation.digest, city.as_of)
+    hashes = validation.hashes
+    if plan is not None:
+        merged = _merge(city, plan, summaries or {}, hashes)
+        if merged is None:  # the summaries do not cover the city: start again from scratch
+            return build(paths, progress, full=True)
+        hashes = merged
+    city.source_hashes = hashes
+    version = data_version(paths.data, digest_of(hashes), city.as_of)
+    pages = site_pages(city, version, only=set(plan.changed) if plan is not None else None)
+    if plan is not None and not _shells_ready(cache.theme, pages):
+        return build(paths, progress, full=True)  # a page deeper than any before needs a new shell
 
-    pages = site_pages(city)
-    depths = {page.path.count("/") for page in pages}
-
-    progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
-    if paths.city_content is not None:
-        write.merge_docs(paths.content, paths.city_content, paths.docs)
-    write.write_content(paths.docs, shells.shell_sources(depths))
+    cache.forget()  # from here the cache changes: until this build publishes, the next is full
+    if plan is None:
+        progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
+        _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages)
+        shutil.rmtree(cache.documents, ignore_errors=True)
+    timer.lap("mkdocs")
     stage = write.staging_dir(paths.site)
     try:
-        _mkdocs_build(paths, stage, city.settings.name, city.settings.site_url, version)
-        timer.lap("mkdocs")
+        if plan is not None:
+            if not write.link_tree(paths.site.resolve(), stage):
+                return build(paths, progress, full=True)
+            _drop_changed(stage, cache.documents, plan.changed)
+        write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
-        _fill_pages(stage, pages)
-        write.remove(stage, "_shell")
-        write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, [p.path for p in pages]))
-        write.remove(stage, "sitemap.xml.gz")
+        documents = fill.fill_pages(stage, cache.theme, cache.documents, pages)
+        page_paths = _page_paths(plan, pages)
+        write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
         timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
-        for rel, data in published_files(city, version).items():
+        for rel, data in city_published(city, version).items():
             write.write_file(stage, rel, data)
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
+        document_map = _documents(plan, pages, documents)
+        names = _bundles_to_index(plan, document_map, stage)
+        result.search = search.index_site(cache.documents, stage, names)
         districts = [(d.code, d.name) for d in city.districts]
-        result.search = search.index_site(stage, search.bundles([code for code, _ in districts]))
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
         timer.lap("search")
         write.swap(stage, paths.site)
     except BaseException:
         write.discard(stage)
         raise
-    result.built, result.pages, result.version = True, len(pages), version
+    result.built, result.version = True, version
+    result.pages = len(page_paths)
+    result.republished = plan.changed if plan is not None else None
+    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map)
+    cache.save(state, _summaries(city, plan, summaries))
+    timer.lap("cache")
     return result
 
 
-def _fill_pages(stage: Path, pages) -> None:
-    fill.fill_pages(stage, pages)  # render, fill into the shells and write, on every core
+def _engine(paths: BuildPaths) -> str:
+    """What turns the data into a site, besides the data: a change to any of it is a full build."""
+    roots = [PROJECT_ROOT / "generator", paths.mkdocs_yml, PROJECT_ROOT / "theme_overrides", paths.content]
+    if paths.city_content is not None:
+        roots.append(paths.city_content)
+    return buildcache.engine_hash(roots, skip=write.GENERATED)
+
+
+def _shells_ready(theme: Path, pages) -> bool:
+    wanted = {p.path if p.path in shells.NAV_PAGES else shells.shell_path(p.path.count("/")) for p in pages}
+    return all((theme / path / "index.html").is_file() for path in wanted)
+
+
+def _merge(city: City, plan: Plan, summaries: dict, hashes: dict[str, str]) -> dict[str, str] | None:
+    """Put the unchanged communities' summaries in the city; the hashes of every file read, as a
+    full build would have them. None when a summary is missing."""
+    for street in city.streets:
+        merged = []
+        for community in street.communities:
+            if community.code not in plan.changed:
+                community = summaries.get(community.code)
+                if community is None:
+                    return None
+            merged.append(community)
+        street.communities = merged
+    kept = {rel: sha for rel, sha in plan.previous.hashes.items() if not buildcache.under(rel, plan.changed)}
+    return kept | hashes
+
+
+def _drop_changed(stage: Path, documents: Path, changed: frozenset[str]) -> None:
+    """A changed community's pages, downloads and search documents are made again from nothing
+    (a period or report it no longer has must not stay behind)."""
+    for code in sorted(changed):
+        write.remove(stage, f"c/{code}")
+        for bundle in (search.DIRECTORY, code[:6]):
+            shutil.rmtree(documents / bundle / "c" / code, ignore_errors=True)
+
+
+def _page_paths(plan: Plan | None, pages) -> list[str]:
+    made = {p.path for p in pages}
+    if plan is None:
+        return sorted(made)
+    kept = {p for p in plan.previous.paths if not buildcache.under(p, plan.changed)}
+    return sorted(kept | made)
+
+
+def _documents(plan: Plan | None, pages, hashes: fill.DocumentHashes) -> dict[str, dict[str, str]]:
+    """bundle → page path → sha256 of its search document, for the whole published site."""
+    made = {p.path for p in pages}
+    found: dict[str, dict[str, str]] = {}
+    if plan is not None:
+        for bundle, docs in plan.previous.documents.items():
+            found[bundle] = {path: sha for path, sha in docs.items()
+                             if path not in made and not buildcache.under(path, plan.changed)}
+    for bundle, path, sha in hashes:
+        found.setdefault(bundle, {})[path] = sha
+    return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
+
+
+def _bundles_to_index(plan: Plan | None, documents: dict[str, dict[str, str]], stage: Path) -> list[str]:
+    """Every bundle in a full build; in a republish, those whose documents changed."""
+    if plan is None:
+        return sorted(documents)
+    before = plan.previous.documents
+    return sorted(name for name, docs in documents.items()
+                  if docs != before.get(name) or not (stage / search.BUNDLE / name / "pagefind-entry.json").is_file())
+
+
+def _summaries(city: City, plan: Plan | None, previous: dict | None) -> dict:
+    """Every community's summary after this build: the republished ones made again."""
+    if plan is None or previous is None:
+        return {c.code: buildcache.summary(c) for c in city.communities}
+    return {c.code: buildcache.summary(c) if c.code in plan.changed else previous[c.code] for c in city.communities}
+
+
+def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str, pages) -> None:
+    """MkDocs renders the hand-written pages and one shell per page depth into the cache's theme
+    folder, the data version left as a token that each page fills with its own."""
+    if paths.city_content is not None:
+        write.merge_docs(paths.content, paths.city_content, paths.docs)
+    write.write_content(paths.docs, shells.shell_sources({page.path.count("/") for page in pages}))
+    _mkdocs_build(paths, theme, site_name, site_url, shells.VERSION)
 
 
 def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str, version: str) -> None:

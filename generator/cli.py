@@ -83,12 +83,16 @@ def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], chan
 @click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, help="Output folder.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
 @click.option("--stats", type=click.Path(path_type=Path), help="Write stage timings as JSON (for make bench).")
-def build(data: Path, site: Path, lang: str, stats: Path | None) -> None:
-    """检查并生成网站。Validate DATA and build the site; on any error leave --site as it was."""
-    sys.exit(_build(data, site, lang, stats))
+@click.option("--full", is_flag=True, help="Rebuild everything, even when only some communities changed.")
+def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool) -> None:
+    """检查并生成网站。Validate DATA and build the site; on any error leave --site as it was.
+
+    When only some community folders changed since the last build, only they are checked and
+    their pages republished (the rest of the site is reused); --full rebuilds everything."""
+    sys.exit(_build(data, site, lang, stats, full))
 
 
-def _build(data: Path, site: Path, lang: str, stats: Path | None = None) -> int:
+def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: bool = False) -> int:
     from generator.build import build as run_build
     from generator.validate.report import as_text
 
@@ -98,7 +102,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None) -> int:
         _say(f"[{stage}] {message}", err=True)
 
     try:
-        result = run_build(BuildPaths.for_data(data, site), progress)
+        result = run_build(BuildPaths.for_data(data, site), progress, full=full)
     except JuwuError as exc:
         _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
         return 1
@@ -110,8 +114,17 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None) -> int:
     if stats:
         import json
 
-        stats.write_text(json.dumps({"pages": result.pages, "seconds": result.seconds}), encoding="utf-8")
+        republished = None if result.republished is None else sorted(result.republished)
+        stats.write_text(json.dumps({"pages": result.pages, "seconds": result.seconds,
+                                     "republished": republished}), encoding="utf-8")
     times = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
+    if result.republished is not None:
+        n = len(result.republished)
+        _say(f"已重新发布 {n} 个有变化的社区，网站共 {result.pages} 个页面（{warnings} 个提醒）→ {site}  [{times}]"
+             if lang == "zh" else
+             f"republished {n} changed communities; the site has {result.pages} pages ({warnings} warnings) "
+             f"→ {site}  [{times}]", err=True)
+        return 0
     _say(f"已生成 {result.pages} 个页面（{warnings} 个提醒）→ {site}  [{times}]" if lang == "zh"
          else f"built {result.pages} pages ({warnings} warnings) → {site}  [{times}]", err=True)
     return 0

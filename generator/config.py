@@ -60,6 +60,12 @@ class BuildPaths:
     city_content: Path | None = None
 
     @property
+    def cache(self) -> Path:
+        """What the last build published, for the next to redo only what changed (buildcache.py)."""
+        site = self.site.resolve()
+        return site.with_name(f".{site.name}.cache")
+
+    @property
     def docs(self) -> Path:
         """The folder MkDocs reads: Juwu's content/, or a build-owned merge of it and the city's."""
         return self.content if self.city_content is None else self.work / "docs"

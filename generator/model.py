@@ -104,13 +104,19 @@ class Period:
     lines: list[LedgerLine] = field(default_factory=list)
     header_file: str = ""
     lines_file: str = ""
+    # (income, expense) of a summary copy whose lines were dropped (generator/buildcache.py)
+    totals: tuple[Decimal, Decimal] | None = None
 
     @property
     def income_total(self) -> Decimal:
+        if self.totals is not None:
+            return self.totals[0]
         return sum((l.income or ZERO for l in self.lines), ZERO)
 
     @property
     def expense_total(self) -> Decimal:
+        if self.totals is not None:
+            return self.totals[1]
         return sum((l.expense or ZERO for l in self.lines), ZERO)
 
     @property

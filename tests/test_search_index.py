@@ -1,4 +1,4 @@
-"""The search index: every generated page is marked for Pagefind, Chinese is segmented into
+"""The search index: every generated page has a search document, Chinese is segmented into
 words, filters and meta say which district, kind, community and period a result belongs to."""
 
 from __future__ import annotations
@@ -79,24 +79,50 @@ def test_chinese_is_segmented_not_indexed_as_runs(all_words):
     assert len(cut(run, all_words)) >= 3
 
 
-def test_generated_pages_carry_filters_and_meta(built_site):
-    row = read_csv_rows(DATA / "communities.csv")[0]
+def documents(site: Path) -> Path:
+    from generator.config import BuildPaths
+
+    return BuildPaths(data=DATA, site=site).cache / "search"
+
+
+def test_generated_pages_have_documents_with_filters_and_meta(built_site):
     code = next(p.name for p in sorted((DATA / "communities").iterdir()) if (p / "finance").is_dir())
     community = next(r for r in read_csv_rows(DATA / "communities.csv") if r["code"] == code)
     period = sorted((built_site / "c" / code / "finance").iterdir())[0].name
-    html = (built_site / "c" / code / "finance" / period / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in html
-    assert f'data-pagefind-filter="区:{community["district"]}"' in html
-    assert 'data-pagefind-filter="类别:财务公开"' in html
-    assert f'data-pagefind-meta="community:{community["name"]}"' in html
+    doc = documents(built_site) / code[:6] / "c" / code / "finance" / period / "index.html"
+    text = doc.read_text(encoding="utf-8")
+    assert f'data-pagefind-filter="区:{community["district"]}"' in text
+    assert 'data-pagefind-filter="类别:财务公开"' in text
+    assert f'data-pagefind-meta="community:{community["name"]}"' in text
     year, month = period.split("-")
-    assert f'data-pagefind-meta="period:{int(year)}年{int(month)}月"' in html
-    assert row  # the table is not empty
+    assert f'data-pagefind-meta="period:{int(year)}年{int(month)}月"' in text
+    # the words a resident looks for, not amounts or voucher numbers
+    first = read_csv_rows(DATA / "communities" / code / "finance" / f"{period}.csv")[0]
+    assert first["summary"] in text
+    assert first["voucher"] not in text
+    # a period is found within its district, not from the city-wide directory
+    assert not (documents(built_site) / search.DIRECTORY / "c" / code / "finance").exists()
+    assert (documents(built_site) / search.DIRECTORY / "c" / code / "index.html").is_file()
 
 
-def test_hand_written_pages_and_shells_are_not_indexed(built_site):
-    for rel in ("about/index.html", "search/index.html", "404.html"):
-        assert "data-pagefind-body" not in (built_site / rel).read_text(encoding="utf-8"), rel
+def test_pages_themselves_carry_no_search_marks(built_site):
+    for rel in ("about/index.html", "search/index.html", "404.html", "index.html"):
+        assert "data-pagefind" not in (built_site / rel).read_text(encoding="utf-8"), rel
+    assert not any(documents(built_site).glob("*/about")), "hand-written pages are not indexed"
+
+
+def test_search_documents_mask_mobiles_and_escape(tmp_path):
+    from generator.site.pages import Page
+    from generator.site.render import environment
+
+    page = Page("c/310101002001/reports/x/", "标题", "report.html", kind="report")
+
+    class R:
+        title, type, status, body, date = "<script>alert(1)</script>", "监督检查", None, "电话 13812345678", None
+    page.context = {"report": R(), "community": None}
+    text = search.document(environment(), page)
+    assert "<script>alert" not in text and "&lt;script&gt;" in text
+    assert "13812345678" not in text and "138****5678" in text
 
 
 def test_attribute_values_are_escaped():

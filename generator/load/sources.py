@@ -66,15 +66,20 @@ class Loaded:
     @property
     def digest(self) -> str:
         """One hash of every file read: the data's content version."""
-        import hashlib
-
-        h = hashlib.sha256()
-        for rel in sorted(self.hashes):
-            h.update(f"{rel}\0{self.hashes[rel]}\n".encode())
-        return h.hexdigest()
+        return digest_of(self.hashes)
 
     def of_kind(self, kind: str) -> list[Source]:
         return [s for s in self.sources if s.kind == kind]
+
+
+def digest_of(hashes: dict[str, str]) -> str:
+    """One hash of files and their sha256s."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for rel in sorted(hashes):
+        h.update(f"{rel}\0{hashes[rel]}\n".encode())
+    return h.hexdigest()
 
 
 def _plain(value: object) -> object:

@@ -260,11 +260,24 @@ def download_links(prefix: str, names: tuple[str, ...]) -> list[dict]:
     return [{"title": TITLES[n], "csv": f"{prefix}{n}.csv", "json": f"{prefix}{n}.json"} for n in names]
 
 
-def published_files(city: City, version: str) -> dict[str, bytes]:
-    """Every download and feed of the site: {path from the site root: bytes}."""
-    from generator.site.feeds import feed_files
+def city_published(city: City, version: str) -> dict[str, bytes]:
+    """The city's downloads and feed: {path from the site root: bytes}."""
+    from generator.site.feeds import CITY_FEED, city_feed
 
-    files = city_files(city, version)
+    return city_files(city, version) | {CITY_FEED: city_feed(city)}
+
+
+def community_published(city: City, c: Community, version: str) -> dict[str, bytes]:
+    """One community's downloads and feed, with its own data version."""
+    from generator.site.feeds import community_feed, community_feed_path
+
+    return community_files(city, c, version) | {community_feed_path(c.code): community_feed(city, c)}
+
+
+def published_files(city: City, version: str, versions: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Every download and feed of the site (for tests and small cities; the build writes them
+    community by community)."""
+    files = city_published(city, version)
     for c in city.communities:
-        files.update(community_files(city, c, version))
-    return files | feed_files(city)
+        files.update(community_published(city, c, (versions or {}).get(c.code, version)))
+    return files

@@ -88,10 +88,3 @@ def community_feed(city: City, c: Community) -> bytes:
     items = facts.disclosures(c)[:FEED_LIMIT]
     return atom_feed(f"{c.name}居务监督公开", url + community_feed_path(c.code), url + urls.community(c.code),
                      items, url, facts.community_changed(c) or city.as_of)
-
-
-def feed_files(city: City) -> dict[str, bytes]:
-    files = {CITY_FEED: city_feed(city)}
-    for c in city.communities:
-        files[community_feed_path(c.code)] = community_feed(city, c)
-    return files

@@ -17,6 +17,7 @@ from generator.site.downloads import (
 )
 from generator.site.feeds import CITY_FEED, community_feed_path
 from generator.stamp import period_stamp
+from generator.version import community_versions
 
 OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
 
@@ -30,30 +31,34 @@ class Page:
     kind: str = "page"  # home | district | street | community | period | report | rollout
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path) from home down
     changed: datetime.date | None = None  # when this page's data last changed
+    version: str = ""  # the data version in the footer: its community's, or the city's
 
 
-def site_pages(city: City) -> list[Page]:
-    """Every generated page, in a stable order."""
+def site_pages(city: City, version: str = "", only: set[str] | None = None) -> list[Page]:
+    """Every generated page, in a stable order; with `only`, the city's own pages (home,
+    rollout, districts, streets) and the pages of those communities."""
     everyone = city.communities
     home = [("首页", urls.HOME)]
+    versions = community_versions(city)
     pages = [
         Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", home_context(city), "home",
-             changed=facts.area_changed(everyone)),
+             changed=facts.area_changed(everyone), version=version),
         Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
-             changed=max((d for c in everyone for d in c.rollout.values()), default=None)),
+             changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
                           district_context(city, district), "district", home,
-                          changed=facts.area_changed(district.communities)))
+                          changed=facts.area_changed(district.communities), version=version))
         d_crumbs = home + [(district.name, urls.district(district.code))]
         for street in district.streets:
             pages.append(Page(urls.street(street.code), street.name, "street.html",
                               street_context(city, district, street), "street", d_crumbs,
-                              changed=facts.area_changed(street.communities)))
+                              changed=facts.area_changed(street.communities), version=version))
             s_crumbs = d_crumbs + [(street.name, urls.street(street.code))]
             for community in street.communities:
-                pages.extend(community_pages(city, community, s_crumbs))
+                if only is None or community.code in only:
+                    pages.extend(community_pages(city, community, s_crumbs, versions[community.code]))
     return pages
 
 
@@ -137,11 +142,11 @@ def community_context(city: City, community: Community) -> dict:
     }
 
 
-def community_pages(city: City, community: Community, crumbs: list[tuple[str, str]]) -> list[Page]:
+def community_pages(city: City, community: Community, crumbs: list[tuple[str, str]], version: str) -> list[Page]:
     base = {"city": city, "community": community}
     pages = [Page(urls.community(community.code), community.name, "community.html",
                   community_context(city, community), "community", crumbs,
-                  changed=facts.community_changed(community))]
+                  changed=facts.community_changed(community), version=version)]
     c_crumbs = crumbs + [(community.name, urls.community(community.code))]
     periods = community.periods
     ledger = {"csv": community_dir(community.code) + "ledger.csv",
@@ -156,8 +161,8 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
         }
         title = f"{community.name}{period.year}年{period.month}月财务收支公开"
         pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
-                          c_crumbs, changed=period.published_on or period.reviewed_on))
+                          c_crumbs, changed=period.published_on or period.reviewed_on, version=version))
     for report in community.reports:
         pages.append(Page(urls.report(community.code, report.slug), report.title, "report.html",
-                          base | {"report": report}, "report", c_crumbs, changed=report.date))
+                          base | {"report": report}, "report", c_crumbs, changed=report.date, version=version))
     return pages

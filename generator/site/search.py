@@ -1,4 +1,4 @@
-"""Search: Pagefind (extended build, which segments Chinese) indexes the finished site in chunks.
+"""Search: Pagefind (extended build, which segments Chinese) indexes a search document per page.
 
 Why Pagefind and not Material's built-in search (measured in bench/README.md): Material writes one
 search_index.json that every phone downloads whole before the first result (96 MB for a city of
@@ -7,31 +7,33 @@ Pagefind splits its index into small chunks fetched per query word, so the first
 few hundred KB at any city size, and its extended binary segments Chinese (查询 and page text are
 cut the same way, so 物业费 finds 物业服务费 and 居务监督 finds 居务监督委员会).
 
-Each generated page's content area is marked for Pagefind (data-pagefind-body: its title and
-content, never the navigation), with hidden marks saying how to filter it (district, kind) and
-what to show with a result (community, period, place). Hand-written pages carry no body marker
-and are not indexed; the search page itself is one of them.
+Pagefind does not read the site's pages: each generated page has a search document, a small HTML
+file made from the model by templates/search/ (the words a resident looks for: names, members,
+what the money was for, report subjects; never amounts, dates or voucher numbers), with hidden
+marks saying how to filter it (district, kind) and what to show with a result (community,
+period, place). Pagefind's time grows with the text it reads, and the documents hold about a
+fifth of the pages' text; they are written per bundle, so a bundle whose documents did not
+change need not be indexed again. Hand-written pages have no document and are not indexed.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup
 
 from generator.problems import JuwuError
 from generator.site import pagefind_stable
 from generator.site.pages import Page
 
 BUNDLE = "pagefind"  # folder inside the site
-# Parts of a page nobody searches for: amounts, dates, voucher numbers, breadcrumbs, pagers. Each
-# distinct amount would be a word of its own, and they make up most of a ledger's distinct words.
-EXCLUDE = ", ".join([
-    ".juwu-num", ".juwu-stats", ".juwu-crumbs", ".juwu-pager", ".juwu-progress", ".juwu-stamp", "tfoot",
-    'td[data-label="序号"]', 'td[data-label="日期"]', 'td[data-label="凭证号"]',
-])
 DIRECTORY = "all"  # the city-wide bundle
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -71,56 +73,45 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     return filters, meta
 
 
-ARTICLE = '<article class="md-content__inner md-typeset">'  # Material's content area
+DOCUMENTS = {
+    "home": "search/area.html", "district": "search/area.html", "street": "search/area.html",
+    "community": "search/community.html", "period": "search/period.html", "report": "search/report.html",
+}
+DIRECTORY_KINDS = ("home", "district", "street", "community")
 
 
-def wrap(page: Page, fragment: str) -> str:
-    """A page's HTML fragment with its filter and meta marks (unchanged when not indexed).
-
-    Pagefind reads one key:value per attribute, so every filter and meta value gets an empty
-    hidden element of its own.
-    """
+def marks(page: Page) -> Markup:
+    """Hidden filter and meta marks. Pagefind reads one key:value per attribute, so every value
+    gets an empty hidden element of its own."""
     filters, meta = page_marks(page)
-    if not filters:
-        return fragment
-    marks = "".join(f'<span data-pagefind-filter="{_attr(k, v)}" hidden></span>' for k, v in filters)
-    marks += "".join(f'<span data-pagefind-meta="{_attr(k, v)}" hidden></span>' for k, v in meta)
-    return f"{marks}\n{fragment}"
+    found = "".join(f'<span data-pagefind-filter="{_attr(k, v)}" hidden></span>' for k, v in filters)
+    found += "".join(f'<span data-pagefind-meta="{_attr(k, v)}" hidden></span>' for k, v in meta)
+    return Markup(found)
 
 
-def mark_body(page: Page, html_page: str) -> str:
-    """Index the page's whole content area, its h1 title included (names rank first when they
-    are the title); the navigation, header and footer stay out."""
-    if page.kind not in KINDS:
-        return html_page
-    return html_page.replace(ARTICLE, ARTICLE[:-1] + " data-pagefind-body>", 1)
+def document(env: Environment, page: Page) -> str | None:
+    """The page's search document, or None for a page that is not indexed."""
+    template = DOCUMENTS.get(page.kind)
+    if template is None:
+        return None
+    return env.get_template(template).render(page.context | {"page": page, "marks": marks(page)})
+
+
+def bundle_names(page: Page) -> list[str]:
+    """The bundles a page's document goes to: the city-wide directory (pages that find a
+    community), and its district's bundle (every page under d/, s/ or c/ of that district, whose
+    codes begin with the district's six digits)."""
+    if page.kind not in DOCUMENTS:
+        return []
+    names = [DIRECTORY] if page.kind in DIRECTORY_KINDS else []
+    area, _, rest = page.path.partition("/")
+    if area in ("d", "s", "c") and rest:
+        names.append(rest[:6])
+    return names
 
 
 def _attr(key: str, value: str) -> str:
     return html.escape(f"{key}:{' '.join(value.split())}", quote=True)
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """One Pagefind index: a folder under pagefind/ and the glob of the pages it holds."""
-
-    name: str
-    glob: str
-
-
-def bundles(district_codes: list[str]) -> list[Bundle]:
-    """A city-wide directory (home, districts, streets, communities) and one full index per district.
-
-    Pagefind holds a whole index in memory (~100-230 KB per page) and a phone downloads the page
-    list of every index it searches; a city of 5,000 communities has ~85,000 pages. So the
-    city-wide index holds only the pages that find a community (names, members, report titles)
-    and each district's index holds everything of its communities; the search page searches the
-    directory, or one district once the resident picks it.
-    """
-    found = [Bundle(DIRECTORY, "{index.html,d/*/index.html,s/*/index.html,c/*/index.html}")]
-    for code in sorted(district_codes):
-        found.append(Bundle(code, f"{{d/{code}/index.html,s/{code}*/index.html,c/{code}*/**/index.html}}"))
-    return found
 
 
 @dataclass
@@ -141,38 +132,47 @@ def executable() -> Path:
     return get_executable()
 
 
-def index_site(site: Path, plan: list[Bundle], workers: int = 2) -> IndexStats:
-    """Run Pagefind once per bundle, `workers` at a time; bundles go to site/pagefind/<name>/."""
+def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) -> IndexStats:
+    """Run Pagefind on documents/<name>/ for each named bundle, `workers` at a time, into
+    site/pagefind/<name>/ (the biggest first, so the cores finish together)."""
     binary = str(executable())
-    stats = IndexStats(bundles=len(plan))
-    running: list[tuple[Bundle, subprocess.Popen]] = []
-    queue = list(plan)
+    stats = IndexStats(bundles=len(names))
+    running: list[tuple[str, subprocess.Popen]] = []
+    queue = sorted(names, key=lambda n: (-_size(documents / n), n))
     try:
         while queue or running:
             while queue and len(running) < workers:
-                bundle = queue.pop(0)
-                command = [binary, "--site", str(site), "--glob", bundle.glob,
-                           "--output-subdir", f"{BUNDLE}/{bundle.name}", "--force-language", "zh",
-                           "--exclude-selectors", EXCLUDE]
-                running.append((bundle, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                         stderr=subprocess.STDOUT, text=True)))
-            bundle, process = running.pop(0)
+                name = queue.pop(0)
+                output = site / BUNDLE / name
+                if output.exists():
+                    shutil.rmtree(output)
+                command = [binary, "--site", str(documents / name), "--output-path", str(output),
+                           "--force-language", "zh"]
+                running.append((name, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                       stderr=subprocess.STDOUT, text=True)))
+            name, process = running.pop(0)
             output, _ = process.communicate()
             if process.returncode != 0:
-                raise JuwuError(f"搜索索引生成失败（{bundle.name}）：{output[-500:]}",
-                                f"Pagefind failed for {bundle.name}: {output[-500:]}")
-            pagefind_stable.stabilise(site / BUNDLE / bundle.name)
+                raise JuwuError(f"搜索索引生成失败（{name}）：{output[-500:]}",
+                                f"Pagefind failed for {name}: {output[-500:]}")
+            pagefind_stable.stabilise(site / BUNDLE / name)
+            for ui in UI_FILES:  # the search page is ours; Pagefind's ready-made UIs are not served
+                (site / BUNDLE / name / ui).unlink(missing_ok=True)
             stats.pages += _count(output, "pages")
             stats.words += _count(output, "words")
     finally:
         for _, process in running:
             process.kill()
             process.wait()
-    for bundle in plan:  # the search page is ours; Pagefind's ready-made UIs are not served
-        for name in UI_FILES:
-            (site / BUNDLE / bundle.name / name).unlink(missing_ok=True)
     stats.bytes = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
     return stats
+
+
+def _size(folder: Path) -> int:
+    try:
+        return sum(1 for _ in os.scandir(folder / "c"))
+    except OSError:
+        return 0
 
 
 def districts_json(districts: list[tuple[str, str]]) -> str:

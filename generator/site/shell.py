@@ -17,8 +17,9 @@ from generator.site import urls
 
 TITLE = "JUWUTITLETOKEN"
 CONTENT = "JUWUCONTENTTOKEN"
+VERSION = "JUWUVERSIONTOKEN"  # the footer's data version: each page shows the version of its own data
 NAV_PAGES = (urls.HOME, urls.ROLLOUT)  # pages MkDocs' navigation links to: rendered in place
-_TOKENS = re.compile(f"({TITLE}|<p>{CONTENT}</p>)")
+_TOKENS = re.compile(f"({TITLE}|<p>{CONTENT}</p>|{VERSION})")
 
 
 def shell_path(depth: int) -> str:
@@ -48,12 +49,14 @@ class Shell:
             raise ValueError(f"the theme did not render the content marker for {own_path}")
         return cls(_TOKENS.split(rendered), own_path)
 
-    def fill(self, title: str, content: str, path: str) -> str:
+    def fill(self, title: str, content: str, path: str, version: str) -> str:
         safe_title = html.escape(title, quote=True)
         out = []
         for part in self.parts:
             if part == TITLE:
                 out.append(safe_title)
+            elif part == VERSION:
+                out.append(html.escape(version))
             elif part == f"<p>{CONTENT}</p>":
                 out.append(content)
             else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from generator.problems import JuwuError
@@ -90,12 +91,45 @@ def staging_dir(site: Path) -> Path:
 
 
 def write_file(root: Path, rel: str, data: str | bytes) -> None:
+    """Write a new file; one already there is unlinked first, never overwritten in place, since
+    a republish's stage shares its unchanged files with the published site (link_tree)."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     if isinstance(data, str):
         path.write_text(data, encoding="utf-8")
     else:
         path.write_bytes(data)
+
+
+def link_tree(site: Path, stage: Path) -> bool:
+    """Make the stage a hard-linked copy of the published site (no bytes copied): a republish
+    then replaces only the files that change. False when the file system cannot."""
+    result = subprocess.run(["cp", "-al", str(site), str(stage)], capture_output=True)
+    if result.returncode != 0:
+        shutil.rmtree(stage, ignore_errors=True)
+        return False
+    return True
+
+
+def copy_tree(source: Path, stage: Path, text_suffixes: tuple[str, ...], replace: dict[str, str],
+              skip: tuple[str, ...] = ()) -> None:
+    """Copy a folder into the stage (files there replaced, not overwritten in place), replacing
+    tokens in text files; `skip`: paths, relative to `source`, left out."""
+    for folder, dirs, files in os.walk(source):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = path.relative_to(source).as_posix()
+            if any(rel == s or rel.startswith(s + "/") for s in skip):
+                continue
+            data = path.read_bytes()
+            if name.endswith(text_suffixes):
+                text = data.decode("utf-8")
+                for token, value in replace.items():
+                    text = text.replace(token, value)
+                data = text.encode("utf-8")
+            write_file(stage, rel, data)
 
 
 def remove(root: Path, rel: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.assemble import assemble_city
@@ -17,6 +17,7 @@ class Validation:
     city: City | None
     problems: Problems
     digest: str = ""
+    hashes: dict[str, str] = field(default_factory=dict)  # every file read → sha256
 
     @property
     def ok(self) -> bool:
@@ -38,11 +39,11 @@ def validate_city(data_dir: Path, communities: set[str] | None = None) -> Valida
     typed, schema_problems = check_schemas(loaded)
     problems.extend(schema_problems)
     if settings is None:
-        return Validation(None, problems, loaded.digest)
+        return Validation(None, problems, loaded.digest, loaded.hashes)
     city = assemble_city(settings, loaded, typed)
     problems.extend(_in_scope(check_rules(city, loaded, problems.items), communities))
     _attach_warnings(city, problems)
-    return Validation(city, problems, loaded.digest)
+    return Validation(city, problems, loaded.digest, loaded.hashes)
 
 
 def _in_scope(problems, communities: set[str] | None):

@@ -1,0 +1,194 @@
+"""What the last build published, kept beside the site, so the next build redoes only what changed.
+
+A city of 5,000 communities takes minutes to build whole, and a clerk who corrects one ledger
+should see it online in seconds. After every successful build the cache holds:
+- the state: a stat and sha256 of every data file, the hashes of the files the build read, the
+  generated page paths, and the sha256 of every page's search document per search bundle;
+- a summary copy of every community (the model without its ledger lines, with their totals),
+  which is all the city's own pages (home, districts, streets, rollout, city downloads) need;
+- the theme: what MkDocs rendered (page shells, hand-written pages, assets), the data version
+  left as a token;
+- the search documents, one folder per Pagefind bundle.
+
+The next build republishes when only community folders changed and nothing else did (the city's
+own files, Juwu's code, templates, theme and pages): it checks only those communities, takes the
+others from the summaries, starts from a hard-linked copy of the published site, rewrites the
+city's pages and those communities' pages, downloads and search documents, and re-indexes only
+the search bundles whose documents changed. Anything else, or any doubt, is a full build. The
+result is the same site a full build makes (tests/test_republish.py builds both and compares).
+
+The state is removed before a build starts changing the cache and written again only when the
+build has published, so a failed or killed build is always followed by a full one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model import Community
+
+FORMAT = 1  # bump when what the cache holds changes shape
+RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
+CODE_RE = re.compile(r"^[0-9]{12}$")
+
+
+@dataclass(frozen=True)
+class FileState:
+    mtime_ns: int
+    size: int
+    sha: str
+
+
+@dataclass
+class State:
+    engine: str  # hash of what turns data into a site: code, templates, theme, hand-written pages
+    site: str  # the site folder it was published to
+    scanned_ns: int  # when the data folder was scanned
+    files: dict[str, FileState]  # every file under the data folder
+    hashes: dict[str, str]  # the files the build read → sha256 (the model's source_hashes)
+    paths: list[str]  # generated page paths
+    documents: dict[str, dict[str, str]] = field(default_factory=dict)  # bundle → page path → sha256
+    format: int = FORMAT
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A republish: the communities whose folders changed since the published build."""
+
+    previous: State
+    changed: frozenset[str]
+
+
+class BuildCache:
+    def __init__(self, root: Path):
+        self.root = root
+        self.theme = root / "theme"
+        self.documents = root / "search"
+        self._state = root / "state.pickle"
+        self._summaries = root / "communities.pickle"
+
+    def state(self) -> State | None:
+        try:
+            with self._state.open("rb") as f:
+                state = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return state if isinstance(state, State) and state.format == FORMAT else None
+
+    def forget(self) -> None:
+        """From now on the cache no longer matches the published site: the next build is full."""
+        self._state.unlink(missing_ok=True)
+
+    def summaries(self) -> dict[str, Community] | None:
+        try:
+            with self._summaries.open("rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+
+    def save(self, state: State, summaries: dict[str, Community]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        _dump(self._summaries, summaries)
+        _dump(self._state, state)  # last: the state says the rest is complete
+
+
+def _dump(path: Path, value) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def summary(community: Community) -> Community:
+    """The community without its ledger lines (~2/3 of the model), each period keeping its totals."""
+    periods = [dataclasses.replace(p, lines=[], totals=(p.income_total, p.expense_total)) for p in community.periods]
+    return dataclasses.replace(community, periods=periods, officials=[])
+
+
+def scan(data: Path, previous: State | None) -> dict[str, FileState]:
+    """Every file under the data folder (hidden folders such as .git skipped), hashed again only
+    when its size or modification time changed, or it changed around the last scan."""
+    known = previous.files if previous else {}
+    racy = (previous.scanned_ns - RACY_NS) if previous else 0
+    found: dict[str, FileState] = {}
+    for folder, dirs, files in os.walk(data):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder).relative_to(data).as_posix()
+        for name in files:
+            rel = name if base == "." else f"{base}/{name}"
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            old = known.get(rel)
+            if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns and st.st_mtime_ns < racy:
+                found[rel] = old
+            else:
+                found[rel] = FileState(st.st_mtime_ns, st.st_size, _sha256(path))
+    return found
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def plan(previous: State | None, engine: str, site: Path, files: dict[str, FileState]) -> Plan | None:
+    """A republish of the changed communities, or None when only a full build will do."""
+    if previous is None or previous.engine != engine or previous.site != str(site.resolve()):
+        return None
+    if not site.is_dir():
+        return None
+    changed: set[str] = set()
+    for rel in set(files) | set(previous.files):
+        now, before = files.get(rel), previous.files.get(rel)
+        if now is not None and before is not None and now.sha == before.sha:
+            continue
+        parts = rel.split("/")
+        if len(parts) >= 3 and parts[0] == "communities" and CODE_RE.match(parts[1]):
+            changed.add(parts[1])
+        else:
+            return None  # the city's own files, or a stray file: a full build
+    return Plan(previous, frozenset(changed))
+
+
+def under(path: str, codes: frozenset[str] | set[str]) -> bool:
+    """Whether a page path or data file belongs to one of these communities."""
+    parts = path.split("/")
+    return len(parts) > 1 and parts[0] in ("c", "communities") and parts[1] in codes
+
+
+def engine_hash(roots: list[Path], skip: tuple[str, ...] = ()) -> str:
+    """One hash of every file under these folders (or these files), generated ones skipped."""
+    h = hashlib.sha256(f"format {FORMAT}\n".encode())
+    for root in roots:
+        if root.is_file():
+            h.update(f"{root}\0{_sha256(str(root))}\n".encode())
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, root).replace(os.sep, "/")
+                if any(rel == s or rel.startswith(s + "/") for s in skip) or name.endswith(".pyc"):
+                    continue
+                h.update(f"{root}/{rel}\0{_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
+def now_ns() -> int:
+    return time.time_ns()

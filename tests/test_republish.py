@@ -1,0 +1,173 @@
+"""Republishing: after a change to some community folders, `juwu build` checks and renders only
+those communities, and the site it publishes is byte for byte the site a full build makes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.build import build
+from generator.config import BuildPaths
+from tests.conftest import DATA
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def full_site(data: Path, tmp_path: Path, name: str) -> Path:
+    site = tmp_path / name / "site"
+    result = build(BuildPaths.for_data(data, site), full=True)
+    assert result.built and result.republished is None
+    return site
+
+
+def with_ledger(data: Path) -> tuple[str, Path]:
+    code = next(p.name for p in sorted((data / "communities").iterdir()) if (p / "finance").is_dir())
+    return code, sorted((data / "communities" / code / "finance").glob("*.csv"))[0]
+
+
+def edit_summary(ledger: Path, new: str) -> None:
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    cells = lines[1].rstrip("\r\n").split(",")
+    cells[header.index("summary")] = new
+    lines[1] = ",".join(cells) + "\n"
+    ledger.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.fixture
+def published(data_copy, tmp_path):
+    """A copy of the demo data and its site, published by a full build."""
+    site = tmp_path / "live" / "site"
+    assert build(BuildPaths.for_data(data_copy, site)).built
+    return data_copy, site
+
+
+def test_a_changed_ledger_republishes_one_community_and_matches_a_full_build(published, tmp_path):
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built
+    assert result.republished == {code}
+    assert "电梯维修保养费（更正）" in (site / "c" / code / "finance" / ledger.stem / "index.html").read_text(encoding="utf-8")
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_the_new_words_are_found_by_search_after_a_republish(published):
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "防汛沙袋采购")
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    from tests.test_search_index import index_words
+
+    words = index_words(site / "pagefind" / code[:6])
+    assert {"防汛", "沙袋"} <= words
+
+
+def test_removed_and_added_files_republish_like_a_full_build(published, tmp_path):
+    data, site = published
+    code, ledger = with_ledger(data)
+    reports = sorted((data / "communities" / code / "reports").glob("*.md"))
+    assert reports, "the demo community has reports"
+    reports[0].unlink()
+    other = next(p.name for p in sorted((data / "communities").iterdir())
+                 if p.name != code and (p / "finance").is_dir())
+    edit_summary(with_ledger_of(data, other), "楼道照明改造")
+    result = build(BuildPaths.for_data(data, site))
+    assert result.republished == {code, other}
+    assert not (site / "c" / code / "reports" / reports[0].stem).exists()
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def with_ledger_of(data: Path, code: str) -> Path:
+    return sorted((data / "communities" / code / "finance").glob("*.csv"))[0]
+
+
+def test_nothing_changed_republishes_nothing_and_keeps_the_site(published):
+    data, site = published
+    before = tree(site)
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built and result.republished == frozenset()
+    assert tree(site) == before
+
+
+def test_a_change_to_the_city_files_is_a_full_build(published, tmp_path):
+    data, site = published
+    rollout = data / "rollout.csv"
+    rollout.write_text(rollout.read_text(encoding="utf-8"), encoding="utf-8")  # same bytes: no change
+    assert build(BuildPaths.for_data(data, site)).republished == frozenset()
+    city = data / "city.yaml"
+    city.write_text(city.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built and result.republished is None
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_change_to_the_engine_is_a_full_build(published, monkeypatch):
+    data, site = published
+    monkeypatch.setattr(build_module, "_engine", lambda paths: "another version of Juwu")
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built and result.republished is None
+
+
+def test_a_republish_with_errors_publishes_nothing_and_the_next_one_works(published, tmp_path):
+    data, site = published
+    before = tree(site)
+    code, ledger = with_ledger(data)
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(text.replace(",", ",,", 1), encoding="utf-8")  # a row with a cell too many
+    result = build(BuildPaths.for_data(data, site))
+    assert not result.built and result.problems.errors
+    assert all(p.file.startswith(f"communities/{code}/") for p in result.problems.errors)
+    assert tree(site) == before
+    edit_summary_text = text  # put it back, then change it properly
+    ledger.write_text(edit_summary_text, encoding="utf-8")
+    edit_summary(ledger, "更换门禁读卡器")
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_republish_that_fails_late_leaves_the_site_and_the_next_build_is_full(published, monkeypatch, tmp_path):
+    data, site = published
+    before = tree(site)
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "社区食堂厨具")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Pagefind killed")
+
+    monkeypatch.setattr(build_module.search, "index_site", broken)
+    with pytest.raises(RuntimeError):
+        build(BuildPaths.for_data(data, site))
+    assert tree(site) == before  # the hard-linked stage never wrote through to the published site
+    monkeypatch.undo()
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built and result.republished is None  # the cache was not trusted
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_lost_cache_is_a_full_build(published):
+    data, site = published
+    shutil.rmtree(BuildPaths.for_data(data, site).cache)
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built and result.republished is None
+
+
+def test_each_community_page_shows_its_own_data_version(published):
+    data, site = published
+    code, ledger = with_ledger(data)
+    other = next(p.name for p in sorted((data / "communities").iterdir()) if p.name != code)
+    page = site / "c" / other / "index.html"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    before = page.read_bytes()
+    edit_summary(ledger, "绿化补种")
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert page.read_bytes() == before  # another community's page, footer included, is unchanged
+    assert (site / "index.html").read_text(encoding="utf-8") != home  # the city's version moved on
