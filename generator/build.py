@@ -45,11 +45,13 @@ class BuildResult:
     version: str = ""
     search: search.IndexStats | None = None
     republished: frozenset[str] | None = None  # the communities a republish redid; None: a full build
+    warnings: int = 0  # open warnings of the whole published city (a republish checked only some)
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False) -> BuildResult:
     timer = _Timer()
     cache = BuildCache(paths.cache)
+    write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
     previous = None if full else cache.state()
     engine = _engine(paths)
     scanned_ns = buildcache.now_ns()
@@ -60,7 +62,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
         plan = None
     progress("validate", "检查数据 checking the data" if plan is None else
              f"检查有变化的 {len(plan.changed)} 个社区 checking the {len(plan.changed)} changed communities")
-    validation = validate_city(paths.data, set(plan.changed) if plan is not None else None)
+    validation = validate_city(paths.data, set(plan.changed) if plan is not None else None,
+                               plan.previous.city_tables if plan is not None else None)
     timer.lap("validate")
     result = BuildResult(validation.problems, seconds=timer.laps)
     if not validation.ok or validation.city is None:
@@ -82,40 +85,49 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     if plan is None:
         progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
         _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages)
-        shutil.rmtree(cache.documents, ignore_errors=True)
-    timer.lap("mkdocs")
+        write.dispose(cache.documents, cache.trash)
+        timer.lap("mkdocs")
     stage = write.staging_dir(paths.site)
     try:
         if plan is not None:
-            if not write.link_tree(paths.site.resolve(), stage):
-                return build(paths, progress, full=True)
-            _drop_changed(stage, cache.documents, plan.changed)
+            _drop_documents(cache.documents, plan.changed)
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
-        documents = fill.fill_pages(stage, cache.theme, cache.documents, pages)
+        filled = fill.fill_pages(stage, cache.theme, cache.documents, pages)
         page_paths = _page_paths(plan, pages)
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
         timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
-        for rel, data in city_published(city, version).items():
+        city_rows = {code: rows for code, (_, rows) in (summaries or {}).items()} | filled.city_rows
+        for rel, data in city_published(city, version, city_rows).items():
             write.write_file(stage, rel, data)
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
-        document_map = _documents(plan, pages, documents)
-        names = _bundles_to_index(plan, document_map, stage)
+        document_map = _documents(plan, pages, filled.documents)
+        names = _bundles_to_index(plan, document_map, paths.site)
         result.search = search.index_site(cache.documents, stage, names)
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
         timer.lap("search")
-        write.swap(stage, paths.site)
+        if plan is None:
+            write.swap(stage, paths.site, cache.trash)
+        else:
+            write.publish_changes(stage, paths.site.resolve(), _removed(paths.site, stage, plan, names),
+                                  cache.journal)
     except BaseException:
-        write.discard(stage)
+        if not cache.journal.exists():  # once going live, the stage is the journal's to finish
+            write.discard(stage)
         raise
     result.built, result.version = True, version
+    codes = {c.code for c in city.communities}
+    result.warnings = sum(len(c.warnings) for c in city.communities) + sum(
+        1 for w in validation.problems.warnings if w.community not in codes)
     result.pages = len(page_paths)
     result.republished = plan.changed if plan is not None else None
-    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map)
-    cache.save(state, _summaries(city, plan, summaries))
+    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
+                             validation.city_tables)
+    cache.save(state, _summaries(city, plan, summaries, city_rows),
+               None if plan is None else {code[:6] for code in plan.changed})
     timer.lap("cache")
     return result
 
@@ -140,22 +152,34 @@ def _merge(city: City, plan: Plan, summaries: dict, hashes: dict[str, str]) -> d
         merged = []
         for community in street.communities:
             if community.code not in plan.changed:
-                community = summaries.get(community.code)
-                if community is None:
+                if community.code not in summaries:
                     return None
+                community = summaries[community.code][0]
             merged.append(community)
         street.communities = merged
     kept = {rel: sha for rel, sha in plan.previous.hashes.items() if not buildcache.under(rel, plan.changed)}
     return kept | hashes
 
 
-def _drop_changed(stage: Path, documents: Path, changed: frozenset[str]) -> None:
-    """A changed community's pages, downloads and search documents are made again from nothing
-    (a period or report it no longer has must not stay behind)."""
+def _drop_documents(documents: Path, changed: frozenset[str]) -> None:
+    """A changed community's search documents are made again from nothing (a period or report
+    it no longer has must not stay behind)."""
     for code in sorted(changed):
-        write.remove(stage, f"c/{code}")
         for bundle in (search.DIRECTORY, code[:6]):
             shutil.rmtree(documents / bundle / "c" / code, ignore_errors=True)
+
+
+def _removed(site: Path, stage: Path, plan: Plan, bundles: list[str]) -> list[str]:
+    """What a republish deletes from the site: the files of a changed community, or of a
+    re-indexed search bundle, that the stage does not have again."""
+    folders = [f"c/{code}" for code in sorted(plan.changed)] + [f"{search.BUNDLE}/{name}" for name in bundles]
+    gone = []
+    for folder in folders:
+        for path in sorted((site / folder).rglob("*")):
+            rel = path.relative_to(site).as_posix()
+            if path.is_file() and not (stage / rel).exists():
+                gone.append(rel)
+    return gone
 
 
 def _page_paths(plan: Plan | None, pages) -> list[str]:
@@ -179,20 +203,19 @@ def _documents(plan: Plan | None, pages, hashes: fill.DocumentHashes) -> dict[st
     return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
 
 
-def _bundles_to_index(plan: Plan | None, documents: dict[str, dict[str, str]], stage: Path) -> list[str]:
+def _bundles_to_index(plan: Plan | None, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
     """Every bundle in a full build; in a republish, those whose documents changed."""
     if plan is None:
         return sorted(documents)
     before = plan.previous.documents
     return sorted(name for name, docs in documents.items()
-                  if docs != before.get(name) or not (stage / search.BUNDLE / name / "pagefind-entry.json").is_file())
+                  if docs != before.get(name) or not (site / search.BUNDLE / name / "pagefind-entry.json").is_file())
 
 
-def _summaries(city: City, plan: Plan | None, previous: dict | None) -> dict:
-    """Every community's summary after this build: the republished ones made again."""
-    if plan is None or previous is None:
-        return {c.code: buildcache.summary(c) for c in city.communities}
-    return {c.code: buildcache.summary(c) if c.code in plan.changed else previous[c.code] for c in city.communities}
+def _summaries(city: City, plan: Plan | None, previous: dict | None, rows: dict) -> dict:
+    """Every community's summary and city rows after this build: the republished ones made again."""
+    return {c.code: (buildcache.summary(c), rows[c.code]) if plan is None or c.code in plan.changed
+            else previous[c.code] for c in city.communities}
 
 
 def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str, pages) -> None:

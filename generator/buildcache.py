@@ -11,11 +11,12 @@ should see it online in seconds. After every successful build the cache holds:
 - the search documents, one folder per Pagefind bundle.
 
 The next build republishes when only community folders changed and nothing else did (the city's
-own files, Juwu's code, templates, theme and pages): it checks only those communities, takes the
-others from the summaries, starts from a hard-linked copy of the published site, rewrites the
-city's pages and those communities' pages, downloads and search documents, and re-indexes only
-the search bundles whose documents changed. Anything else, or any doubt, is a full build. The
-result is the same site a full build makes (tests/test_republish.py builds both and compares).
+own files, Juwu's code, templates, theme and pages): it checks only those communities (the city
+tables' schema check is reused), takes the others from the summaries, renders the city's pages
+and those communities' pages, downloads and search documents into a stage, re-indexes only the
+search bundles whose documents changed, and moves the stage into the site file by file
+(write.publish_changes, journalled). Anything else, or any doubt, is a full build. The result is
+the same site a full build makes (tests/test_republish.py builds both and compares).
 
 The state is removed before a build starts changing the cache and written again only when the
 build has published, so a failed or killed build is always followed by a full one.
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from generator.model import Community
 
-FORMAT = 1  # bump when what the cache holds changes shape
+FORMAT = 2  # bump when what the cache holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
 CODE_RE = re.compile(r"^[0-9]{12}$")
 
@@ -55,6 +56,7 @@ class State:
     hashes: dict[str, str]  # the files the build read → sha256 (the model's source_hashes)
     paths: list[str]  # generated page paths
     documents: dict[str, dict[str, str]] = field(default_factory=dict)  # bundle → page path → sha256
+    city_tables: dict = field(default_factory=dict)  # the city tables' schema check (validate/schema.py)
     format: int = FORMAT
 
 
@@ -71,8 +73,10 @@ class BuildCache:
         self.root = root
         self.theme = root / "theme"
         self.documents = root / "search"
+        self.trash = root / "trash"  # old trees being deleted in the background
+        self.journal = root / "publishing.json"  # a republish going live (write.publish_changes)
         self._state = root / "state.pickle"
-        self._summaries = root / "communities.pickle"
+        self._summaries = root / "communities"  # one file per district: a republish rewrites one
 
     def state(self) -> State | None:
         try:
@@ -86,16 +90,28 @@ class BuildCache:
         """From now on the cache no longer matches the published site: the next build is full."""
         self._state.unlink(missing_ok=True)
 
-    def summaries(self) -> dict[str, Community] | None:
+    def summaries(self) -> dict[str, Summary] | None:
+        found: dict[str, Summary] = {}
         try:
-            with self._summaries.open("rb") as f:
-                return pickle.load(f)
+            for path in sorted(self._summaries.glob("*.pickle")):
+                with path.open("rb") as f:
+                    found.update(pickle.load(f))
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
+        return found
 
-    def save(self, state: State, summaries: dict[str, Community]) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        _dump(self._summaries, summaries)
+    def save(self, state: State, summaries: dict[str, Summary], districts: set[str] | None = None) -> None:
+        """Write the state and the summaries of these districts (of all when None)."""
+        self._summaries.mkdir(parents=True, exist_ok=True)
+        by_district: dict[str, dict[str, Summary]] = {}
+        for code, entry in summaries.items():
+            by_district.setdefault(code[:6], {})[code] = entry
+        for path in self._summaries.glob("*.pickle"):
+            if path.stem not in by_district:
+                path.unlink()
+        for district, entries in sorted(by_district.items()):
+            if districts is None or district in districts:
+                _dump(self._summaries / f"{district}.pickle", entries)
         _dump(self._state, state)  # last: the state says the rest is complete
 
 
@@ -104,6 +120,9 @@ def _dump(path: Path, value) -> None:
     with temporary.open("wb") as f:
         pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
+
+
+Summary = tuple[Community, dict]  # a community without its ledger lines, and its rows of the city tables
 
 
 def summary(community: Community) -> Community:

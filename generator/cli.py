@@ -110,7 +110,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         _say(as_text(result.problems.sorted(), lang, colour=interactive), err=True)
         _say("数据有错误，网站没有更新。" if lang == "zh" else "The data has errors; the site was not changed.", err=True)
         return 1
-    warnings = len(result.problems.warnings)
+    warnings = result.warnings
     if stats:
         import json
 

@@ -146,7 +146,7 @@ def test_a_republish_that_fails_late_leaves_the_site_and_the_next_build_is_full(
     monkeypatch.setattr(build_module.search, "index_site", broken)
     with pytest.raises(RuntimeError):
         build(BuildPaths.for_data(data, site))
-    assert tree(site) == before  # the hard-linked stage never wrote through to the published site
+    assert tree(site) == before  # nothing went live
     monkeypatch.undo()
     result = build(BuildPaths.for_data(data, site))
     assert result.built and result.republished is None  # the cache was not trusted
@@ -171,3 +171,39 @@ def test_each_community_page_shows_its_own_data_version(published):
     assert build(BuildPaths.for_data(data, site)).republished == {code}
     assert page.read_bytes() == before  # another community's page, footer included, is unchanged
     assert (site / "index.html").read_text(encoding="utf-8") != home  # the city's version moved on
+
+
+def test_a_republish_killed_while_going_live_is_finished_by_the_next_build(published, monkeypatch, tmp_path):
+    from generator.site import write
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "健身器材维修")
+    real_apply = write._apply
+
+    def killed_half_way(stage, target, files, removed):
+        real_apply(stage, target, files[: len(files) // 2], [])  # half the files moved, then killed
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(write, "_apply", killed_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildPaths.for_data(data, site))
+    monkeypatch.undo()
+    journal = BuildPaths.for_data(data, site).cache / "publishing.json"
+    assert journal.is_file()
+    write.finish_publishing(journal)  # what the next build does first
+    assert not journal.exists()
+    expected = tree(full_site(data, tmp_path, "full"))
+    assert tree(site) == expected
+    assert build(BuildPaths.for_data(data, site)).built
+    assert tree(site) == expected
+
+
+def test_a_republish_counts_the_whole_city_s_warnings(published, tmp_path):
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "消防器材年检")
+    republished = build(BuildPaths.for_data(data, site))
+    full = build(BuildPaths.for_data(data, tmp_path / "full" / "site"), full=True)
+    assert republished.republished == {code}
+    assert full.warnings > 0 and republished.warnings == full.warnings

@@ -76,13 +76,20 @@ def csv_cell(value, kind: str) -> str:
     return neutralise(text) if kind == "string" else text
 
 
-def table_csv(table: Table) -> bytes:
+def rows_csv(fields: list[Field], rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f.name for f in table.fields])
-    for row in table.rows:
-        writer.writerow([csv_cell(v, f.type) for v, f in zip(row, table.fields)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    for row in rows:
+        writer.writerow([csv_cell(v, f.type) for v, f in zip(row, fields)])
+    return out.getvalue()
+
+
+def table_csv(table: Table) -> bytes:
+    return _csv_file(table.fields, rows_csv(table.fields, table.rows))
+
+
+def _csv_file(fields: list[Field], rows: str) -> bytes:
+    return ("\ufeff" + ",".join(f.name for f in fields) + "\r\n" + rows).encode("utf-8")
 
 
 _NUMBER = re.compile(r'"\\u0000N:(-?[0-9]+(?:\.[0-9]+)?)\\u0000"')
@@ -98,10 +105,20 @@ def _json_value(value):
     return value
 
 
+def rows_json(fields: list[Field], rows: list[list]) -> str:
+    """The rows as the objects of a JSON array, one object a line, without the brackets."""
+    names = [f.name for f in fields]
+    text = ",\n".join(json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False) for row in rows)
+    return _NUMBER.sub(r"\1", text)
+
+
 def table_json(table: Table) -> bytes:
-    rows = [{f.name: _json_value(v) for v, f in zip(row, table.fields)} for row in table.rows]
-    text = json.dumps(rows, ensure_ascii=False, indent=1)
-    return (_NUMBER.sub(r"\1", text) + "\n").encode("utf-8")
+    return _json_file([rows_json(table.fields, table.rows)])
+
+
+def _json_file(parts: list[str]) -> bytes:
+    parts = [p for p in parts if p]
+    return (("[\n" + ",\n".join(parts) + "\n]" if parts else "[]") + "\n").encode("utf-8")
 
 
 def package_json(name: str, title: str, tables: list[Table], version: str) -> bytes:
@@ -214,31 +231,48 @@ def _prefixed(c: Community, rows: list[list]) -> list[list]:
     return [[c.code, c.name] + row for row in rows]
 
 
+OVERVIEW_FIELDS = [
+    F("code", "社区代码"), F("name", "社区"), F("district", "区"), F("street", "街道"),
+    F("households", "户数", "integer"), F("has_committee", "已成立监督委员会", "boolean"),
+    F("committee_on", "成立日期", "date"), F("phase_reached", "已完成阶段", "integer"),
+    F("last_period", "最近公开期间"), F("last_published_on", "最近公开日期", "date"),
+    F("warnings", "提醒数", "integer"), F("url", "网页")]
+
+
+def _overview(city: City, c: Community) -> list[list]:
+    last = facts.last_disclosure(c)
+    return [[c.code, c.name, c.district_name, c.street_name, c.households, c.committee is not None,
+             facts.committee_date(city, c), c.phase_reached(), last.key if last else None,
+             last.published_on if last else None, len(c.warnings), city.settings.site_url + urls.community(c.code)]]
+
+
+# The city-wide tables: one row per community, or its rows prefixed with the community.
+CITY_SPECS = (
+    ("communities", OVERVIEW_FIELDS, _overview),
+    ("rollout", COMMUNITY_FIELDS + ROLLOUT_FIELDS, lambda city, c: _prefixed(c, _rollout(city, c))),
+    ("members", COMMUNITY_FIELDS + MEMBER_FIELDS, lambda city, c: _prefixed(c, _members(c))),
+    ("periods", COMMUNITY_FIELDS + PERIOD_FIELDS, lambda city, c: _prefixed(c, _periods(c))),
+    ("reports", COMMUNITY_FIELDS + REPORT_FIELDS,
+     lambda city, c: _prefixed(c, _reports(c, city.settings.site_url))),
+    ("opinions", COMMUNITY_FIELDS + OPINION_FIELDS, lambda city, c: _prefixed(c, _opinions(c))),
+    ("evaluations", COMMUNITY_FIELDS + EVALUATION_FIELDS, lambda city, c: _prefixed(c, _evaluations(c))),
+)
+CityRows = dict[str, tuple[str, str]]  # table → (CSV lines, JSON objects) of one community
+
+
+def city_rows(city: City, c: Community) -> CityRows:
+    """One community's rows of every city-wide table, already written: the city's files are these
+    put together, so a republish writes again only the rows of the communities that changed."""
+    found = {}
+    for name, fields, rows in CITY_SPECS:
+        table_rows = rows(city, c)
+        found[name] = (rows_csv(fields, table_rows), rows_json(fields, table_rows))
+    return found
+
+
 def city_tables(city: City) -> list[Table]:
-    url = city.settings.site_url
-    cs = city.communities
-    overview = []
-    for c in cs:
-        last = facts.last_disclosure(c)
-        overview.append([c.code, c.name, c.district_name, c.street_name, c.households, c.committee is not None,
-                         facts.committee_date(city, c), c.phase_reached(), last.key if last else None,
-                         last.published_on if last else None, len(c.warnings), url + urls.community(c.code)])
-    return [
-        Table("communities", [
-            F("code", "社区代码"), F("name", "社区"), F("district", "区"), F("street", "街道"),
-            F("households", "户数", "integer"), F("has_committee", "已成立监督委员会", "boolean"),
-            F("committee_on", "成立日期", "date"), F("phase_reached", "已完成阶段", "integer"),
-            F("last_period", "最近公开期间"), F("last_published_on", "最近公开日期", "date"),
-            F("warnings", "提醒数", "integer"), F("url", "网页")], overview),
-    ] + [Table(name, COMMUNITY_FIELDS + fields, [r for c in cs for r in _prefixed(c, rows(c))])
-         for name, fields, rows in (
-             ("rollout", ROLLOUT_FIELDS, lambda c: _rollout(city, c)),
-             ("members", MEMBER_FIELDS, _members),
-             ("periods", PERIOD_FIELDS, _periods),
-             ("reports", REPORT_FIELDS, lambda c: _reports(c, url)),
-             ("opinions", OPINION_FIELDS, _opinions),
-             ("evaluations", EVALUATION_FIELDS, _evaluations),
-         )]
+    return [Table(name, fields, [r for c in city.communities for r in rows(city, c)])
+            for name, fields, rows in CITY_SPECS]
 
 
 def community_dir(code: str) -> str:
@@ -250,8 +284,18 @@ def community_files(city: City, c: Community, version: str) -> dict[str, bytes]:
     return {community_dir(c.code) + rel: data for rel, data in files.items()}
 
 
-def city_files(city: City, version: str) -> dict[str, bytes]:
-    files = files_for(city_tables(city), "juwu-city", f"{city.settings.name}居务公开数据", version)
+def city_files(city: City, version: str, rows: dict[str, CityRows] | None = None) -> dict[str, bytes]:
+    """The city-wide tables from each community's rows (made here for those not in `rows`)."""
+    rows = dict(rows or {})
+    for c in city.communities:
+        if c.code not in rows:
+            rows[c.code] = city_rows(city, c)
+    files: dict[str, bytes] = {}
+    for name, fields, _ in CITY_SPECS:
+        files[f"{name}.csv"] = _csv_file(fields, "".join(rows[c.code][name][0] for c in city.communities))
+        files[f"{name}.json"] = _json_file([rows[c.code][name][1] for c in city.communities])
+    tables = [Table(name, fields, []) for name, fields, _ in CITY_SPECS]
+    files[PACKAGE] = package_json("juwu-city", f"{city.settings.name}居务公开数据", tables, version)
     return {CITY_DIR + rel: data for rel, data in files.items()}
 
 
@@ -260,11 +304,11 @@ def download_links(prefix: str, names: tuple[str, ...]) -> list[dict]:
     return [{"title": TITLES[n], "csv": f"{prefix}{n}.csv", "json": f"{prefix}{n}.json"} for n in names]
 
 
-def city_published(city: City, version: str) -> dict[str, bytes]:
+def city_published(city: City, version: str, rows: dict[str, CityRows] | None = None) -> dict[str, bytes]:
     """The city's downloads and feed: {path from the site root: bytes}."""
     from generator.site.feeds import CITY_FEED, city_feed
 
-    return city_files(city, version) | {CITY_FEED: city_feed(city)}
+    return city_files(city, version, rows) | {CITY_FEED: city_feed(city)}
 
 
 def community_published(city: City, c: Community, version: str) -> dict[str, bytes]:

@@ -12,22 +12,35 @@ from __future__ import annotations
 
 import hashlib
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import cores
 from generator.site import search, write
 from generator.site import shell as shells
-from generator.site.downloads import community_published
+from generator.site.downloads import CityRows, city_rows, community_published
 from generator.site.pages import Page
 from generator.site.render import environment, render_page
 
 MIN_PAGES_PER_WORKER = 400  # below this, forking costs more than it saves
 DocumentHashes = list[tuple[str, str, str]]  # (bundle, page path, sha256 of its search document)
+
+
+@dataclass
+class Filled:
+    documents: DocumentHashes = field(default_factory=list)
+    city_rows: dict[str, CityRows] = field(default_factory=dict)  # community → its rows of the city tables
+
+    def add(self, other: "Filled") -> "Filled":
+        self.documents += other.documents
+        self.city_rows.update(other.city_rows)
+        return self
+
 _JOB: tuple[Path, Path, Path, list[Page], int] | None = None  # what forked workers inherit
 
 
 def fill_pages(stage: Path, shells_dir: Path, documents: Path, pages: list[Page],
-               processes: int | None = None) -> DocumentHashes:
+               processes: int | None = None) -> Filled:
     """Write every page into the stage as <path>index.html, from the shells in `shells_dir`,
     and its search document into documents/<bundle>/<path>index.html."""
     global _JOB
@@ -37,21 +50,23 @@ def fill_pages(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]
     _JOB = (stage, shells_dir, documents, pages, n)
     try:
         with ProcessPoolExecutor(n, mp_context=cores.fork_context()) as pool:
-            # re-raises a worker's error here
-            return [h for hashes in pool.map(_work, range(n)) for h in hashes]
+            filled = Filled()
+            for part in pool.map(_work, range(n)):  # re-raises a worker's error here
+                filled.add(part)
+            return filled
     finally:
         _JOB = None
 
 
-def _work(index: int) -> DocumentHashes:
+def _work(index: int) -> Filled:
     assert _JOB is not None
     stage, shells_dir, documents, pages, n = _JOB
     return _fill_slice(stage, shells_dir, documents, pages[index::n])
 
 
-def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]) -> DocumentHashes:
+def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]) -> Filled:
     env = environment()
-    hashes: DocumentHashes = []
+    filled = Filled()
     cache: dict[str, shells.Shell] = {}
 
     def shell_for(path: str) -> shells.Shell:
@@ -65,14 +80,15 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
         fragment = render_page(env, page)
         html = shell_for(page.path).fill(page.title, fragment, page.path, page.version)
         write.write_file(stage, f"{page.path}index.html", html)
-        if page.kind == "community":  # its downloads and feed, on this core too
-            for rel, data in community_published(page.context["city"], page.context["community"],
-                                                 page.version).items():
+        if page.kind == "community":  # its downloads, feed and rows of the city's tables, on this core too
+            city, community = page.context["city"], page.context["community"]
+            for rel, data in community_published(city, community, page.version).items():
                 write.write_file(stage, rel, data)
+            filled.city_rows[community.code] = city_rows(city, community)
         document = search.document(env, page)
         if document is not None:
             digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
             for bundle in search.bundle_names(page):
                 write.write_file(documents / bundle, f"{page.path}index.html", document)
-                hashes.append((bundle, page.path, digest))
-    return hashes
+                filled.documents.append((bundle, page.path, digest))
+    return filled

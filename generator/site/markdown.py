@@ -7,6 +7,8 @@ with nh3 (Ammonia), which also drops javascript:/data: links.
 
 from __future__ import annotations
 
+import functools
+
 import markdown as md
 import nh3
 
@@ -17,9 +19,16 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align", "style"}, "td": {"align", "style"}}
 
 
+_CONVERTER: md.Markdown | None = None
+
+
+@functools.lru_cache(maxsize=64)  # a report's page and its search document render the same body
 def render_markdown(text: str) -> str:
+    global _CONVERTER
+    if _CONVERTER is None:  # one converter per process: building one costs more than converting
+        _CONVERTER = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     escaped = text.replace("&", "&amp;").replace("<", "&lt;")
-    html = md.markdown(escaped, extensions=["tables", "sane_lists"], output_format="html")
+    html = _CONVERTER.reset().convert(escaped)
     # A report's own headings sit below the page's h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return nh3.clean(

@@ -6,9 +6,11 @@ site only at the very end, so a failed or killed build leaves the previous site 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from generator.problems import JuwuError
@@ -91,8 +93,8 @@ def staging_dir(site: Path) -> Path:
 
 
 def write_file(root: Path, rel: str, data: str | bytes) -> None:
-    """Write a new file; one already there is unlinked first, never overwritten in place, since
-    a republish's stage shares its unchanged files with the published site (link_tree)."""
+    """Write a new file; one already there is unlinked first, never overwritten in place (it
+    may be a hard link to a published file)."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -102,14 +104,49 @@ def write_file(root: Path, rel: str, data: str | bytes) -> None:
         path.write_bytes(data)
 
 
-def link_tree(site: Path, stage: Path) -> bool:
-    """Make the stage a hard-linked copy of the published site (no bytes copied): a republish
-    then replaces only the files that change. False when the file system cannot."""
-    result = subprocess.run(["cp", "-al", str(site), str(stage)], capture_output=True)
-    if result.returncode != 0:
-        shutil.rmtree(stage, ignore_errors=True)
-        return False
-    return True
+def publish_changes(stage: Path, site: Path, removed: list[str], journal: Path) -> None:
+    """A republish goes live: every file of the stage is moved into the site (each move one
+    atomic rename, search entry points last, so a bundle is never pointed at before its files
+    are there), then `removed` (paths in the site) are deleted. A journal written first lets
+    the next build finish the job should this process be killed half-way (finish_publishing)."""
+    files = sorted((p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()),
+                   key=lambda rel: (rel.endswith("pagefind-entry.json"), rel))
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_text(journal, json.dumps({"stage": str(stage), "site": str(site), "files": files, "removed": removed}))
+    _apply(stage, site, files, removed)
+    journal.unlink()
+
+
+def finish_publishing(journal: Path) -> None:
+    """After a kill during publish_changes, move the rest of the stage in and delete what was to go."""
+    try:
+        job = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    stage, site = Path(job["stage"]), Path(job["site"])
+    if stage.is_dir():
+        _apply(stage, site, [f for f in job["files"] if (stage / f).is_file()], job["removed"])
+    journal.unlink(missing_ok=True)
+
+
+def _apply(stage: Path, site: Path, files: list[str], removed: list[str]) -> None:
+    for rel in files:
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / rel, target)
+    for rel in removed:
+        (site / rel).unlink(missing_ok=True)
+    for folder in sorted({(site / rel).parent for rel in removed}, key=lambda p: -len(p.parts)):
+        while folder != site and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def copy_tree(source: Path, stage: Path, text_suffixes: tuple[str, ...], replace: dict[str, str],
@@ -140,8 +177,10 @@ def remove(root: Path, rel: str) -> None:
         path.unlink()
 
 
-def swap(stage: Path, site: Path) -> None:
-    """Replace the site with the finished stage: two renames, the old tree deleted after."""
+def swap(stage: Path, site: Path, trash: Path) -> None:
+    """Replace the site with the finished stage: two renames. The old tree is then moved into
+    `trash` and deleted by a background process: deleting ~100,000 files takes seconds, and the
+    new site is already live."""
     site = site.resolve()
     recover(site)
     old = site.with_name(f".{site.name}.old-{os.getpid()}")
@@ -149,7 +188,18 @@ def swap(stage: Path, site: Path) -> None:
         os.replace(site, old)
     os.replace(stage, site)
     if old.exists():
-        shutil.rmtree(old)
+        dispose(old, trash)
+
+
+def dispose(folder: Path, trash: Path) -> None:
+    """Move a folder out of the way (one rename) and delete it in a background process."""
+    if not folder.exists():
+        return
+    trash.mkdir(parents=True, exist_ok=True)
+    target = trash / f"{folder.name}-{time.time_ns()}"
+    os.replace(folder, target)
+    subprocess.Popen(["rm", "-rf", str(target)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def recover(site: Path) -> None:
