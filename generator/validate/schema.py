@@ -253,10 +253,12 @@ def _normalise(kind: str, source: Source, index: int, name: str, value: object, 
     if kind_of == "string":
         return text
     try:
+        # Typed already: frictionless takes a Decimal or a date as it is (no second parse) and
+        # still checks its constraints, keys and uniqueness.
         if field["type"] == "number":
-            return str(parse_amount(text))
+            return parse_amount(text)
         if field["type"] == "date":
-            return parse_date(text).isoformat()
+            return parse_date(text)
         if field["type"] == "array":
             return [p for p in _LIST_SPLIT.split(text) if p]
     except FormatError as exc:
