@@ -55,4 +55,4 @@ bench: $(STAMP)
 	$(PY) bench/run.py --communities $(BENCH_COMMUNITIES) $(if $(BENCH_BASELINE),--baseline)
 
 clean:
-	rm -rf $(SITE) build bench/out content/index.md content/rollout content/_shell
+	rm -rf $(SITE) .$(SITE).cache build bench/out content/index.md content/rollout content/_shell
