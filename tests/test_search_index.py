@@ -129,3 +129,14 @@ def test_attribute_values_are_escaped():
     from generator.site.search import _attr
 
     assert _attr("区", '"><script>') == "区:&quot;&gt;&lt;script&gt;"
+
+
+def test_names_are_also_indexed_in_pieces_the_browser_cuts_queries_into(built_site, all_words):
+    # Chromium cuts a name it has no word for into single characters (曾红梅 → 曾 / 红 / 梅); the
+    # index cut it with a dictionary. Each member's characters and pairs are words of the index.
+    from generator.site.render import _pieces
+
+    assert _pieces("曾红梅") == "曾 红 梅 曾红 红梅"
+    folder = next(p for p in sorted((DATA / "communities").iterdir()) if (p / "members.csv").exists())
+    name = read_csv_rows(folder / "members.csv")[0]["name"]
+    assert set(name) <= all_words

@@ -26,6 +26,13 @@ def _finalize(value):
     return "" if value is None else value
 
 
+def _pieces(name: str) -> str:
+    """A name's single characters and pairs of characters, space-separated: whichever way the
+    browser cuts a query for it, each piece is a word of the index."""
+    name = "".join(name.split())
+    return " ".join([*name, *(name[i:i + 2] for i in range(len(name) - 1))])
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -44,6 +51,7 @@ def environment() -> Environment:
         # Markup skips finalize, so a report body is masked before it is rendered.
         markdown=lambda text: Markup(render_markdown(mask_mobile(text))),
         iso=lambda d: "" if d is None else d.isoformat(),
+        characters=_pieces,  # for search documents: see templates/search/community.html
     )
     env.globals.update(urls=urls, SIX_UNIFICATIONS=SIX_UNIFICATIONS)
     return env
