@@ -15,6 +15,13 @@
     return;
   }
   var SHOWN = 20;
+  var NAME_LIKE = /^[\u3400-\u9fff]{2,4}$/;
+
+  function nameLike(query) {
+    if (!NAME_LIKE.test(query) || typeof Intl === "undefined" || !Intl.Segmenter) return false;
+    var pieces = Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(query));
+    return pieces.every(function (s) { return s.segment.length === 1; });
+  }
   var root = new URL("../pagefind/", location.href).href;
   var params = new URLSearchParams(location.search);
   var engines = {};
@@ -75,10 +82,19 @@
     message.textContent = "正在搜索“" + query + "”……";
     var filters = kind.value ? { "类别": kind.value } : {};
     engine(picker.value).then(function (pagefind) {
-      return pagefind.search(query, { filters: filters });
-    }).then(function (search) {
-      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
-        .then(function (shown) { return [search.results.length, shown]; });
+      // A short run of Chinese characters the browser can only cut into single characters is
+      // usually a person's name: first the pages where those characters stand together (an
+      // exact phrase), then everything else the query finds.
+      var phrase = nameLike(query) ? pagefind.search('"' + query + '"', { filters: filters })
+                                   : Promise.resolve({ results: [] });
+      return Promise.all([phrase, pagefind.search(query, { filters: filters })]);
+    }).then(function (searches) {
+      var seen = {}, merged = [];
+      searches[0].results.concat(searches[1].results).forEach(function (r) {
+        if (!seen[r.id]) { seen[r.id] = true; merged.push(r); }
+      });
+      return Promise.all(merged.slice(0, SHOWN).map(function (r) { return r.data(); }))
+        .then(function (shown) { return [merged.length, shown]; });
     }).then(function (found) {
       if (mine !== latest) return;
       var count = found[0];

@@ -33,6 +33,26 @@ def _pieces(name: str) -> str:
     return " ".join([*name, *(name[i:i + 2] for i in range(len(name) - 1))])
 
 
+def _spellings(name: str) -> str:
+    """A short name (a person's) cut every way into pieces of one or two characters, one way after
+    another (李建华 → 李 建 华 · 李建 华 · 李 建华): whichever way the browser cuts the query, its
+    pieces stand next to each other here, so the search page's exact-phrase pass finds the
+    person's own community first."""
+    name = "".join(name.split())
+    if len(name) > 4:
+        return _pieces(name)
+
+    def ways(rest: str) -> list[list[str]]:
+        if not rest:
+            return [[]]
+        found = [[rest[0], *w] for w in ways(rest[1:])]
+        if len(rest) >= 2:
+            found += [[rest[:2], *w] for w in ways(rest[2:])]
+        return found
+
+    return " · ".join(" ".join(way) for way in ways(name))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -52,6 +72,7 @@ def environment() -> Environment:
         markdown=lambda text: Markup(render_markdown(mask_mobile(text))),
         iso=lambda d: "" if d is None else d.isoformat(),
         characters=_pieces,  # for search documents: see templates/search/community.html
+        spellings=_spellings,
     )
     env.globals.update(urls=urls, SIX_UNIFICATIONS=SIX_UNIFICATIONS)
     return env

@@ -118,10 +118,10 @@ def test_members_names_find_their_communities_first(server, page):
     for code, name in chosen.items():
         found = [path for path, _ in results_for(page, server, name)]
         ranks[name] = found.index(f"/c/{code}/") + 1 if f"/c/{code}/" in found else None
-    # Ranking is Pagefind's (term weights, page length): every name finds its community among the
-    # first three, and nearly always first.
+    # The search page looks for the name's characters side by side first (an exact phrase): every
+    # name finds its community among the first three, and (15 of 15 here) first.
     assert all(rank is not None and rank <= 3 for rank in ranks.values()), ranks
-    assert sum(rank == 1 for rank in ranks.values()) >= 0.8 * len(ranks), ranks
+    assert sum(rank == 1 for rank in ranks.values()) >= 0.9 * len(ranks), ranks
 
 
 def results_for(page, base: str, query: str) -> list[tuple[str, str]]:
