@@ -49,6 +49,13 @@ class BuildResult:
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False) -> BuildResult:
+    """Build the site; one build of a site at a time (a second waits for the first), since both
+    would read and write the same build cache."""
+    with BuildCache(paths.cache).locked():
+        return _build(paths, progress, full)
+
+
+def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
     timer = _Timer()
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
@@ -73,13 +80,13 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     if plan is not None:
         merged = _merge(city, plan, summaries or {}, hashes)
         if merged is None:  # the summaries do not cover the city: start again from scratch
-            return build(paths, progress, full=True)
+            return _build(paths, progress, full=True)
         hashes = merged
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     pages = site_pages(city, version, only=set(plan.changed) if plan is not None else None)
     if plan is not None and not _shells_ready(cache.theme, pages):
-        return build(paths, progress, full=True)  # a page deeper than any before needs a new shell
+        return _build(paths, progress, full=True)  # a page deeper than any before needs a new shell
 
     cache.forget()  # from here the cache changes: until this build publishes, the next is full
     if plan is None:

@@ -24,7 +24,9 @@ build has published, so a failed or killed build is always followed by a full on
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import os
 import pickle
@@ -73,6 +75,17 @@ class BuildCache:
         self.journal = root / "publishing.json"  # a republish going live (write.publish_changes)
         self._state = root / "state.pickle"
         self._summaries = root / "communities"  # one file per district: a republish rewrites one
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the cache's lock file (flock: released by the kernel if the process dies)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def state(self) -> State | None:
         try:

@@ -208,3 +208,21 @@ def test_a_republish_counts_the_whole_city_s_warnings(published, tmp_path):
     full = build(BuildPaths.for_data(data, tmp_path / "full" / "site"), full=True)
     assert republished.republished == {code}
     assert full.warnings > 0 and republished.warnings == full.warnings
+
+
+def test_a_second_build_of_the_same_site_waits_for_the_first(published):
+    import fcntl
+    import threading
+
+    data, site = published
+    paths = BuildPaths.for_data(data, site)
+    done = []
+    with open(paths.cache / "lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a build in progress
+        thread = threading.Thread(target=lambda: done.append(build(paths)))
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive() and not done  # waiting, not racing it for the cache
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    thread.join(timeout=120)
+    assert done and done[0].built
