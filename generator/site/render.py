@@ -22,7 +22,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def _finalize(value):
     # Every value printed by a template passes here: free text has mobiles masked.
     if isinstance(value, str) and not isinstance(value, Markup):
-        return mask_mobile(value)
+        return mask_mobile(value) if len(value) >= 11 else value  # shorter holds no 11-digit mobile
     return "" if value is None else value
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 HOME = ""
 ROLLOUT = "rollout/"
 
@@ -29,10 +27,15 @@ def report(code: str, slug: str) -> str:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """A link from one directory URL to another (or to a file), relative so the site can move."""
-    target = "/" + to_path
-    rel = posixpath.relpath(target, "/" + from_path if from_path else "/")
-    if to_path.endswith("/") or to_path == "":
-        rel = rel.rstrip("/") + "/"
-    return "./" if rel in (".", "./") else rel
-
+    """A link from one directory URL to another (or to a file), relative so the site can move.
+    (String work only: called for every link of ~85,000 pages.)"""
+    here = from_path.split("/")[:-1]
+    *folders, name = to_path.split("/")
+    common = 0
+    for a, b in zip(here, folders):
+        if a != b:
+            break
+        common += 1
+    rest = folders[common:]
+    rel = "../" * (len(here) - common) + "".join(f"{part}/" for part in rest) + name
+    return rel or "./"
