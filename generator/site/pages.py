@@ -16,8 +16,7 @@ from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
 )
 from generator.site.feeds import CITY_FEED, community_feed_path
-from generator.stamp import period_stamp
-from generator.version import community_versions
+from generator.stamp import period_stamp, stamp
 
 OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
 
@@ -60,6 +59,19 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
                 if only is None or community.code in only:
                     pages.extend(community_pages(city, community, s_crumbs, versions[community.code]))
     return pages
+
+
+def community_versions(city: City) -> dict[str, str]:
+    """code → 'a1b2c3d4 · 2024-12-31', the footer of a community's pages: a hash of the files in its
+    folder, dated by the last change its pages show. A change to one community leaves every other
+    community's pages as they were, which lets a republish rewrite only what changed."""
+    by_code: dict[str, list[str]] = {}
+    for rel in city.source_hashes:
+        parts = rel.split("/", 2)
+        if len(parts) == 3 and parts[0] == "communities":
+            by_code.setdefault(parts[1], []).append(rel)
+    return {c.code: stamp(city.source_hashes, by_code.get(c.code, []), facts.community_changed(c))
+            for c in city.communities}
 
 
 def _downloads(prefix: str, names: tuple[str, ...]) -> dict:
