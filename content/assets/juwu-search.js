@@ -61,7 +61,7 @@
     return extra.length ? text + "（" + extra.join(" · ") + "）" : text;
   }
 
-  function item(data) {
+  function item(data, query) {
     var li = document.createElement("li");
     var link = document.createElement("a");
     link.className = "juwu-result__link";
@@ -69,7 +69,14 @@
     link.textContent = title(data.meta || {});
     var excerpt = document.createElement("p");
     excerpt.className = "juwu-result__excerpt";
-    excerpt.innerHTML = data.excerpt;  // Pagefind's excerpt: page text, escaped, with <mark>
+    var meta = data.meta || {};
+    if (meta.summary && (nameLike(query) || (meta.community || "").indexOf(query) !== -1)) {
+      // A community found by its name or a member's: who sits on its committee (the document
+      // spells names out piece by piece for the index, which reads badly as an excerpt).
+      excerpt.textContent = meta.summary;
+    } else {
+      excerpt.innerHTML = data.excerpt;  // Pagefind's excerpt: page text, escaped, with <mark>
+    }
     li.appendChild(link);
     li.appendChild(excerpt);
     return li;
@@ -101,7 +108,7 @@
       message.textContent = count
         ? "找到 " + count + " 条与“" + query + "”相关的结果" + (count > SHOWN ? "，显示前 " + SHOWN + " 条" : "")
         : "没有找到与“" + query + "”相关的内容";
-      list.replaceChildren.apply(list, found[1].map(item));
+      list.replaceChildren.apply(list, found[1].map(function (data) { return item(data, query); }));
     }).catch(function () {
       if (mine === latest) message.textContent = "搜索暂时不可用，请从首页逐级查找。";
     });

@@ -62,6 +62,11 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     if community is not None:
         filters.append((DISTRICT_FILTER, community.district_name))
         meta += [("community", community.name), ("place", f"{community.district_name} {community.street_name}")]
+        if page.kind == "community":
+            # Shown instead of an excerpt: the document's names are written piece by piece for the
+            # index (templates/search/community.html), which reads badly as an excerpt.
+            names = "、".join(m.name for m in community.members)
+            meta.append(("summary", f"监督委员会成员：{names}" if names else "尚未成立居务监督委员会"))
     elif district is not None:
         filters.append((DISTRICT_FILTER, district.name))
     period = context.get("period")

@@ -201,3 +201,12 @@ def test_results_show_excerpts_with_the_words_marked(server, page):
     search(page, server, "物业费", district=code[:6])
     excerpt = page.locator(".juwu-result__excerpt").first.inner_html()
     assert "<mark>物业</mark>" in excerpt
+
+
+def test_a_community_found_by_a_name_shows_its_members_not_the_indexed_pieces(server, page):
+    folder = next(p for p in sorted((DATA / "communities").iterdir()) if (p / "members.csv").exists())
+    names = [m["name"] for m in read_csv_rows(folder / "members.csv")]
+    search(page, server, names[0])
+    excerpt = page.locator(".juwu-result__excerpt").first.inner_text()
+    assert excerpt.startswith("监督委员会成员：") and all(n in excerpt for n in names), excerpt
+    assert " ".join(names[0]) not in excerpt  # the spelled-out pieces are for the index only
