@@ -2,7 +2,7 @@
 
 A build is full, or a republish when only some community folders changed since the published
 build (generator/buildcache.py): then only those communities are checked and rendered, on a
-hard-linked copy of the published site, and the result is the site a full build would make.
+stage that then goes live file by file, and the result is the site a full build would make.
 """
 
 from __future__ import annotations

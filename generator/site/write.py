@@ -93,8 +93,8 @@ def staging_dir(site: Path) -> Path:
 
 
 def write_file(root: Path, rel: str, data: str | bytes) -> None:
-    """Write a new file; one already there is unlinked first, never overwritten in place (it
-    may be a hard link to a published file)."""
+    """Write a new file; one already there is replaced (unlinked first), never overwritten in
+    place, so a file that is also linked elsewhere is never changed there."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
