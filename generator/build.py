@@ -1,7 +1,7 @@
 """The pipeline, top to bottom: load and check everything, then write; swap only when complete.
 
 A build is full, or a republish when only some community folders changed since the published
-build (generator/buildcache.py): then only those communities are checked and rendered, on a
+build (generator/buildcache.py): then only those communities are checked and rendered, into a
 stage that then goes live file by file, and the result is the site a full build would make.
 """
 
