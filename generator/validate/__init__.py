@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import cores
-from generator.load.sources import digest_of
-
 from generator.assemble import assemble_city
+from generator.buildcache import under
 from generator.config import read_city
 from generator.load import load_city
+from generator.load.sources import digest_of
 from generator.model import City
 from generator.problems import Problems
 
@@ -31,9 +31,7 @@ class Validation:
         return not self.problems.errors
 
 
-CITY_KINDS = ("communities", "rollout")
-
-
+CITY_KINDS = ("communities", "rollout")  # the city's own tables
 SHARD_MIN_COMMUNITIES = 200  # below this, one process checks the city faster than several
 
 
@@ -116,17 +114,12 @@ def _check_shard(shard: frozenset[str]):
         return [], [p for p in v.problems.items if _belongs(p, shard)], {}
     return ([c for c in v.city.communities if c.code in shard],
             [p for p in v.problems.items if _belongs(p, shard)],
-            {rel: sha for rel, sha in v.hashes.items() if _under(rel, shard)})
+            {rel: sha for rel, sha in v.hashes.items() if under(rel, shard)})
 
 
 def _belongs(problem, shard: frozenset[str]) -> bool:
     """A problem of the shard's communities or their files (the city's are the base's)."""
-    return problem.community in shard or _under(problem.file or "", shard)
-
-
-def _under(rel: str, shard: frozenset[str]) -> bool:
-    parts = rel.split("/", 2)
-    return len(parts) > 1 and parts[0] == "communities" and parts[1] in shard
+    return problem.community in shard or under(problem.file or "", shard)
 
 
 def _folder_count(data_dir: Path) -> int:
