@@ -33,7 +33,8 @@ def test_resident_finds_the_month_and_sees_the_right_totals(phone, site_url):
     assert phone.locator("h1").inner_text() == row["name"]
     year, month = ledger.stem.split("-")
     phone.get_by_role("link", name=f"{int(year)}年{int(month)}月", exact=True).first.click()
-    assert phone.url.endswith(f"/c/{code}/finance/{ledger.stem}/")
+    phone.wait_for_url(f"**/c/{code}/finance/{ledger.stem}/")
+    phone.locator(".juwu-stat__label").first.wait_for()  # the new page, not the one being left
 
     stats = dict(zip(phone.locator(".juwu-stat__label").all_inner_texts(),
                      phone.locator(".juwu-stat__value").all_inner_texts()))
