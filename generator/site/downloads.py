@@ -270,11 +270,6 @@ def city_rows(city: City, c: Community) -> CityRows:
     return found
 
 
-def city_tables(city: City) -> list[Table]:
-    return [Table(name, fields, [r for c in city.communities for r in rows(city, c)])
-            for name, fields, rows in CITY_SPECS]
-
-
 def community_dir(code: str) -> str:
     return urls.community(code) + "data/"
 
@@ -316,12 +311,3 @@ def community_published(city: City, c: Community, version: str) -> dict[str, byt
     from generator.site.feeds import community_feed, community_feed_path
 
     return community_files(city, c, version) | {community_feed_path(c.code): community_feed(city, c)}
-
-
-def published_files(city: City, version: str, versions: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every download and feed of the site (for tests and small cities; the build writes them
-    community by community)."""
-    files = city_published(city, version)
-    for c in city.communities:
-        files.update(community_published(city, c, (versions or {}).get(c.code, version)))
-    return files

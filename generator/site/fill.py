@@ -36,6 +36,7 @@ class Filled:
         self.city_rows.update(other.city_rows)
         return self
 
+
 _JOB: tuple[Path, Path, Path, list[Page], int] | None = None  # what forked workers inherit
 
 

@@ -38,7 +38,7 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
     rollout, districts, streets) and the pages of those communities."""
     everyone = city.communities
     home = [("首页", urls.HOME)]
-    versions = community_versions(city)
+    versions = community_versions(city, only)
     pages = [
         Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", home_context(city), "home",
              changed=facts.area_changed(everyone), version=version),
@@ -61,7 +61,7 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
     return pages
 
 
-def community_versions(city: City) -> dict[str, str]:
+def community_versions(city: City, only: set[str] | None = None) -> dict[str, str]:
     """code → 'a1b2c3d4 · 2024-12-31', the footer of a community's pages: a hash of the files in its
     folder, dated by the last change its pages show. A change to one community leaves every other
     community's pages as they were, which lets a republish rewrite only what changed."""
@@ -71,7 +71,7 @@ def community_versions(city: City) -> dict[str, str]:
         if len(parts) == 3 and parts[0] == "communities":
             by_code.setdefault(parts[1], []).append(rel)
     return {c.code: stamp(city.source_hashes, by_code.get(c.code, []), facts.community_changed(c))
-            for c in city.communities}
+            for c in city.communities if only is None or c.code in only}
 
 
 def _downloads(prefix: str, names: tuple[str, ...]) -> dict:
