@@ -69,7 +69,12 @@ def merge_docs(juwu_content: Path, city_content: Path, docs: Path) -> int:
 
 
 def _generated(rel: str) -> bool:
-    return any(rel == g or rel.startswith(g + "/") for g in GENERATED)
+    return _within(rel, GENERATED)
+
+
+def _within(rel: str, roots: tuple[str, ...]) -> bool:
+    """Whether a relative path is one of `roots` or inside one of them."""
+    return any(rel == root or rel.startswith(root + "/") for root in roots)
 
 
 def _hand_written(root: Path) -> dict[str, Path]:
@@ -158,7 +163,7 @@ def copy_tree(source: Path, stage: Path, text_suffixes: tuple[str, ...], replace
         for name in sorted(files):
             path = Path(folder) / name
             rel = path.relative_to(source).as_posix()
-            if any(rel == s or rel.startswith(s + "/") for s in skip):
+            if _within(rel, skip):
                 continue
             data = path.read_bytes()
             if name.endswith(text_suffixes):
