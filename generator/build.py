@@ -7,6 +7,7 @@ stage that then goes live file by file, and the result is the site a full build 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import os
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Callable
 
 from generator import buildcache
+from generator import heldback
 from generator.buildcache import BuildCache, Plan
 from generator.config import PROJECT_ROOT, BuildPaths
 from generator.load.sources import digest_of
-from generator.model import City
+from generator.model import City, HeldBack
 from generator.problems import JuwuError, Problems
 from generator.site import shell as shells
-from generator.site import fill, search, write
+from generator.site import fill, findings, search, urls, write
 from generator.site.downloads import city_published
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
@@ -46,6 +48,46 @@ class BuildResult:
     search: search.IndexStats | None = None
     republished: frozenset[str] | None = None  # the communities a republish redid; None: a full build
     warnings: int = 0  # open warnings of the whole published city (a republish checked only some)
+    findings: int = 0  # open compliance findings of the whole published city
+    held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back (数据待更正)
+
+
+@dataclass
+class Scope:
+    """What a build redoes: everything (a full build), or a republish of the communities whose
+    folders changed. Owns what differs between the two, so the pipeline reads straight down."""
+
+    plan: Plan | None  # None: a full build
+    last: buildcache.State | None  # what the published site was built from (also read by a full build)
+    summaries: dict  # code → (summary, city rows) of the published site
+    held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back by this build
+
+    @property
+    def full(self) -> bool:
+        return self.plan is None
+
+    @property
+    def checked(self) -> set[str] | None:
+        """The community folders to check: all, or the changed ones."""
+        return None if self.plan is None else set(self.plan.changed)
+
+    def kept_pages(self) -> set[str]:
+        """Held-back communities whose last good pages stay published (not rendered again)."""
+        return {code for code, h in self.held.items() if h.published}
+
+    def rendered(self, city: City) -> set[str]:
+        """The communities whose pages this build renders."""
+        codes = {c.code for c in city.communities} if self.plan is None else set(self.plan.changed)
+        return codes - self.kept_pages()
+
+    def previously_held(self, code: str) -> HeldBack | None:
+        return self.last.held.get(code) if self.last is not None else None
+
+    def was_published(self, code: str, site: Path) -> bool:
+        """Whether the site has good pages of this community that a hold can keep."""
+        before = self.previously_held(code)
+        return (self.last is not None and code in self.summaries and (before is None or before.published)
+                and (site / urls.community(code) / "index.html").is_file())
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False) -> BuildResult:
@@ -59,84 +101,156 @@ def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
     timer = _Timer()
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
-    previous = None if full else cache.state()
-    engine = _engine(paths)
-    scanned_ns = buildcache.now_ns()
-    files = buildcache.scan(paths.data, previous)
-    plan = None if full else buildcache.plan(previous, engine, paths.site, files)
-    summaries = cache.summaries() if plan is not None else None
-    if plan is not None and summaries is None:
-        plan = None
-    progress("validate", "检查数据 checking the data" if plan is None else
-             f"检查有变化的 {len(plan.changed)} 个社区 checking the {len(plan.changed)} changed communities")
-    validation = validate_city(paths.data, set(plan.changed) if plan is not None else None,
-                               plan.previous.city_tables if plan is not None else None)
+    scope, files, scanned_ns, engine = _scope(paths, cache, full)
+    progress("validate", "检查数据 checking the data" if scope.full else
+             f"检查有变化的 {len(scope.plan.changed)} 个社区 checking the {len(scope.plan.changed)} changed communities")
+    validation = validate_city(paths.data, scope.checked, scope.plan.previous.city_tables if scope.plan else None)
     timer.lap("validate")
     result = BuildResult(validation.problems, seconds=timer.laps)
-    if not validation.ok or validation.city is None:
+    if validation.city is None:
         return result
     city = validation.city
-    hashes = validation.hashes
-    if plan is not None:
-        merged = _merge(city, plan, summaries or {}, hashes)
-        if merged is None:  # the summaries do not cover the city: start again from scratch
-            return _build(paths, progress, full=True)
-        hashes = merged
+    city_errors, errors_of = heldback.split_errors(validation.problems.items, {c.code for c in city.communities})
+    if city_errors:  # the city's own files are wrong: nothing is published
+        return result
+    scope.held = _held(scope, city, errors_of, paths.site)
+    hashes = _compose(city, scope, validation.hashes)
+    if hashes is None:  # the summaries do not cover the city: start again from scratch
+        return _build(paths, progress, full=True)
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
-    pages = site_pages(city, version, only=set(plan.changed) if plan is not None else None)
-    if plan is not None and not _shells_ready(cache.theme, pages):
+    rendered = scope.rendered(city)
+    pages = site_pages(city, version, only=rendered)
+    if not scope.full and not _shells_ready(cache.theme, pages):
         return _build(paths, progress, full=True)  # a page deeper than any before needs a new shell
 
     cache.forget()  # from here the cache changes: until this build publishes, the next is full
-    if plan is None:
+    if scope.full:
         progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
         _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages)
-        write.dispose(cache.documents, cache.trash)
+        write.dispose_except(cache.documents, _document_folders(scope.kept_pages()), cache.trash)
         timer.lap("mkdocs")
     stage = write.staging_dir(paths.site)
     try:
-        if plan is not None:
-            _drop_documents(cache.documents, plan.changed)
+        if not scope.full:
+            _drop_documents(cache.documents, rendered)
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
         filled = fill.fill_pages(stage, cache.theme, cache.documents, pages)
-        page_paths = _page_paths(plan, pages)
+        _carry_held(scope, paths.site, stage)
+        page_paths = _page_paths(scope, rendered, pages)
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
         timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
-        city_rows = {code: rows for code, (_, rows) in (summaries or {}).items()} | filled.city_rows
-        for rel, data in city_published(city, version, city_rows).items():
+        city_rows = {code: rows for code, (_, rows) in scope.summaries.items()} | filled.city_rows
+        for rel, data in (city_published(city, version, city_rows) | findings.published(city)).items():
             write.write_file(stage, rel, data)
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
-        document_map = _documents(plan, pages, filled.documents)
-        names = _bundles_to_index(plan, document_map, paths.site)
+        document_map = _documents(scope, rendered, pages, filled.documents)
+        names = _bundles_to_index(scope, document_map, paths.site)
         result.search = search.index_site(cache.documents, stage, names)
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
         timer.lap("search")
-        if plan is None:
+        if scope.full:
             write.swap(stage, paths.site, cache.trash)
         else:
-            write.publish_changes(stage, paths.site.resolve(), _removed(paths.site, stage, plan, names),
+            write.publish_changes(stage, paths.site.resolve(), _removed(paths.site, stage, rendered, names),
                                   cache.journal)
     except BaseException:
         if not cache.journal.exists():  # once going live, the stage is the journal's to finish
             write.discard(stage)
         raise
-    result.built, result.version = True, version
+    result.built, result.version, result.held = True, version, dict(sorted(scope.held.items()))
     codes = {c.code for c in city.communities}
     result.warnings = sum(len(c.warnings) for c in city.communities) + sum(
         1 for w in validation.problems.warnings if w.community not in codes)
+    result.findings = sum(len(c.findings) for c in city.communities)
     result.pages = len(page_paths)
-    result.republished = plan.changed if plan is not None else None
+    result.republished = None if scope.full else scope.plan.changed
     state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
-                             validation.city_tables)
-    cache.save(state, _summaries(city, plan, summaries, city_rows),
-               None if plan is None else {code[:6] for code in plan.changed})
+                             validation.city_tables, held=_all_held(scope, city))
+    cache.save(state, _summaries(city, scope, rendered, city_rows),
+               None if scope.full else {code[:6] for code in scope.plan.changed})
     timer.lap("cache")
     return result
+
+
+def _scope(paths: BuildPaths, cache: BuildCache, full: bool):
+    """A republish when only community folders changed since the published build, else a full build."""
+    last = cache.state()
+    previous = None if full else last
+    engine = _engine(paths)
+    scanned_ns = buildcache.now_ns()
+    files = buildcache.scan(paths.data, previous)
+    plan = None if full else buildcache.plan(previous, engine, paths.site, files)
+    summaries = cache.summaries()
+    if summaries is None:
+        plan, summaries = None, {}
+    return Scope(plan, last, summaries), files, scanned_ns, engine
+
+
+def _held(scope: Scope, city: City, errors_of: dict[str, list], site: Path) -> dict[str, HeldBack]:
+    """The communities held back after this build: those checked now with data errors, and (in a
+    republish) those held before and not changed since."""
+    held = {}
+    for code, errors in errors_of.items():
+        before = scope.previously_held(code)
+        since = before.since if before is not None else city.as_of
+        held[code] = heldback.held_back(errors, since, scope.was_published(code, site))
+    if scope.plan is not None and scope.last is not None:
+        present = {c.code for c in city.communities}
+        held |= {code: h for code, h in scope.last.held.items()
+                 if code not in scope.plan.changed and code in present}
+    return held
+
+
+def _all_held(scope: Scope, city: City) -> dict[str, HeldBack]:
+    present = {c.code for c in city.communities}
+    return {code: h for code, h in sorted(scope.held.items()) if code in present}
+
+
+def _compose(city: City, scope: Scope, checked: dict[str, str]) -> dict[str, str] | None:
+    """Put in the city what it publishes of each community: the model just checked; the summary
+    of the published site for a community not checked again (a republish) or held back with good
+    pages; only its row for one held back that never published. Returns the hashes of every
+    file the published pages were made from, as a full build would have them; None when a
+    summary is missing."""
+    kept = scope.kept_pages()
+    for street in city.streets:
+        merged = []
+        for community in street.communities:
+            code = community.code
+            held = scope.held.get(code)
+            if held is not None and not held.published:
+                community = heldback.bare(community)
+            elif code in kept or (scope.plan is not None and code not in scope.plan.changed):
+                if code not in scope.summaries:
+                    return None
+                community = dataclasses.replace(scope.summaries[code][0])
+            merged.append(dataclasses.replace(community, held=held))
+        street.communities = merged
+    previous = scope.last.hashes if scope.last is not None else {}
+    unchanged = set() if scope.plan is None else {c.code for c in city.communities} - set(scope.plan.changed)
+    fresh = {rel: sha for rel, sha in checked.items() if not buildcache.under(rel, scope.held.keys())}
+    return ({rel: sha for rel, sha in previous.items() if buildcache.under(rel, unchanged | kept)}
+            | {rel: sha for rel, sha in fresh.items() if not buildcache.under(rel, unchanged)})
+
+
+def _document_folders(codes: set[str]) -> list[str]:
+    """Where a community's search documents are, in each bundle it belongs to."""
+    return [f"{bundle}/{urls.community(code)}".rstrip("/") for code in sorted(codes)
+            for bundle in (search.DIRECTORY, code[:6])]
+
+
+def _carry_held(scope: Scope, site: Path, stage: Path) -> None:
+    """A held-back community's last good pages into the stage, each marked 数据待更正: all its files
+    for a full build (the stage replaces the site), its pages only for a republish."""
+    for code in sorted(scope.kept_pages()):
+        held = scope.held[code]
+        write.carry_over(site, stage, urls.community(code), lambda page, h=held: heldback.mark(page, h),
+                         everything=scope.full)
 
 
 def _engine(paths: BuildPaths) -> str:
@@ -152,34 +266,18 @@ def _shells_ready(theme: Path, pages) -> bool:
     return all((theme / path / "index.html").is_file() for path in wanted)
 
 
-def _merge(city: City, plan: Plan, summaries: dict, hashes: dict[str, str]) -> dict[str, str] | None:
-    """Put the unchanged communities' summaries in the city; the hashes of every file read, as a
-    full build would have them. None when a summary is missing."""
-    for street in city.streets:
-        merged = []
-        for community in street.communities:
-            if community.code not in plan.changed:
-                if community.code not in summaries:
-                    return None
-                community = summaries[community.code][0]
-            merged.append(community)
-        street.communities = merged
-    kept = {rel: sha for rel, sha in plan.previous.hashes.items() if not buildcache.under(rel, plan.changed)}
-    return kept | hashes
-
-
-def _drop_documents(documents: Path, changed: frozenset[str]) -> None:
-    """A changed community's search documents are made again from nothing (a period or report
+def _drop_documents(documents: Path, codes: set[str]) -> None:
+    """A re-rendered community's search documents are made again from nothing (a period or report
     it no longer has must not stay behind)."""
-    for code in sorted(changed):
-        for bundle in (search.DIRECTORY, code[:6]):
-            shutil.rmtree(documents / bundle / "c" / code, ignore_errors=True)
+    for folder in _document_folders(codes):
+        shutil.rmtree(documents / folder, ignore_errors=True)
 
 
-def _removed(site: Path, stage: Path, plan: Plan, bundles: list[str]) -> list[str]:
-    """What a republish deletes from the site: the files of a changed community, or of a
+def _removed(site: Path, stage: Path, rendered: set[str], bundles: list[str]) -> list[str]:
+    """What a republish deletes from the site: the files of a re-rendered community, or of a
     re-indexed search bundle, that the stage does not have again."""
-    folders = [f"c/{code}" for code in sorted(plan.changed)] + [f"{search.BUNDLE}/{name}" for name in bundles]
+    folders = ([urls.community(code) for code in sorted(rendered)] + [f"{search.BUNDLE}/{name}" for name in bundles]
+               + [findings.HOME])  # the 督办 lists are made whole by every build: one gone is removed
     gone = []
     for folder in folders:
         for path in sorted((site / folder).rglob("*")):
@@ -189,40 +287,42 @@ def _removed(site: Path, stage: Path, plan: Plan, bundles: list[str]) -> list[st
     return gone
 
 
-def _page_paths(plan: Plan | None, pages) -> list[str]:
+def _page_paths(scope: Scope, rendered: set[str], pages) -> list[str]:
     made = {p.path for p in pages}
-    if plan is None:
-        return sorted(made)
-    kept = {p for p in plan.previous.paths if not buildcache.under(p, plan.changed)}
+    if scope.full:
+        before = scope.last.paths if scope.last is not None else []
+        return sorted(made | {p for p in before if buildcache.under(p, scope.kept_pages())})
+    kept = {p for p in scope.plan.previous.paths if not buildcache.under(p, rendered)}
     return sorted(kept | made)
 
 
-def _documents(plan: Plan | None, pages, hashes: fill.DocumentHashes) -> dict[str, dict[str, str]]:
+def _documents(scope: Scope, rendered: set[str], pages, hashes: fill.DocumentHashes) -> dict[str, dict[str, str]]:
     """bundle → page path → sha256 of its search document, for the whole published site."""
     made = {p.path for p in pages}
     found: dict[str, dict[str, str]] = {}
-    if plan is not None:
-        for bundle, docs in plan.previous.documents.items():
-            found[bundle] = {path: sha for path, sha in docs.items()
-                             if path not in made and not buildcache.under(path, plan.changed)}
+    before = scope.last.documents if scope.last is not None else {}
+    for bundle, docs in before.items():
+        found[bundle] = {path: sha for path, sha in docs.items() if path not in made and (
+            buildcache.under(path, scope.kept_pages()) if scope.full else not buildcache.under(path, rendered))}
     for bundle, path, sha in hashes:
         found.setdefault(bundle, {})[path] = sha
     return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
 
 
-def _bundles_to_index(plan: Plan | None, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
+def _bundles_to_index(scope: Scope, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
     """Every bundle in a full build; in a republish, those whose documents changed."""
-    if plan is None:
+    if scope.full:
         return sorted(documents)
-    before = plan.previous.documents
+    before = scope.plan.previous.documents
     return sorted(name for name, docs in documents.items()
                   if docs != before.get(name) or not (site / search.BUNDLE / name / "pagefind-entry.json").is_file())
 
 
-def _summaries(city: City, plan: Plan | None, previous: dict | None, rows: dict) -> dict:
-    """Every community's summary and city rows after this build: the republished ones made again."""
-    return {c.code: (buildcache.summary(c), rows[c.code]) if plan is None or c.code in plan.changed
-            else previous[c.code] for c in city.communities}
+def _summaries(city: City, scope: Scope, rendered: set[str], rows: dict) -> dict:
+    """Every community's summary and city rows after this build: the re-rendered ones made again,
+    a held-back one's last good one kept."""
+    return {c.code: (buildcache.summary(c), rows[c.code]) if c.code in rendered else scope.summaries[c.code]
+            for c in city.communities}
 
 
 def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str, pages) -> None:

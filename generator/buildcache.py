@@ -37,7 +37,7 @@ from pathlib import Path
 
 from generator.model import Community
 
-FORMAT = 3  # bump when what the cache holds changes shape
+FORMAT = 4  # bump when what the cache holds changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
 CODE_RE = re.compile(r"^[0-9]{12}$")
 
@@ -55,6 +55,7 @@ class State:
     paths: list[str]  # generated page paths
     documents: dict[str, dict[str, str]] = field(default_factory=dict)  # bundle → page path → sha256
     city_tables: dict = field(default_factory=dict)  # the city tables' schema check (validate/schema.py)
+    held: dict = field(default_factory=dict)  # community → HeldBack: held back by the published build
     format: int = FORMAT
 
 

@@ -10,6 +10,7 @@ import click
 from generator.config import PROJECT_ROOT, BuildPaths
 from generator.problems import JuwuError
 
+EXIT_HELD = 3  # juwu build: published, but some communities are held back (数据待更正)
 DEFAULT_DATA = PROJECT_ROOT / "data"
 DEFAULT_SITE = PROJECT_ROOT / "site"
 
@@ -40,15 +41,20 @@ def cli() -> None:
 @click.option("--base", metavar="REV", help="With --changed: compare with the merge base of REV and HEAD.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of printing it (the summary still prints).")
+@click.option("--fail-on", "fail_on", multiple=True, metavar="CODE",
+              help="Also exit 1 when this compliance finding is found (a rule code, or 'all' for every "
+                   "finding); repeatable or comma-separated. Findings alone never fail otherwise.")
 def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], changed: bool, base: str | None,
-             output: Path | None) -> None:
-    """检查数据。Check DATA; exit 0 when there are no errors (warnings allowed), 1 otherwise."""
+             output: Path | None, fail_on: tuple[str, ...]) -> None:
+    """检查数据。Check DATA; exit 0 when there are no data errors (compliance findings and warnings
+    are reported and published), 1 otherwise or when a finding named by --fail-on is found."""
     from generator.cityrepo.changes import select_communities
     from generator.validate import validate_city
     from generator.validate.report import as_html, as_json, as_text, summary
 
     if base and not changed:
         raise click.UsageError("--base needs --changed")
+    failing = _finding_codes(fail_on)
     try:
         selected, extra = select_communities(data, communities, changed, base)
     except JuwuError as exc:
@@ -75,7 +81,25 @@ def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], chan
             _say(f"无法写入 cannot write {output}: {exc.strerror}", err=True)
             sys.exit(2)
         _say(f"{summary(problems, lang)} → {output}", err=True)
-    sys.exit(0 if result.ok else 1)
+    chosen = [p for p in result.problems.findings if "all" in failing or p.code in failing]
+    if chosen:
+        _say(f"--fail-on：{len(chosen)} 个指定的发现问题 chosen findings: "
+             + ", ".join(sorted({p.code for p in chosen})), err=True)
+    sys.exit(0 if result.ok and not chosen else 1)
+
+
+def _finding_codes(values: tuple[str, ...]) -> set[str]:
+    """--fail-on codes, checked against the registered findings: a misspelt code must not pass silently."""
+    from generator.problems import FINDING
+    from generator.validate.rules import REGISTRY
+
+    codes = {c.strip() for v in values for c in v.split(",") if c.strip()}
+    known = {code for code, r in REGISTRY.items() if r.severity == FINDING} | {"all"}
+    unknown = sorted(codes - known)
+    if unknown:
+        raise click.BadParameter(f"不是合规问题的规则代码 not a finding's rule code: {', '.join(unknown)} "
+                                 f"(known: {', '.join(sorted(known))})", param_hint="--fail-on")
+    return codes
 
 
 @cli.command()
@@ -85,7 +109,9 @@ def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], chan
 @click.option("--stats", type=click.Path(path_type=Path), help="Write stage timings as JSON (for make bench).")
 @click.option("--full", is_flag=True, help="Rebuild everything, even when only some communities changed.")
 def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool) -> None:
-    """检查并生成网站。Validate DATA and build the site; on any error leave --site as it was.
+    """检查并生成网站。Validate DATA and build the site. Errors in the city's own files leave --site as
+    it was (exit 1); a community with data errors is held back (its last good pages stay, marked
+    数据待更正) while the rest publishes (exit 3). Compliance findings are published (exit 0).
 
     When only some community folders changed since the last build, only they are checked and
     their pages republished (the rest of the site is reused); --full rebuilds everything."""
@@ -108,8 +134,18 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         return 1
     if not result.built:
         _say(as_text(result.problems.sorted(), lang, colour=interactive), err=True)
-        _say("数据有错误，网站没有更新。" if lang == "zh" else "The data has errors; the site was not changed.", err=True)
+        _say("城市级数据有错误，网站没有更新。" if lang == "zh" else
+             "The city's own files have errors; the site was not changed.", err=True)
         return 1
+    if result.held:
+        held_errors = [p for p in result.problems.errors if _held_problem(p, result.held)]
+        _say(as_text(sorted(held_errors, key=lambda p: p.sort_key()), lang, colour=interactive), err=True)
+        for code, held in result.held.items():
+            kept = "保留上次核对无误的页面" if held.published else "尚无可公开的数据，只显示社区名录"
+            _say(f"数据待更正 held back: {code} — {held.errors} 个错误 errors in {', '.join(held.files)}；{kept}"
+                 if lang == "zh" else
+                 f"held back: {code} — {held.errors} errors in {', '.join(held.files)}; "
+                 + ("its last good pages stay published" if held.published else "only its row is shown"), err=True)
     warnings = result.warnings
     if stats:
         import json
@@ -124,10 +160,22 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
              if lang == "zh" else
              f"republished {n} changed communities; the site has {result.pages} pages ({warnings} warnings) "
              f"→ {site}  [{times}]", err=True)
-        return 0
-    _say(f"已生成 {result.pages} 个页面（{warnings} 个提醒）→ {site}  [{times}]" if lang == "zh"
-         else f"built {result.pages} pages ({warnings} warnings) → {site}  [{times}]", err=True)
+    else:
+        _say(f"已生成 {result.pages} 个页面（{result.findings} 个发现问题已公开，{warnings} 个提醒）→ {site}  [{times}]"
+             if lang == "zh" else
+             f"built {result.pages} pages ({result.findings} findings published, {warnings} warnings) → {site}  "
+             f"[{times}]", err=True)
+    if result.held:
+        _say(f"{len(result.held)} 个社区数据待更正，其余已发布（退出码 {EXIT_HELD}）" if lang == "zh" else
+             f"{len(result.held)} communities held back, the rest published (exit status {EXIT_HELD})", err=True)
+        return EXIT_HELD
     return 0
+
+
+def _held_problem(problem, held: dict) -> bool:
+    from generator.layout import community_of
+
+    return (community_of(problem.file) or problem.community) in held
 
 
 @cli.command()

@@ -199,6 +199,16 @@ class Evaluation:
         return (Decimal(good) / Decimal(self.ballots_valid)).quantize(Decimal("0.0001"))
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """A community whose data has errors (数据待更正): what is published is its last good data."""
+
+    since: datetime.date  # the data date of the first build that held it back
+    files: tuple[str, ...]  # its files with data errors, relative to the data folder
+    errors: int  # how many data errors
+    published: bool  # whether pages of it were published before (else only its row shows)
+
+
 @dataclass
 class Community:
     code: str
@@ -217,6 +227,8 @@ class Community:
     evaluations: list[Evaluation] = field(default_factory=list)
     rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
     warnings: list = field(default_factory=list)  # open validation warnings (Problems)
+    findings: list = field(default_factory=list)  # open compliance findings (Problems): published
+    held: HeldBack | None = None  # its folder has data errors: the last good pages stay published
     row: int | None = None  # line in communities.csv
     rollout_rows: dict[int, int] = field(default_factory=dict)  # phase → line in rollout.csv
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, asdict
 from typing import Iterable
 
-ERROR = "error"
-WARNING = "warning"
+ERROR = "error"  # a data error: Juwu cannot read or trust the data; its file is not published
+FINDING = "finding"  # a compliance finding: the data says something is not as the plan requires; published
+WARNING = "warning"  # advice on the data; published as it is
+DATA, COMPLIANCE = "data", "finding"  # the two kinds of problem (Problem.kind)
 
 
 @dataclass(frozen=True)
@@ -14,7 +16,7 @@ class Problem:
     """One thing wrong with the data, with where it is and how to fix it, in Chinese and English."""
 
     code: str  # stable slug, e.g. "committee-size"
-    severity: str  # ERROR or WARNING
+    severity: str  # ERROR, FINDING or WARNING
     file: str  # path relative to the data folder, "/" separated
     zh: str
     en: str
@@ -25,6 +27,17 @@ class Problem:
     hint_zh: str = ""
     hint_en: str = ""
     community: str | None = None  # community code, when the problem belongs to one
+    # A finding's dates (ISO): since when it stands, the deadline it missed, and when it was put right
+    # (a breach that has been rectified stays in the record, closed).
+    since: str | None = None
+    due: str | None = None
+    closed: str | None = None
+    public: str | None = None  # what residents read, where the message names private people (else zh)
+
+    @property
+    def kind(self) -> str:
+        """A compliance finding never blocks publication; a data error holds its file back."""
+        return COMPLIANCE if self.severity == FINDING else DATA
 
     def sort_key(self) -> tuple:
         return (self.file, self.row or 0, self.field or "", self.code, self.value or "")
@@ -35,14 +48,21 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
+    @property
+    def public_zh(self) -> str:
+        return self.public or self.zh
+
     def hint(self, lang: str = "zh") -> str:
         return self.hint_zh if lang == "zh" else self.hint_en
+
+
+RANK = {WARNING: 0, FINDING: 1, ERROR: 2}  # in one cell, the graver problem is the one kept
 
 
 @dataclass
 class Problems:
     """An ordered, de-duplicated collection: the first problem reported for a cell wins, except
-    that an error replaces a warning (a warning must never hide an error, e.g. an ID number)."""
+    that a graver one replaces a lighter one (a warning must never hide an error, e.g. an ID number)."""
 
     items: list[Problem] = field(default_factory=list)
     _seen: dict = field(default_factory=dict, repr=False)  # (file, row, field) → index in items
@@ -52,7 +72,7 @@ class Problems:
         if key is not None:
             if key in self._seen:
                 index = self._seen[key]
-                if self.items[index].severity == WARNING and problem.severity == ERROR:
+                if RANK[problem.severity] > RANK[self.items[index].severity]:
                     self.items[index] = problem
                 return
             self._seen[key] = len(self.items)
@@ -65,6 +85,10 @@ class Problems:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def findings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == FINDING]
 
     @property
     def warnings(self) -> list[Problem]:

@@ -64,17 +64,23 @@ def test_rebuild_is_byte_identical(built_site, tmp_path):
     assert tree_digest(again) == tree_digest(built_site)
 
 
-def test_failed_build_leaves_site_untouched(data_copy, tmp_path):
+@pytest.mark.parametrize("city_file", ["communities.csv", "rollout.csv", "city.yaml"])
+def test_city_level_errors_leave_site_untouched(data_copy, tmp_path, city_file):
     site = tmp_path / "site"
     assert build(BuildPaths(data=data_copy, site=site)).built
     before = tree_digest(site)
-    code = community_with_committee(data_copy)
-    ledger = sorted((data_copy / "communities" / code / "finance").glob("*.csv"))[0]
-    text = ledger.read_text(encoding="utf-8").splitlines()
-    text[1] = text[1].replace(text[1].split(",")[0], "2024-13-45", 1)
-    ledger.write_text("\n".join(text) + "\n", encoding="utf-8")
+    path = data_copy / city_file
+    if city_file == "city.yaml":
+        path.write_text(path.read_text(encoding="utf-8") + "\nname: [unclosed\n", encoding="utf-8")
+    else:  # a date no calendar has, in the second column of the first row
+        lines = path.read_text(encoding="utf-8").splitlines()
+        cells = lines[1].split(",")
+        date_column = next(i for i, c in enumerate(cells) if c[:2] == "20" and c[4:5] == "-")
+        cells[date_column] = "2024-13-45"
+        lines[1] = ",".join(cells)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = build(BuildPaths(data=data_copy, site=site))
-    assert not result.built and result.problems.errors
+    assert not result.built and any(p.file == city_file for p in result.problems.errors)
     assert tree_digest(site) == before
     assert not [p for p in tmp_path.glob(".site.*") if p.name != ".site.cache"]  # no stage left behind
 

@@ -402,7 +402,7 @@ def test_markdown_report_names_file_row_and_escapes_committee_text():
         Problem("mixed-commit", WARNING, "city.yaml", "同时修改", "changed together"),
     ]
     text = as_markdown(problems, "zh")
-    assert text.startswith("## ❌ 居务数据检查：1 个错误，1 个提醒")
+    assert text.startswith("## ❌ 居务数据检查：1 个错误，0 个发现问题，1 个提醒")
     assert "### communities/319901001002/finance/2024\\-01\\.csv" in text
     assert "| ❌ 错误 | 第7行 F7 “expense” |" in text and "⚠️ 提醒" in text
     assert "<script>" not in text and "\\<script\\>" in text

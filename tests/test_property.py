@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.problems import ERROR, WARNING
+from generator.problems import ERROR, FINDING, WARNING
 from generator.validate import validate_city
 from generator.validate.report import as_html, as_json, as_text
 from tests.cityfixture import small_city  # noqa: F401 - fixture
@@ -96,7 +96,7 @@ def _check_report(root: Path) -> None:
     problems = result.problems.sorted()
     assert result.ok == (not any(p.severity == ERROR for p in problems))
     for p in problems:
-        assert p.severity in (ERROR, WARNING) and p.code and p.file and p.zh and p.en, p
+        assert p.severity in (ERROR, FINDING, WARNING) and p.code and p.file and p.zh and p.en, p
         assert not p.file.startswith("/") and ".." not in p.file.split("/")
         assert p.row is None or p.row >= 1
     as_text(problems, "zh"), as_json(problems, "en"), as_html(problems, "zh")

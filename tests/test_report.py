@@ -27,7 +27,7 @@ def test_repeated_problem_is_one_line_with_a_count_and_the_first_rows():
     assert "共 5000 处" in lines[1] and "第2行 E2、第3行 E3、第4行 E4、第5行 E5、第6行 E6" in lines[1]
     assert "第7行" not in lines[1] and "“收入”（income）" in lines[1]
     assert lines[2].strip() == "→ 请填写数字"
-    assert lines[3] == "5000 个错误，0 个提醒；改正错误后才能发布"
+    assert lines[3] == "5000 个错误，0 个发现问题（照常公开），0 个提醒；改正错误后才能发布"
 
 
 def test_different_messages_of_one_rule_list_the_first_and_say_how_many_more():
@@ -36,7 +36,7 @@ def test_different_messages_of_one_rule_list_the_first_and_say_how_many_more():
     text = as_text(problems, "en")
     assert "warning [rollout-overdue] 8 in all: a phase past its deadline and not done (overdue)" in text
     assert "community 4 overdue" in text and "community 5 overdue" not in text and "3 more" in text
-    assert text.endswith("0 errors, 8 warnings; ready to publish")
+    assert text.endswith("0 errors, 0 findings (published), 8 warnings; ready to publish")
 
 
 def test_grouped_by_file_then_rule_errors_first():
@@ -46,7 +46,7 @@ def test_grouped_by_file_then_rule_errors_first():
         Problem("type", ERROR, "a.csv", "t", "t", row=2, field="date", cell="A2"),
     ], key=Problem.sort_key)
     lines = as_text(problems, "en").splitlines()
-    assert [l for l in lines if not l.startswith(" ")] == ["a.csv", "b.yaml", "2 errors, 1 warnings; fix the errors to publish"]
+    assert [l for l in lines if not l.startswith(" ")] == ["a.csv", "b.yaml", "2 errors, 0 findings (published), 1 warnings; fix the errors to publish"]
     assert lines.index("b.yaml") < next(i for i, l in enumerate(lines) if "[ledger-unbalanced]" in l) < next(
         i for i, l in enumerate(lines) if "[six-unifications]" in l)
 

@@ -118,16 +118,20 @@ def test_a_change_to_the_engine_is_a_full_build(published, monkeypatch):
     assert result.built and result.republished is None
 
 
-def test_a_republish_with_errors_publishes_nothing_and_the_next_one_works(published, tmp_path):
+def test_a_republish_with_errors_holds_the_community_back_and_the_next_one_works(published, tmp_path):
     data, site = published
     before = tree(site)
     code, ledger = with_ledger(data)
     text = ledger.read_text(encoding="utf-8")
     ledger.write_text(text.replace(",", ",,", 1), encoding="utf-8")  # a row with a cell too many
     result = build(BuildPaths.for_data(data, site))
-    assert not result.built and result.problems.errors
+    assert result.built and set(result.held) == {code} and result.problems.errors
     assert all(p.file.startswith(f"communities/{code}/") for p in result.problems.errors)
-    assert tree(site) == before
+    after = tree(site)
+    assert after.keys() == before.keys()
+    changed = {rel for rel in before if after[rel] != before[rel]}
+    # Only the held community's pages changed (they carry the notice); its data and the city did not.
+    assert changed and all(rel.startswith(f"c/{code}/") and rel.endswith(".html") for rel in changed)
     edit_summary_text = text  # put it back, then change it properly
     ledger.write_text(edit_summary_text, encoding="utf-8")
     edit_summary(ledger, "更换门禁读卡器")
@@ -200,14 +204,15 @@ def test_a_republish_killed_while_going_live_is_finished_by_the_next_build(publi
     assert tree(site) == expected
 
 
-def test_a_republish_counts_the_whole_city_s_warnings(published, tmp_path):
+def test_a_republish_counts_the_whole_city_s_warnings_and_findings(published, tmp_path):
     data, site = published
     code, ledger = with_ledger(data)
     edit_summary(ledger, "消防器材年检")
     republished = build(BuildPaths.for_data(data, site))
     full = build(BuildPaths.for_data(data, tmp_path / "full" / "site"), full=True)
     assert republished.republished == {code}
-    assert full.warnings > 0 and republished.warnings == full.warnings
+    assert full.findings > 0 and republished.findings == full.findings
+    assert republished.warnings == full.warnings
 
 
 def test_a_second_build_of_the_same_site_waits_for_the_first(published):

@@ -24,7 +24,7 @@ def test_member_on_the_residents_committee(city):
     [p] = of_code(city, "avoidance")
     assert (p.code, p.file, p.row, p.field) == ("avoidance", member_file(A), 3, "name")
     assert name in p.zh and "居民委员会" in p.zh and f"第 {official_line} 行" in p.zh
-    assert p.cell == "A3" and p.severity == "error"
+    assert p.cell == "A3" and p.severity == "finding"
 
 
 def test_declared_relative_names_both_people(city):

@@ -43,10 +43,10 @@ def test_two_chairs_and_no_chair(city):
     assert ("committee-chair", member_file(A), None, "role") in flat(city)
 
 
-def test_chair_not_party_member_is_a_warning(city):
+def test_chair_not_party_member_is_a_finding(city):
     line = set_cell(city / member_file(A), 0, "political_status", "群众")
     problems = of_code(city, "chair-not-party-member")
-    assert [(p.file, p.row, p.field, p.severity) for p in problems] == [(member_file(A), line, "political_status", "warning")]
+    assert [(p.file, p.row, p.field, p.severity) for p in problems] == [(member_file(A), line, "political_status", "finding")]
     set_cell(city / member_file(A), 0, "political_status", "中共预备党员")
     assert not of_code(city, "chair-not-party-member")
 

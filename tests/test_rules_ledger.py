@@ -44,11 +44,11 @@ def test_opening_follows_previous_closing(city):
     assert "2024-02" in p.zh
 
 
-def test_a_missing_period_is_a_warning(city):
+def test_a_missing_period_is_a_finding(city):
     (city / FIN / "2024-03.yaml").unlink()
     (city / FIN / "2024-03.csv").unlink()
     [p] = of_code(city, "ledger-gap")
-    assert (p.file, p.severity) == (f"{FIN}/2024-04.yaml", "warning") and "2024-03" in p.zh
+    assert (p.file, p.severity) == (f"{FIN}/2024-04.yaml", "finding") and "2024-03" in p.zh
 
 
 def test_negative_balance(city):
@@ -128,13 +128,14 @@ def test_review_after_the_period_and_before_publication(city):
     assert not of_code(city, "ledger-review-date")
 
 
-def test_late_publication_is_a_warning(city):
+def test_late_publication_is_a_closed_finding(city):
     path = city / FIN / "2024-02.yaml"
     set_yaml(path, "published_on", "2024-03-15")  # day 15 after the end: on time
     assert not of_code(city, "ledger-published-late")
     line = set_yaml(path, "published_on", "2024-03-16")
     [p] = of_code(city, "ledger-published-late")
-    assert (p.file, p.row, p.field, p.severity) == (f"{FIN}/2024-02.yaml", line, "published_on", "warning")
+    assert (p.file, p.row, p.field, p.severity) == (f"{FIN}/2024-02.yaml", line, "published_on", "finding")
+    assert (p.since, p.due, p.closed) == ("2024-03-16", "2024-03-15", "2024-03-16")  # put right, late
 
 
 def test_period_in_the_file_matches_its_name(city):

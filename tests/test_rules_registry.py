@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.problems import ERROR, WARNING
+from generator.problems import ERROR, FINDING, WARNING
 from generator.validate.rules import REGISTRY, ordered_rules, rules_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +30,6 @@ def test_rules_are_complete_and_bilingual():
     assert len(ordered_rules()) == len(REGISTRY)
     for rule in REGISTRY.values():
         assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.code)
-        assert rule.severity in (ERROR, WARNING)
+        assert rule.severity in (ERROR, FINDING, WARNING)
         assert rule.zh and rule.en and rule.hint_zh and rule.hint_en, rule.code
         assert re.search(r"[\u4e00-\u9fff]", rule.zh) and "（" not in rule.en  # each language in its own field

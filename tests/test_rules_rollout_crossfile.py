@@ -32,7 +32,7 @@ def test_a_phase_without_the_one_before(city):
 def test_overdue_phases_are_one_warning_per_community(city, small_city):
     found = of_code(small_city, "rollout-overdue")
     assert [(p.file, p.severity, p.community, p.value) for p in found] == [
-        ("rollout.csv", "warning", C, "3,4,5,6,7")]
+        ("rollout.csv", "finding", C, "3,4,5,6,7")]
     header, rows = read_table(city / "rollout.csv")
     write_table(city / "rollout.csv", header, [r for r in rows if not (r[0] == A and r[1] == "7")])
     assert {p.community for p in of_code(city, "rollout-overdue")} == {A, C}

@@ -10,19 +10,19 @@ from tests.cityfixture import (  # noqa: F401 - fixtures
 COMMITTEE = f"communities/{A}/committee.yaml"
 
 
-def test_each_missing_unification_is_a_warning_on_the_community(city):
+def test_each_missing_unification_is_a_finding_on_the_community(city):
     path = city / "communities" / A / "committee.yaml"
     seal = set_yaml(path, "six_unifications.seal", "否")
     board = set_yaml(path, "six_unifications.notice_board", "否")
     found = of_code(city, "six-unifications")
     assert [(p.file, p.row, p.field, p.severity, p.community) for p in found] == [
-        (COMMITTEE, seal, "six_unifications.seal", "warning", A),
-        (COMMITTEE, board, "six_unifications.notice_board", "warning", A)]
+        (COMMITTEE, seal, "six_unifications.seal", "finding", A),
+        (COMMITTEE, board, "six_unifications.notice_board", "finding", A)]
     assert "统一监审印章" in found[0].zh
     result = validate_city(city)
-    assert result.ok  # warnings never fail
+    assert result.ok  # findings never fail
     community = next(c for c in result.city.communities if c.code == A)
-    assert {p.field for p in community.warnings} >= {"six_unifications.seal", "six_unifications.notice_board"}
+    assert {p.field for p in community.findings} >= {"six_unifications.seal", "six_unifications.notice_board"}
 
 
 def test_all_six_in_place_gives_no_warning(city):

@@ -169,3 +169,11 @@ def year_months(community: Community, monthly: bool = True) -> tuple[int | None,
         months.append(Month(year, int(key[5:7]), key, p.income_total if p else None,
                             p.expense_total if p else None, p.closing_balance if p else None))
     return year, months
+
+
+def opinions_on_time(community: Community, days: int) -> tuple[int, int]:
+    """(answered within the city's days, opinions received): what the community page reports."""
+    received = [o for o in community.opinions if o.received_on is not None]
+    on_time = sum(1 for o in received
+                  if o.answered_on is not None and (o.answered_on - o.received_on).days <= days)
+    return on_time, len(received)

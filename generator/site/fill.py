@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import cores
+from generator import cores, heldback
 from generator.site import search, write
 from generator.site import shell as shells
 from generator.site.downloads import CityRows, city_rows, community_published
@@ -79,7 +79,12 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
 
     for page in pages:
         fragment = render_page(env, page)
+        community = page.context.get("community")
+        if community is not None and page.path.startswith("c/"):  # where a hold's notice goes
+            fragment = heldback.MARK + fragment
         html = shell_for(page.path).fill(page.title, fragment, page.path, page.version)
+        if community is not None and community.held is not None:
+            html = heldback.mark(html, community.held)
         write.write_file(stage, f"{page.path}index.html", html)
         if page.kind == "community":  # its downloads, feed and rows of the city's tables, on this core too
             city, community = page.context["city"], page.context["community"]

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from generator.model import City, Community, District, Street
-from generator.site import facts, urls
+from generator.site import facts, findings, urls
 from generator.site.chart import bar_chart
 from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
@@ -27,7 +27,7 @@ class Page:
     title: str
     template: str
     context: dict = field(default_factory=dict)
-    kind: str = "page"  # home | district | street | community | period | report | rollout
+    kind: str = "page"  # home | district | street | community | period | report | rollout | supervision
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path) from home down
     changed: datetime.date | None = None  # when this page's data last changed
     version: str = ""  # the data version in the footer: its community's, or the city's
@@ -44,6 +44,7 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
              changed=facts.area_changed(everyone), version=version),
         Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
              changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
+        *supervision_pages(city, home, version),
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
@@ -85,6 +86,7 @@ def home_context(city: City) -> dict:
         "overall": facts.progress(city, everyone),
         "districts": [(d, facts.progress(city, d.communities)) for d in city.districts],
         "latest": facts.latest_disclosures(everyone),
+        "open_findings": len(findings.open_of(everyone)),
         "downloads": _downloads(CITY_DIR, CITY_TABLES),
         "feed": CITY_FEED,
     }
@@ -108,6 +110,33 @@ def rollout_context(city: City) -> dict:
     }
 
 
+def supervision_pages(city: City, home: list[tuple[str, str]], version: str) -> list[Page]:
+    """The 督办 pages: the city's overview, then each district's open findings, filtered by rule
+    and by age (static pages: the filters work without JavaScript)."""
+    pages = [Page(findings.HOME, "督办：未整改的问题", "supervision.html", supervision_context(city), "supervision",
+                  home, changed=city.as_of, version=version)]
+    crumbs = home + [("督办", findings.HOME)]
+    for district, path, title, found, chosen in findings.district_lists(city):
+        all_of_district = findings.open_of(district.communities) if chosen else found
+        context = {"city": city, "district": district, "findings": found, "chosen": chosen,
+                   "chips": findings.chips(all_of_district, city.as_of, district.code),
+                   "all_path": findings.district_path(district.code),
+                   "feed": findings.feed_path(district.code), "ages": findings.AGES}
+        here = crumbs if chosen is None else crumbs + [(district.name, findings.district_path(district.code))]
+        pages.append(Page(path, title, "supervision_list.html", context, "supervision", here,
+                          changed=city.as_of, version=version))
+    return pages
+
+
+def supervision_context(city: City) -> dict:
+    rows = []
+    for d in city.districts:
+        found = findings.open_of(d.communities)
+        rows.append((d, len(found), findings.chips(found, city.as_of, d.code)))
+    return {"city": city, "districts": rows, "total": sum(n for _, n, _ in rows),
+            "csv": findings.HOME + "findings.csv"}
+
+
 def _community_rows(city: City, communities: list[Community]) -> list[dict]:
     return [{"community": c, "last": facts.last_disclosure(c), "overdue": city.overdue_phases(c)}
             for c in communities]
@@ -125,6 +154,7 @@ def district_context(city: City, district: District) -> dict:
         "overdue": _community_rows(city, overdue),
         "attention": _community_rows(city, attention),
         "latest": facts.latest_disclosures(district.communities, 10),
+        "open_findings": len(findings.open_of(district.communities)),
     }
 
 
@@ -151,6 +181,8 @@ def community_context(city: City, community: Community) -> dict:
         "target": city.settings.evaluation_target,
         "downloads": _downloads(community_dir(community.code), COMMUNITY_TABLES),
         "feed": community_feed_path(community.code),
+        "findings": findings.of_community(community),
+        "opinions_on_time": facts.opinions_on_time(community, city.settings.opinion_answer_days),
     }
 
 

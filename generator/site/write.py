@@ -174,6 +174,37 @@ def copy_tree(source: Path, stage: Path, text_suffixes: tuple[str, ...], replace
             write_file(stage, rel, data)
 
 
+def carry_over(site: Path, stage: Path, folder: str, change_html, everything: bool) -> None:
+    """Copy what the site publishes under `folder` into the stage: its pages through `change_html`,
+    and (with `everything`) its other files as they are. Pages a later build keeps (a community held
+    back) go through here."""
+    root = site / folder
+    if not root.is_dir():
+        return
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        rel = path.relative_to(site).as_posix()
+        if path.suffix == ".html":
+            write_file(stage, rel, change_html(path.read_text(encoding="utf-8")))
+        elif everything:
+            write_file(stage, rel, path.read_bytes())
+
+
+def dispose_except(folder: Path, keep: list[str], trash: Path) -> None:
+    """Empty a folder but for these sub-folders (moved, not copied), the rest deleted in the background."""
+    if not folder.exists():
+        return
+    old = folder.with_name(folder.name + f".old-{os.getpid()}")
+    os.replace(folder, old)
+    folder.mkdir(parents=True)
+    for rel in keep:
+        if (old / rel).is_dir():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(old / rel, folder / rel)
+    dispose(old, trash)
+
+
 def remove(root: Path, rel: str) -> None:
     path = root / rel
     if path.is_dir():

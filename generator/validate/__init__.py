@@ -14,7 +14,7 @@ from generator.config import read_city
 from generator.load import load_city
 from generator.load.sources import digest_of
 from generator.model import City
-from generator.problems import Problems
+from generator.problems import ERROR, FINDING, Problems
 
 
 @dataclass
@@ -138,8 +138,9 @@ def _in_scope(problems, communities: set[str] | None):
 
 
 def _attach_warnings(city: City, problems: Problems) -> None:
-    """Open warnings belong to their community's page."""
+    """Open findings and warnings belong to their community's page."""
     by_code = {c.code: c for c in city.communities}
-    for p in problems.warnings:
-        if p.community in by_code:
-            by_code[p.community].warnings.append(p)
+    for p in problems.items:
+        if p.community in by_code and p.severity != ERROR:
+            c = by_code[p.community]
+            (c.findings if p.severity == FINDING else c.warnings).append(p)

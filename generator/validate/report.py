@@ -13,41 +13,48 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from generator import tableschemas
-from generator.problems import ERROR, Problem
+from generator.problems import ERROR, FINDING, RANK, Problem
 
 MAX_ROWS_LISTED = 5  # text: rows named in a summarised group
 MAX_HTML_ITEMS = 30  # html: problems listed per group before "and N more like these"
 
 _WORDS = {
-    "zh": {"error": "错误", "warning": "提醒", "row": "第{}行", "whole": "整个文件", "more": "另有 {} 处",
+    "zh": {"error": "错误", "finding": "发现问题", "warning": "提醒", "row": "第{}行", "whole": "整个文件", "more": "另有 {} 处",
            "count": "共 {} 处", "title": "数据检查报告：整改清单", "file": "文件", "where": "位置", "column": "列",
            "problem": "问题", "fix": "怎样改", "done": "已改", "value": "内容", "version": "数据版本",
            "none": "没有发现问题。", "ok": "可以发布", "not_ok": "有错误，改正后才能发布",
-           "intro": "逐项改正后在“已改”栏打勾；“错误”必须改正，“提醒”请尽量处理。改完后重新运行检查。",
+           "intro": "逐项改正后在“已改”栏打勾；“错误”必须改正，否则该社区的数据暂缓公开；“发现问题”是监督发现的"
+                    "不合规情况，照常公开并列入督办，整改后自然消除；“提醒”请尽量处理。改完后重新运行检查。",
            "rule": "规则"},
-    "en": {"error": "error", "warning": "warning", "row": "row {}", "whole": "whole file", "more": "{} more",
+    "en": {"error": "error", "finding": "finding", "warning": "warning", "row": "row {}", "whole": "whole file", "more": "{} more",
            "count": "{} in all", "title": "Data check report: to-do list", "file": "File", "where": "Where",
            "column": "Column", "problem": "Problem", "fix": "How to fix", "done": "Done", "value": "Value",
            "version": "Data version", "none": "No problems found.", "ok": "ready to publish",
            "not_ok": "has errors; fix them before publishing",
-           "intro": "Tick each item once fixed. Errors must be fixed; warnings should be. Then run the check again.",
+           "intro": "Tick each item once fixed. Errors must be fixed, or the community's data is held back; findings "
+                    "(the plan not followed) are published and listed for follow-up until rectified; warnings "
+                    "should be fixed. Then run the check again.",
            "rule": "Rule"},
 }
 
 
 def summary(problems: list[Problem], lang: str) -> str:
     errors = sum(p.severity == ERROR for p in problems)
-    warnings = len(problems) - errors
+    findings = sum(p.severity == FINDING for p in problems)
+    warnings = len(problems) - errors - findings
     if lang == "zh":
-        return f"{errors} 个错误，{warnings} 个提醒" + ("；可以发布" if not errors else "；改正错误后才能发布")
-    return f"{errors} errors, {warnings} warnings" + ("; ready to publish" if not errors else "; fix the errors to publish")
+        return (f"{errors} 个错误，{findings} 个发现问题（照常公开），{warnings} 个提醒"
+                + ("；可以发布" if not errors else "；改正错误后才能发布"))
+    return (f"{errors} errors, {findings} findings (published), {warnings} warnings"
+            + ("; ready to publish" if not errors else "; fix the errors to publish"))
 
 
 def as_json(problems: list[Problem], lang: str) -> str:
     return json.dumps(
         {"ok": not any(p.severity == ERROR for p in problems),
          "errors": sum(p.severity == ERROR for p in problems),
-         "warnings": sum(p.severity != ERROR for p in problems),
+         "findings": sum(p.severity == FINDING for p in problems),
+         "warnings": sum(p.severity not in (ERROR, FINDING) for p in problems),
          "problems": [p.to_dict() | {"message": p.message(lang), "hint": p.hint(lang)} for p in problems]},
         ensure_ascii=False, indent=2)
 
@@ -63,7 +70,7 @@ class Group:
 
     @property
     def severity(self) -> str:
-        return ERROR if any(p.severity == ERROR for p in self.items) else self.items[0].severity
+        return max((p.severity for p in self.items), key=RANK.__getitem__)
 
     @property
     def same_message(self) -> bool:
@@ -77,7 +84,7 @@ def grouped(problems: list[Problem]) -> list[tuple[str, list[Group]]]:
         groups: dict[tuple, Group] = {}
         for p in in_file:
             groups.setdefault((p.code, p.field), Group(file, p.code, p.field, [])).items.append(p)
-        out.append((file, sorted(groups.values(), key=lambda g: (g.severity != ERROR, g.items[0].row or 0, g.code))))
+        out.append((file, sorted(groups.values(), key=lambda g: (-RANK[g.severity], g.items[0].row or 0, g.code))))
     return out
 
 
@@ -107,7 +114,7 @@ def _field_titles() -> dict[str, str]:
 
 
 def _level(severity: str, lang: str) -> str:
-    return _WORDS[lang]["error" if severity == ERROR else "warning"]
+    return _WORDS[lang][severity if severity in (ERROR, FINDING) else "warning"]
 
 
 def _rule_title(code: str, lang: str) -> str | None:
@@ -126,7 +133,7 @@ def as_text(problems: list[Problem], lang: str, colour: bool = False) -> str:
     for file, groups in grouped(problems):
         out.append(f"{bold}{file}{reset}")
         for g in groups:
-            shade = red if g.severity == ERROR else yellow
+            shade = red if g.severity != "warning" else yellow
             head = f"  {shade}{_level(g.severity, lang)}{reset} [{g.code}]"
             first = g.items[0]
             column = _column(g.field, lang)
@@ -162,7 +169,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border:1px solid #bbb;padding:.3rem .45rem;vertical-align:top;text-align:left}
 th{background:#f2f2f2}td.n,td.box{text-align:center;white-space:nowrap}td.box{font-size:1.2rem}
 td.where,td.col,th{white-space:nowrap}
-.error{color:#b71c1c;font-weight:bold}.warning{color:#8a6d00;font-weight:bold}
+.error{color:#b71c1c;font-weight:bold}.finding{color:#6a1b9a;font-weight:bold}.warning{color:#8a6d00;font-weight:bold}
 .hint{color:#333}.value{font-family:monospace;word-break:break-all}.more{font-style:italic;color:#555}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}.summary{border:1px solid #999}}
 """

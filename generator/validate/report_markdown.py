@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from generator.problems import ERROR, Problem
+from generator.problems import ERROR, FINDING, RANK, Problem
 
 ROWS_PER_RULE = 5
 MAX_LINES = 300  # a GitHub comment holds 65,536 characters; keep well under
@@ -28,25 +28,26 @@ def escape(text: str) -> str:
 def as_markdown(problems: list[Problem], lang: str = "zh") -> str:
     zh = lang == "zh"
     errors = sum(p.severity == ERROR for p in problems)
-    warnings = len(problems) - errors
+    findings = sum(p.severity == FINDING for p in problems)
+    warnings = len(problems) - errors - findings
     if errors:
-        title = f"❌ 居务数据检查：{errors} 个错误，{warnings} 个提醒" if zh else \
-            f"❌ Juwu data check: {errors} errors, {warnings} warnings"
+        title = f"❌ 居务数据检查：{errors} 个错误，{findings} 个发现问题，{warnings} 个提醒" if zh else \
+            f"❌ Juwu data check: {errors} errors, {findings} findings, {warnings} warnings"
     else:
-        title = f"✅ 居务数据检查：没有错误，可以发布（{warnings} 个提醒）" if zh else \
-            f"✅ Juwu data check: no errors, ready to publish ({warnings} warnings)"
+        title = f"✅ 居务数据检查：没有错误，可以发布（{findings} 个发现问题照常公开，{warnings} 个提醒）" if zh else \
+            f"✅ Juwu data check: no errors, ready to publish ({findings} findings, published; {warnings} warnings)"
     out = [f"## {title}", ""]
     if not problems:
         return "\n".join(out).rstrip() + "\n"
     head = ("| | 位置 | 问题 | 怎样改 |" if zh else "| | where | problem | how to fix |")
     lines = 0
-    ordered = sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.code, p.field or "", p.row or 0))
+    ordered = sorted(problems, key=lambda p: (p.file, -RANK[p.severity], p.code, p.field or "", p.row or 0))
     for file, in_file in groupby(ordered, key=lambda p: p.file):
         if lines >= MAX_LINES:
             break
         out += [f"### {escape(file)}", "", head, "| --- | --- | --- | --- |"]
         groups = [list(g) for _, g in groupby(in_file, key=lambda p: (p.severity, p.code, p.field))]
-        for group in sorted(groups, key=lambda g: (g[0].severity != ERROR, g[0].row or 0, g[0].code)):
+        for group in sorted(groups, key=lambda g: (-RANK[g[0].severity], g[0].row or 0, g[0].code)):
             out.append(_row(group, zh))
             lines += 1
         out.append("")
@@ -58,7 +59,8 @@ def as_markdown(problems: list[Problem], lang: str = "zh") -> str:
 
 def _row(group: list[Problem], zh: bool) -> str:
     first = group[0]
-    level = ("❌ 错误" if zh else "❌ error") if first.severity == ERROR else ("⚠️ 提醒" if zh else "⚠️ warning")
+    level = {ERROR: "❌ 错误" if zh else "❌ error", FINDING: "🔎 发现问题" if zh else "🔎 finding"}.get(
+        first.severity, "⚠️ 提醒" if zh else "⚠️ warning")
     where = _where(group, zh)
     message = escape(first.message("zh" if zh else "en"))
     hint = escape(first.hint("zh" if zh else "en"))

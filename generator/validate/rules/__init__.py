@@ -7,16 +7,18 @@ them in step: `python -c "from generator.validate.rules import rules_markdown; p
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Iterable
 
 from generator.load.sources import Loaded
 from generator.model import City
-from generator.problems import ERROR, Problem
+from generator.problems import COMPLIANCE, ERROR, FINDING, WARNING, Problem
 from generator.validate.rules import (
     avoidance, committee, crossfile, evaluations, ledger, opinions, pay, privacy, rollout, six_unifications,
 )
 from generator.validate.rules._base import REGISTRY, Check, Context, Rule
 
+LEVELS = {ERROR: "错误 error", FINDING: "发现问题 finding", WARNING: "提醒 warning"}
 MODULES = (crossfile, committee, avoidance, six_unifications, pay, ledger, rollout, evaluations, opinions, privacy)
 CHECKS: list[Check] = [check for module in MODULES for check in module.CHECKS]
 
@@ -30,7 +32,16 @@ def check_rules(city: City, loaded: Loaded, earlier: Iterable[Problem] = ()) -> 
     problems: list[Problem] = []
     for check in CHECKS:
         problems.extend(check(ctx))
-    return problems
+    return _dated(problems, city)
+
+
+def _dated(problems: list[Problem], city: City) -> list[Problem]:
+    """A finding about the committee as it stands (its size, chair, members, pay, checklist)
+    stands since the committee's election unless its rule dated it otherwise."""
+    elected = {c.code: c.committee.elected_on for c in city.communities
+               if c.committee is not None and c.committee.elected_on is not None}
+    return [dataclasses.replace(p, since=elected[p.community].isoformat())
+            if p.severity == FINDING and p.since is None and p.community in elected else p for p in problems]
 
 
 def ordered_rules() -> list[Rule]:
@@ -40,8 +51,8 @@ def ordered_rules() -> list[Rule]:
 
 def rules_markdown() -> str:
     """The rule table for the README: code, severity, what it means (Chinese, then English)."""
-    lines = ["| 代码 code | 级别 severity | 含义 | meaning |", "| --- | --- | --- | --- |"]
+    lines = ["| 代码 code | 类别 kind | 级别 severity | 含义 | meaning |", "| --- | --- | --- | --- | --- |"]
     for r in ordered_rules():
-        level = "错误 error" if r.severity == ERROR else "提醒 warning"
-        lines.append(f"| `{r.code}` | {level} | {r.zh} | {r.en} |")
+        kind = "合规问题 finding" if r.kind == COMPLIANCE else "数据 data"
+        lines.append(f"| `{r.code}` | {kind} | {LEVELS[r.severity]} | {r.zh} | {r.en} |")
     return "\n".join(lines)

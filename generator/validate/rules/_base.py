@@ -13,17 +13,22 @@ from typing import Callable, Iterable
 from generator import tableschemas
 from generator.load.sources import Loaded, Source
 from generator.model import City, Community
-from generator.problems import ERROR, Problem, column_letter
+from generator.problems import COMPLIANCE, DATA, ERROR, FINDING, Problem, column_letter
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str  # stable slug
-    severity: str  # ERROR or WARNING
+    severity: str  # ERROR (a data error), FINDING (a compliance finding, published) or WARNING
     zh: str  # what the rule asks, one line, for the README and the report
     en: str
     hint_zh: str = ""
     hint_en: str = ""
+
+    @property
+    def kind(self) -> str:
+        """DATA: Juwu cannot read or trust the data; COMPLIANCE: the plan is not followed (published)."""
+        return COMPLIANCE if self.severity == FINDING else DATA
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -99,14 +104,20 @@ class Context:
 
     def problem(self, rule: Rule, file: str, zh: str, en: str, *, row: int | None = None,
                 field: str | None = None, value: object = None, community: str | None = None,
-                hint_zh: str | None = None, hint_en: str | None = None) -> Problem:
+                hint_zh: str | None = None, hint_en: str | None = None, since: object = None,
+                due: object = None, closed: object = None, public: str | None = None) -> Problem:
         if row is None and field is not None:
             row = self.line(file, field)
         return Problem(
             rule.code, rule.severity, file, zh, en, row=row, field=field,
             value=None if value is None else str(value), cell=self.cell(file, row, field),
             hint_zh=rule.hint_zh if hint_zh is None else hint_zh,
-            hint_en=rule.hint_en if hint_en is None else hint_en, community=community)
+            hint_en=rule.hint_en if hint_en is None else hint_en, community=community,
+            since=_iso(since), due=_iso(due), closed=_iso(closed), public=public)
+
+
+def _iso(day: object) -> str | None:
+    return None if day is None else day.isoformat() if hasattr(day, "isoformat") else str(day)
 
 
 Check = Callable[[Context], Iterable[Problem]]

@@ -11,10 +11,10 @@ import re
 from typing import Iterable
 
 from generator.model import Member, Official
-from generator.problems import ERROR, WARNING, Problem
+from generator.problems import FINDING, WARNING, Problem
 from generator.validate.rules._base import Context, rule
 
-AVOIDANCE = rule("avoidance", ERROR,
+AVOIDANCE = rule("avoidance", FINDING,
                  "成员不得是社区党组织成员（主任除外）、居委会成员、他们的近亲属或社区财务人员（对照 officials.csv）",
                  "no member may be a party-organisation member (the chair excepted), a residents' committee member, "
                  "a close relative of an official, or finance staff (checked against officials.csv)",
@@ -39,12 +39,14 @@ def check_avoidance(ctx: Context) -> Iterable[Problem]:
         for member in c.members:
             found = _conflicts(member, c.officials)
             if found:
-                zh = "；".join(z for z, _ in found)
-                en = "; ".join(e for _, e in found)
+                zh = "；".join(z for z, _, _ in found)
+                en = "; ".join(e for _, e, _ in found)
+                public = "；".join(dict.fromkeys(p for _, _, p in found))
                 yield ctx.problem(AVOIDANCE, member.file or f"communities/{c.code}/members.csv",
                                   f"{member.role or '成员'} {member.name} 应当回避：{zh}",
                                   f"{member.name} must stand aside (avoidance rule): {en}",
-                                  row=member.row, field="name", value=member.name, community=c.code)
+                                  row=member.row, field="name", value=member.name, community=c.code,
+                                  public=f"{member.role or '成员'} {member.name} 应当回避：{public}")
             elif not member.is_chair and member.concurrent_post and _BARRED_POST.search(member.concurrent_post):
                 yield ctx.problem(AVOIDANCE_POST, member.file or f"communities/{c.code}/members.csv",
                                   f"{member.name} 的现任职务“{member.concurrent_post}”属于两委或财务职务，不能担任监督委员会成员",
@@ -53,17 +55,20 @@ def check_avoidance(ctx: Context) -> Iterable[Problem]:
                                   value=member.concurrent_post, community=c.code)
 
 
-def _conflicts(member: Member, officials: list[Official]) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _conflicts(member: Member, officials: list[Official]) -> list[tuple[str, str, str]]:
+    """(Chinese, English, public) for each conflict: the public text names the member and the kind
+    of conflict, never the official's relative or the row that records them (DISCLOSURE.md)."""
+    found: list[tuple[str, str, str]] = []
     for o in officials:
         where_zh = f"officials.csv 第 {o.row} 行" if o.row else "officials.csv"
         where_en = f"officials.csv row {o.row}" if o.row else "officials.csv"
         if o.name == member.name and not (o.body == PARTY and member.is_chair):
-            found.append((f"本人是{o.body}{o.post}（{where_zh}）", f"is {o.post} of {o.body} ({where_en})"))
+            found.append((f"本人是{o.body}{o.post}（{where_zh}）", f"is {o.post} of {o.body} ({where_en})",
+                          f"本人是{o.body}{o.post}"))
         elif o.relative and o.relative == member.name:
             found.append((f"是{o.body}{o.post} {o.name} 的{o.relation or '近亲属'}（{where_zh}）",
                           f"is the {o.relation or 'close relative'} (relative) of {o.name}, {o.post} of {o.body} "
-                          f"({where_en})"))
+                          f"({where_en})", f"是{o.body if o.body == FINANCE else o.body + '成员'}的近亲属"))
     return found
 
 

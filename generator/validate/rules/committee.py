@@ -10,22 +10,22 @@ from typing import Iterable
 
 from generator.dates import format_zh
 from generator.model import Community
-from generator.problems import ERROR, WARNING, Problem
+from generator.problems import FINDING, WARNING, Problem
 from generator.validate.rules._base import Context, rule
 
-SIZE = rule("committee-size", ERROR, "监督委员会由 3–5 人组成（人数为城市设置）",
+SIZE = rule("committee-size", FINDING, "监督委员会由 3–5 人组成（人数为城市设置）",
             "a committee has 3 to 5 members (a city setting)",
             "按选举结果补全或删减 members.csv 中的成员", "Correct members.csv to match the election")
-CHAIR = rule("committee-chair", ERROR, "监督委员会有且只有 1 名主任", "a committee has exactly one chair (主任)",
+CHAIR = rule("committee-chair", FINDING, "监督委员会有且只有 1 名主任", "a committee has exactly one chair (主任)",
              "“职务”列中只能有一人填写“主任”，其他人填写“委员”", "Exactly one row has role 主任; the others 委员")
-CHAIR_PARTY = rule("chair-not-party-member", WARNING, "主任一般应为中共党员（可以是退休党员）",
+CHAIR_PARTY = rule("chair-not-party-member", FINDING, "主任一般应为中共党员（可以是退休党员）",
                    "the chair is normally a party member (a retired one may be chosen)",
                    "核对主任的“政治面貌”；如确非党员，请向街道说明", "Check the chair's political status")
-TERM_END = rule("committee-term-end", ERROR, "监督委员会任期止日与居委会任期止日相同",
+TERM_END = rule("committee-term-end", FINDING, "监督委员会任期止日与居委会任期止日相同",
                 "the committee's term ends when the residents' committee's term ends",
                 "把 committee.yaml 的 term_end 改为 communities.csv 中的居委会任期止日",
                 "Set term_end to the residents' committee's term end in communities.csv")
-TERM_START = rule("committee-term-start", ERROR,
+TERM_START = rule("committee-term-start", FINDING,
                   "任期起日不早于居委会任期起日，也不早于选举日期（届中选举的，任期自选举起至本届居委会任期届满）",
                   "the term starts no earlier than the residents' committee's term nor than the election "
                   "(a committee elected mid-term serves until that term ends)",

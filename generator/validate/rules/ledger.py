@@ -13,7 +13,7 @@ from typing import Iterable
 from generator.dates import format_zh, period_bounds
 from generator.model import Community, Period
 from generator.money import format_amount
-from generator.problems import ERROR, WARNING, Problem
+from generator.problems import ERROR, FINDING, Problem
 from generator.validate.rules._base import Context, rule
 
 UNBALANCED = rule("ledger-unbalanced", ERROR, "上期结存 + 本期收入 − 本期支出 = 本期结存（精确到分）",
@@ -21,7 +21,7 @@ UNBALANCED = rule("ledger-unbalanced", ERROR, "上期结存 + 本期收入 − �
                   "核对明细中的每笔收支和本期结存", "Check every ledger line and the closing balance")
 OPENING = rule("ledger-opening", ERROR, "上期结存等于前一期的本期结存", "a period opens at the previous period's closing",
                "上期结存应与前一期的本期结存一致", "Make the opening balance equal the previous closing balance")
-GAP = rule("ledger-gap", WARNING, "财务公开按期连续，中间不缺期", "no period is missing between two disclosed periods",
+GAP = rule("ledger-gap", FINDING, "财务公开按期连续，中间不缺期", "no period is missing between two disclosed periods",
            "补交缺少的那一期（没有收支时也要提交只有表头的明细）",
            "Submit the missing period (a header-only ledger when nothing happened)")
 NEGATIVE = rule("ledger-negative", ERROR, "金额和结存不能为负数", "amounts and balances are never negative",
@@ -35,15 +35,18 @@ CATEGORY = rule("ledger-category", ERROR, "类别取自城市设置的收入类�
 SIDE = rule("ledger-category-side", ERROR, "收入行用收入类别，支出行用支出类别",
             "an income line uses an income category, an expense line an expense category",
             "收入行选收入类别，支出行选支出类别", "Pick a category of the line's own side")
-REVIEWER = rule("ledger-reviewer", ERROR, "审核人是本社区监督委员会的现任成员",
+REVIEWER = rule("ledger-reviewer", FINDING, "审核人是本社区监督委员会的现任成员",
                 "the reviewer is a current member of the community's committee",
                 "审核人填写 members.csv 中的一名成员", "The reviewer is one of the members in members.csv")
-REVIEW_DATE = rule("ledger-review-date", ERROR, "审核日期在本期结束之后、公开日期当天或之前",
+REVIEW_DATE = rule("ledger-review-date", FINDING, "审核日期在本期结束之后、公开日期当天或之前",
                    "the review is after the period's end and on or before publication",
                    "核对审核日期和公开日期：先审核，后公开", "Review first, then publish")
-LATE = rule("ledger-published-late", WARNING, "本期结束后按城市规定的天数内公开（默认 15 天）",
+LATE = rule("ledger-published-late", FINDING, "本期结束后按城市规定的天数内公开（默认 15 天）",
             "a period is published within the city's deadline after it ends (15 days by default)",
             "按时公开；确有原因的请在“更正说明”中写明", "Publish on time; explain a delay in the amendment note")
+STOPPED = rule("disclosure-stopped", FINDING, "财务按城市规定的频率持续公开：最近一期之后的下一期已过公开期限仍未公开",
+               "disclosure goes on at the city's frequency: the period after the latest is past its deadline and "
+               "not disclosed", "尽快公开缺少的各期财务收支", "Disclose the missing periods")
 PERIOD_KEY = rule("ledger-period-mismatch", ERROR, "公开期文件里的“公开期”与文件名一致",
                   "the period written in the file is the one in its file name",
                   "文件名和文件中的 period 应为同一个年-月", "Use the same year-month in the file name and in the file")
@@ -194,12 +197,60 @@ def _review(ctx: Context, c: Community, p: Period) -> Iterable[Problem]:
                           value=reviewed, community=c.code)
     limit = end + datetime.timedelta(days=ctx.settings.publish_within_days)
     if published is not None and published > limit:
+        dated = dict(since=limit + datetime.timedelta(days=1), due=limit, closed=published)
         days = (published - end).days
         yield ctx.problem(LATE, header,
                           f"本期结束后第 {days} 天才公开，超过规定的 {ctx.settings.publish_within_days} 天（应在 {format_zh(limit)} 前）",
                           f"published {days} days after the period ended; the deadline is "
                           f"{ctx.settings.publish_within_days} days ({limit})",
-                          field="published_on", value=published, community=c.code)
+                          field="published_on", value=published, community=c.code, **dated)
 
 
-CHECKS = [check_ledgers]
+def check_disclosure_continues(ctx: Context) -> Iterable[Problem]:
+    """A committee whose latest disclosure is older than the city's frequency plus its deadline:
+    disclosure has stopped, even though no later period exists to be found late."""
+    as_of = ctx.city.as_of
+    for c in ctx.with_committee():
+        latest = c.latest_period
+        if latest is not None:
+            bounds = _bounds(ctx, latest.key)
+            if bounds is None:
+                continue
+            after = bounds[1]
+        elif c.committee.elected_on is not None:
+            after = c.committee.elected_on
+        else:
+            continue
+        next_end = _period_end(after, _step(ctx))
+        due = next_end + datetime.timedelta(days=ctx.settings.publish_within_days)
+        if due >= as_of:
+            continue
+        missed = _months_between(after, as_of, _step(ctx), ctx.settings.publish_within_days)
+        since = due + datetime.timedelta(days=1)
+        what = f"最近一期是 {latest.key}" if latest is not None else "成立以来还没有公开过财务"
+        what_en = f"the latest period is {latest.key}" if latest is not None else "nothing has been disclosed since the election"
+        yield ctx.problem(STOPPED, f"communities/{c.code}/finance", f"财务公开已中断：{what}，已有 {missed} 期未按期公开"
+                          f"（下一期应在 {format_zh(due)} 前公开）",
+                          f"disclosure has stopped: {what_en}; {missed} periods are overdue (the next was due {due})",
+                          community=c.code, since=since, due=due)
+
+
+def _period_end(day: datetime.date, months: int) -> datetime.date:
+    """The last day of the period `months` after the one ending on or containing `day`."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def _months_between(after: datetime.date, as_of: datetime.date, step: int, within: int) -> int:
+    """How many periods after `after` were due (ended plus the deadline) by `as_of`."""
+    n, end = 0, after
+    while True:
+        end = _period_end(end, step)
+        if end + datetime.timedelta(days=within) >= as_of:
+            return n
+        n += 1
+
+
+CHECKS = [check_ledgers, check_disclosure_continues]

@@ -7,17 +7,17 @@ from decimal import Decimal
 from typing import Iterable
 
 from generator.money import format_amount
-from generator.problems import ERROR, Problem
+from generator.problems import FINDING, Problem
 from generator.validate.rules._base import Context, rule
 
-PAY_LOW = rule("chair-pay-low", ERROR, "在职主任的报酬不低于两委正职基本报酬的 70%（比例为城市设置）",
+PAY_LOW = rule("chair-pay-low", FINDING, "在职主任的报酬不低于两委正职基本报酬的 70%（比例为城市设置）",
                "a chair who is not retired is paid at least 70 % of the two committees' heads' basic pay (a city setting)",
                "核对 committee.yaml 中 chair_pay 的两个金额", "Check the two amounts under chair_pay in committee.yaml")
-PAY_MISSING = rule("chair-pay-missing", ERROR, "在职主任须填写月报酬和两委正职基本报酬",
+PAY_MISSING = rule("chair-pay-missing", FINDING, "在职主任须填写月报酬和两委正职基本报酬",
                    "for a chair who is not retired, the monthly pay and the heads' basic pay are recorded",
                    "在 committee.yaml 的 chair_pay 下填写 monthly_pay 和 heads_basic_pay",
                    "Fill in chair_pay.monthly_pay and chair_pay.heads_basic_pay")
-ALLOWANCE = rule("chair-allowance-missing", ERROR, "退休主任须有月补贴", "a retired chair has a monthly allowance",
+ALLOWANCE = rule("chair-allowance-missing", FINDING, "退休主任须有月补贴", "a retired chair has a monthly allowance",
                  "在 committee.yaml 的 chair_pay 下填写 monthly_allowance", "Fill in chair_pay.monthly_allowance")
 
 _PAY_FIELDS = ("chair_pay.monthly_pay", "chair_pay.heads_basic_pay", "chair_pay.monthly_allowance")

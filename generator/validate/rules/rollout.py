@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Iterable
 
 from generator.dates import format_zh
-from generator.problems import ERROR, WARNING, Problem
+from generator.problems import ERROR, FINDING, WARNING, Problem
 from generator.validate.rules._base import Context, rule
 
 ORDER = rule("rollout-order", ERROR, "阶段按顺序完成：不能早于它所依赖的前一阶段",
              "a phase is done no earlier than the phase before it, which must be done too",
              "核对 rollout.csv 中该社区各阶段的完成日期", "Check the community's completion dates in rollout.csv")
-OVERDUE = rule("rollout-overdue", WARNING, "超过城市规定期限仍未完成的阶段（逾期）",
+OVERDUE = rule("rollout-overdue", FINDING, "超过城市规定期限仍未完成的阶段（逾期）",
                "a phase past its deadline and not done (overdue)",
                "完成后在 rollout.csv 中登记完成日期", "Record the completion date in rollout.csv once done")
+LATE = rule("rollout-late", FINDING, "阶段在城市规定的期限之后才完成（逾期完成）",
+            "a phase done after its deadline (done late)",
+            "已完成的阶段不需更正：它作为已整改的问题保留在记录中", "Nothing to correct: it stays on record, closed")
 FUTURE = rule("rollout-future", ERROR, "完成日期不晚于数据截止日期（city.yaml 的 as_of）",
               "a completion date is not after the data's as-of date (as_of in city.yaml)",
               "只登记已经完成的阶段", "Record only phases already done")
@@ -61,7 +65,23 @@ def check_overdue(ctx: Context) -> Iterable[Problem]:
                           f"（第 {first} 阶段“{names[first]}”期限为 {format_zh(deadlines[first])}）",
                           f"{c.code}: phases {', '.join(map(str, overdue))} are overdue (phase {first} was due "
                           f"{deadlines[first]})",
-                          value=",".join(map(str, overdue)), community=c.code)
+                          value=",".join(map(str, overdue)), community=c.code,
+                          since=deadlines[first] + datetime.timedelta(days=1), due=deadlines[first])
+
+
+def check_late(ctx: Context) -> Iterable[Problem]:
+    """A phase done after its deadline: a breach put right, kept in the record as 逾期完成."""
+    phases = {p.number: p for p in ctx.settings.phases}
+    for c in ctx.city.communities:
+        for number, done in sorted(c.rollout.items()):
+            phase = phases.get(number)
+            if phase is None or done <= phase.deadline:
+                continue
+            yield ctx.problem(LATE, FILE, f"第 {number} 阶段“{phase.name}”于 {format_zh(done)} 完成，"
+                              f"晚于期限 {format_zh(phase.deadline)}（逾期完成）",
+                              f"phase {number} ({phase.name}) was done on {done}, after its deadline {phase.deadline}",
+                              row=c.rollout_rows.get(number), field="completed_on", value=done, community=c.code,
+                              since=phase.deadline + datetime.timedelta(days=1), due=phase.deadline, closed=done)
 
 
 def check_committee_phase(ctx: Context) -> Iterable[Problem]:
@@ -80,4 +100,4 @@ def check_committee_phase(ctx: Context) -> Iterable[Problem]:
                               row=c.rollout_rows.get(phase), field="phase", value=phase, community=c.code)
 
 
-CHECKS = [check_order, check_overdue, check_committee_phase]
+CHECKS = [check_order, check_overdue, check_late, check_committee_phase]

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from generator.model import SIX_UNIFICATIONS
-from generator.problems import WARNING, Problem
+from generator.problems import FINDING, Problem
 from generator.validate.rules._base import Context, rule
 
-MISSING = rule("six-unifications", WARNING,
+MISSING = rule("six-unifications", FINDING,
                "六统一（工作牌子、监审印章、监督制度、工作记录、监督举报箱、居务监督栏）每缺一项提醒一次",
                "each of the six unifications (sign, seal, rules, records, report box, notice board) not in place",
                "落实后在 committee.yaml 的 six_unifications 中把该项改为“是”",
