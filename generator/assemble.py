@@ -9,7 +9,7 @@ from generator.config import CitySettings
 from generator.load.sources import Loaded, TypedRow
 from generator.model import (
     SIX_UNIFICATIONS, ZERO, City, Committee, Community, District, Evaluation, LedgerLine,
-    Member, Official, Opinion, Period, Report, Street,
+    Member, Official, Opinion, Period, Rectification, Report, Street,
 )
 
 
@@ -57,6 +57,12 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
                 file=source.file, row=r.where()[0]) for r in rows]
         elif source.kind == "evaluations":
             community.evaluations = [_evaluation(r) for r in rows]
+        elif source.kind == "rectifications":
+            community.rectifications = sorted(
+                (Rectification(**{k: r.values.get(k) for k in (
+                    "id", "found_on", "report", "problem", "responsible", "due", "status", "closed_on", "action",
+                    "closed_by")}, file=source.file, row=r.where()[0]) for r in rows),
+                key=lambda x: (x.found_on or datetime.date.min, x.id or ""))
     for source in loaded.of_kind("ledger_lines"):
         period = periods.get((source.community or "", source.period or ""))
         if period is not None:

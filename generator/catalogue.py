@@ -14,10 +14,12 @@ import json
 import re
 from pathlib import Path, PurePosixPath
 
+from generator import layout
+
 DESCRIPTOR_NAME = "datapackage.yaml"
 
 # CSV file name (inside communities/<code>/) → schema type; ledgers live in finance/<YYYY-MM>.csv.
-COMMUNITY_TABLES = ("members", "officials", "opinions", "evaluations")
+COMMUNITY_TABLES = tuple(layout.COMMUNITY_TABLES)
 _CODE = re.compile(r"[0-9]{12}")
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 

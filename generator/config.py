@@ -44,6 +44,11 @@ class CitySettings:
     income_categories: tuple[str, ...] = ()
     expense_categories: tuple[str, ...] = ()
     funding_sources: tuple[str, ...] = ()
+    # The working system (四.4), checked against the data: 0 turns a check off.
+    meetings_per_year: int = 4  # regular meeting records (例会记录) a full year has at least
+    annual_report_by: str = "01-31"  # month-day of the next year by which the annual work report is made
+    evaluation_by: str = "01-31"  # month-day of the next year by which the year's democratic evaluation is held
+    rectification_days: int = 30  # a finding without a deadline of its own: days the city gives to rectify
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,10 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         income_categories=tuple(reader.list("finance.income_categories", text=True)),
         expense_categories=tuple(reader.list("finance.expense_categories", text=True)),
         funding_sources=tuple(reader.list("finance.funding_sources", text=True)),
+        meetings_per_year=reader.int("working_system.meetings_per_year", 4),
+        annual_report_by=reader.month_day("working_system.annual_report_by", "01-31"),
+        evaluation_by=reader.month_day("working_system.evaluation_by", "01-31"),
+        rectification_days=reader.int("working_system.rectification_days", 30),
     )
     return None if reader.failed else settings
 
@@ -172,6 +181,17 @@ class _Reader:
         except ValueError:
             self._fail(dotted, node, "日期应写成 2023-05-31", "dates are written 2023-05-31")
             return datetime.date(1970, 1, 1)
+
+    def month_day(self, dotted: str, default: str) -> str:
+        """A day of the year, written MM-DD (e.g. 01-31)."""
+        node = self._get(dotted, default)
+        value = node.text.strip() if isinstance(node, Scalar) else str(node)
+        try:
+            datetime.date.fromisoformat(f"2001-{value}")
+        except ValueError:
+            self._fail(dotted, node, "应写成 月-日，例如 01-31", "must be a month and day such as 01-31")
+            return default
+        return value
 
     def list(self, dotted: str, text: bool = False) -> list:
         node = self._get(dotted, [])

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from generator.catalogue import build_descriptor, dump_yaml
+from generator.demo_examples import add_examples
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
@@ -665,8 +666,9 @@ def _reports(rng: random.Random, words: dict, c: dict, people: dict, periods: li
 
 # --- the whole city ----------------------------------------------------------------------------
 
-def generate_demo_city(communities: int, seed: int) -> dict[str, str]:
-    """Every file of a demo city data folder: {relative '/'-path: text}."""
+def generate_demo_city(communities: int, seed: int, examples: bool = True) -> dict[str, str]:
+    """Every file of a demo city data folder: {relative '/'-path: text}; with `examples`, the
+    supervision examples (demo_examples.py) in a city large enough for them."""
     if communities < 1:
         raise ValueError("communities must be at least 1")
     city, words, static, headers = _load()
@@ -715,6 +717,8 @@ def generate_demo_city(communities: int, seed: int) -> dict[str, str]:
         [c["code"], c["name"], c["district"], c["street"], str(c["households"]),
          c["rc_term_start"].isoformat(), c["rc_term_end"].isoformat()] for c in comms])
     files["rollout.csv"] = csv_text(headers["rollout"], rollout_rows)
+    if examples:
+        add_examples(files, headers, as_of, dump_yaml)
     descriptor = build_descriptor([p for p in files if p.endswith(".csv")], name="juwu-demo-city",
                                   title=f"{city['name']}居务监督公开数据（演示）")
     files["datapackage.yaml"] = dump_yaml(descriptor)

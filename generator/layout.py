@@ -11,6 +11,14 @@ import re
 COMMUNITIES = "communities"
 CODE_RE = re.compile(r"^[0-9]{12}$")
 CITY_FILES = ("city.yaml", "communities.csv", "communities.xlsx", "rollout.csv", "rollout.xlsx")
+# A community's tables: file stem inside its folder → resource kind (its Table Schema).
+COMMUNITY_TABLES = {
+    "members": "members",
+    "officials": "officials",
+    "opinions": "opinions",
+    "evaluations": "evaluations",
+    "rectifications": "rectifications",
+}
 
 
 def community_folder(code: str) -> str:

@@ -166,6 +166,28 @@ class Opinion:
 
 
 @dataclass
+class Rectification:
+    """A problem the committee found and asked to be put right (整改), followed to closure."""
+
+    id: str
+    found_on: datetime.date | None
+    report: str | None  # the report that found it (its slug)
+    problem: str
+    responsible: str
+    due: datetime.date | None
+    status: str  # 待整改 | 整改中 | 已整改
+    closed_on: datetime.date | None
+    action: str | None
+    closed_by: str | None  # the later report that confirmed it closed
+    file: str = ""
+    row: int | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "已整改"
+
+
+@dataclass
 class Evaluation:
     year: int
     held_on: datetime.date | None
@@ -198,6 +220,18 @@ class Evaluation:
         good = self.excellent + self.competent + self.basically_competent + self.satisfied + self.basically_satisfied
         return (Decimal(good) / Decimal(self.ballots_valid)).quantize(Decimal("0.0001"))
 
+    @property
+    def result(self) -> str | None:
+        """A person's result: 不称职 when more than half the valid ballots say so (the organisation
+        law's test), else the rating with the most votes (a tie goes to the better one)."""
+        if self.is_whole_body or not self.ballots_valid:
+            return None
+        if 2 * self.incompetent > self.ballots_valid:
+            return "不称职"
+        ratings = [("优秀", self.excellent), ("称职", self.competent), ("基本称职", self.basically_competent),
+                   ("不称职", self.incompetent)]
+        return max(ratings, key=lambda r: r[1])[0]
+
 
 @dataclass(frozen=True)
 class HeldBack:
@@ -225,6 +259,7 @@ class Community:
     reports: list[Report] = field(default_factory=list)  # newest first
     opinions: list[Opinion] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)  # oldest first
     rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
     warnings: list = field(default_factory=list)  # open validation warnings (Problems)
     findings: list = field(default_factory=list)  # open compliance findings (Problems): published

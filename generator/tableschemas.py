@@ -10,7 +10,7 @@ import yaml
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 KINDS = (
     "communities", "rollout", "committee", "members", "officials",
-    "ledger_period", "ledger_lines", "report", "opinions", "evaluations",
+    "ledger_period", "ledger_lines", "report", "opinions", "evaluations", "rectifications",
 )
 
 

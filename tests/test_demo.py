@@ -22,7 +22,8 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "generator" / "schemas"
 
 @pytest.fixture(scope="module")
 def city18() -> dict[str, str]:
-    return generate_demo_city(18, seed=2023)
+    """The generator's own city, without the supervision examples laid over it."""
+    return generate_demo_city(18, seed=2023, examples=False)
 
 
 def _rows(files: dict[str, str], path: str) -> list[dict[str, str]]:
@@ -192,3 +193,26 @@ def test_frictionless_validates_a_small_demo(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "INVALID" not in result.stdout
+
+
+def test_the_committed_demo_shows_every_finding_open_and_closed():
+    """The demo city (data/) is the generator's, with the supervision examples: the site shows
+    each new rule both open and, where a breach can be put right late, closed."""
+    from generator.config import PROJECT_ROOT
+    from generator.validate import validate_city
+
+    files = generate_demo_city(18, seed=2023)
+    data = PROJECT_ROOT / "data"
+    on_disk = {p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file()}
+    assert on_disk == set(files)
+    assert all((data / rel).read_text(encoding="utf-8") == text for rel, text in files.items())
+    result = validate_city(data)
+    assert result.ok and not result.problems.errors
+    states = {(p.code, p.closed is not None) for p in result.problems.findings}
+    for code in ("committee-size", "avoidance", "disclosure-stopped", "evaluation-incompetent-twice",
+                 "meetings-too-few", "six-unifications", "rollout-overdue"):
+        assert (code, False) in states, code
+    for code in ("opinion-answer-late", "rectification-overdue", "evaluation-missing", "annual-report-missing"):
+        assert {(code, False), (code, True)} <= states, code
+    for code in ("ledger-published-late", "rollout-late"):
+        assert (code, True) in states, code

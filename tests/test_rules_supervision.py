@@ -68,3 +68,118 @@ def test_a_phase_done_after_its_deadline_is_kept_as_done_late(city):
     [p] = [p for p in of_code(city, "rollout-late") if p.community == C]
     assert (p.row, p.field, p.due, p.closed) == (line, "completed_on", "2023-04-30", "2023-05-02")
     assert "逾期完成" in p.zh
+
+
+# --- rectification: each problem followed to closure ------------------------------------------------
+
+RECT = f"communities/{A}/rectifications.csv"
+RECT_HEADER = ["id", "found_on", "report", "problem", "responsible", "due", "status", "closed_on", "action", "closed_by"]
+
+
+def _rectifications(city, *rows):
+    write_table(city / RECT, RECT_HEADER, [list(r) for r in rows])
+
+
+def _report_slug(city) -> str:
+    return sorted(p.stem for p in (city / "communities" / A / "reports").glob("*.md"))[0]
+
+
+def test_a_problem_closed_in_time_is_no_finding_and_one_closed_late_is_kept_closed(city):
+    slug = _report_slug(city)
+    _rectifications(city, ["1", "2024-03-01", slug, "楼道堆物", "物业服务企业", "2024-03-31", "已整改", "2024-03-20", "已清理", ""],
+                    ["2", "2024-03-01", slug, "公示栏破损", "社区居民委员会", "2024-03-31", "已整改", "2024-04-10", "已更换", ""])
+    found = of_code(city, "rectification-overdue")
+    assert [(p.row, p.severity, p.due, p.closed) for p in found] == [(3, "finding", "2024-03-31", "2024-04-10")]
+
+
+def test_an_open_problem_past_its_deadline_is_an_open_finding(city):
+    _rectifications(city, ["1", "2024-03-01", "", "消防通道占用", "物业服务企业", "2024-03-31", "整改中", "", "", ""],
+                    ["2", "2024-03-01", "", "台账不全", "社区居民委员会", "2099-01-01", "待整改", "", "", ""])
+    [p] = of_code(city, "rectification-overdue")
+    assert (p.row, p.closed, p.since, p.community) == (2, None, "2024-04-01", A) and "消防通道占用" in p.zh
+
+
+def test_a_closed_problem_needs_its_date_and_real_reports(city):
+    _rectifications(city, ["1", "2024-03-01", "no-such-report", "x", "社区居民委员会", "2024-03-31", "已整改", "", "", ""],
+                    ["2", "2024-03-01", "", "y", "社区居民委员会", "2024-03-31", "已整改", "2024-02-01", "", ""])
+    assert [(p.row, p.field) for p in of_code(city, "rectification-closed")] == [(2, "closed_on"), (3, "closed_on")]
+    assert [(p.row, p.field, p.severity) for p in of_code(city, "rectification-report")] == [(2, "report", "error")]
+
+
+def test_a_matter_report_past_its_due_date_and_still_open_is_a_finding(city):
+    reports = city / "communities" / A / "reports"
+    path = reports / "2024-05-06-drains.md"
+    path.write_text("---\ntype: 监督事项\ndate: \"2024-05-06\"\ntitle: 关于雨污管道的监督\nstatus: 整改中\n"
+                    "due: \"2024-06-06\"\n---\n\n正文\n", encoding="utf-8")
+    [p] = [p for p in of_code(city, "rectification-overdue") if p.file.endswith("drains.md")]
+    assert p.due == "2024-06-06" and p.closed is None
+    # Followed item by item in rectifications.csv instead, the report is not counted twice.
+    _rectifications(city, ["1", "2024-05-06", "2024-05-06-drains", "雨污混接", "社区居民委员会", "2024-06-06", "已整改",
+                           "2024-06-01", "已改造", ""])
+    assert not [p for p in of_code(city, "rectification-overdue") if p.file.endswith("drains.md")]
+
+
+# --- democratic evaluation -------------------------------------------------------------------------
+
+EVAL = f"communities/{A}/evaluations.csv"
+
+
+def _failed(header, row, year, held_on):
+    row = list(row)
+    valid = int(row[header.index("ballots_valid")])
+    row[header.index("year")], row[header.index("held_on")] = str(year), held_on
+    for name, n in (("excellent", 0), ("competent", valid - valid // 2 - 1), ("basically_competent", 0),
+                    ("incompetent", valid // 2 + 1)):
+        row[header.index(name)] = str(n)
+    return row
+
+
+def test_incompetent_two_years_running_is_a_finding(city):
+    header, rows = read_table(city / EVAL)
+    person = next(r for r in rows if r[header.index("excellent")])
+    write_table(city / EVAL, header, rows + [_failed(header, person, 2023, "2023-12-20")])
+    assert not of_code(city, "evaluation-incompetent-twice")  # once is not twice
+    write_table(city / EVAL, header, [_failed(header, r, 2024, r[header.index("held_on")]) if r is person else r
+                                      for r in rows] + [_failed(header, person, 2023, "2023-12-20")])
+    [p] = of_code(city, "evaluation-incompetent-twice")
+    assert person[header.index("evaluated")] in p.zh and "2023" in p.zh and p.severity == "finding"
+
+
+def test_a_year_without_evaluation_or_with_a_late_one_is_a_finding(city):
+    text = (city / "city.yaml").read_text(encoding="utf-8")
+    (city / "city.yaml").write_text(text.replace('evaluation_by: "01-15"', 'evaluation_by: "01-10"'), encoding="utf-8")
+    assert not of_code(city, "evaluation-missing")
+    header, rows = read_table(city / EVAL)
+    write_table(city / EVAL, header, [r[:1] + ["2025-01-12"] + r[2:] for r in rows])
+    [late] = of_code(city, "evaluation-missing")
+    assert (late.due, late.closed) == ("2025-01-10", "2025-01-12")
+    (city / EVAL).unlink()
+    [missing] = of_code(city, "evaluation-missing")
+    assert missing.closed is None and "2024" in missing.zh
+
+
+# --- the working system ----------------------------------------------------------------------------
+
+def test_too_few_meeting_records_in_a_full_year(city):
+    text = (city / "city.yaml").read_text(encoding="utf-8")
+    held = len([p for p in (city / "communities" / A / "reports").glob("*-meeting.md")])
+    (city / "city.yaml").write_text(text.replace("meetings_per_year: 2", f"meetings_per_year: {held}"), encoding="utf-8")
+    assert not [p for p in of_code(city, "meetings-too-few") if p.community == A]
+    (city / "city.yaml").write_text(text.replace("meetings_per_year: 2", f"meetings_per_year: {held + 1}"),
+                                    encoding="utf-8")
+    [p] = [p for p in of_code(city, "meetings-too-few") if p.community == A]
+    assert f"只有 {held} 次" in p.zh
+
+
+def test_an_annual_report_missing_or_late_is_a_finding(city):
+    reports = city / "communities" / A / "reports"
+    [annual] = list(reports.glob("*-annual-report.md"))
+    assert not [p for p in of_code(city, "annual-report-missing") if p.community == A]
+    text = annual.read_text(encoding="utf-8")
+    annual.unlink()
+    [missing] = [p for p in of_code(city, "annual-report-missing") if p.community == A]
+    assert missing.closed is None and missing.due == "2025-01-15"
+    date_line = next(l for l in text.splitlines() if l.startswith("date:"))
+    (reports / "2025-01-20-annual-report.md").write_text(text.replace(date_line, 'date: "2025-01-20"'), encoding="utf-8")
+    [late] = [p for p in of_code(city, "annual-report-missing") if p.community == A]
+    assert late.closed == "2025-01-20"

@@ -7,6 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from generator import layout
 from generator.load import yamlfile
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, read_csv, read_xlsx
@@ -19,12 +20,7 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 MAX_FILE_BYTES = 20_000_000
 
 # Per-community tables: file stem → schema kind.
-COMMUNITY_TABLES = {
-    "members": "members",
-    "officials": "officials",
-    "opinions": "opinions",
-    "evaluations": "evaluations",
-}
+COMMUNITY_TABLES = layout.COMMUNITY_TABLES
 IGNORED_NAMES = {".gitkeep", "README.md", ".DS_Store", "Thumbs.db"}
 
 

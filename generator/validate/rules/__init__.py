@@ -8,18 +8,21 @@ them in step: `python -c "from generator.validate.rules import rules_markdown; p
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from typing import Iterable
 
 from generator.load.sources import Loaded
 from generator.model import City
 from generator.problems import COMPLIANCE, ERROR, FINDING, WARNING, Problem
 from generator.validate.rules import (
-    avoidance, committee, crossfile, evaluations, ledger, opinions, pay, privacy, rollout, six_unifications,
+    avoidance, committee, crossfile, evaluations, ledger, opinions, pay, privacy, rectification, rollout,
+    six_unifications, working,
 )
 from generator.validate.rules._base import REGISTRY, Check, Context, Rule
 
 LEVELS = {ERROR: "错误 error", FINDING: "发现问题 finding", WARNING: "提醒 warning"}
-MODULES = (crossfile, committee, avoidance, six_unifications, pay, ledger, rollout, evaluations, opinions, privacy)
+MODULES = (crossfile, committee, avoidance, six_unifications, pay, ledger, rollout, evaluations, opinions,
+           rectification, working, privacy)
 CHECKS: list[Check] = [check for module in MODULES for check in module.CHECKS]
 
 __all__ = ["check_rules", "REGISTRY", "Rule", "rules_markdown"]
@@ -37,11 +40,18 @@ def check_rules(city: City, loaded: Loaded, earlier: Iterable[Problem] = ()) -> 
 
 def _dated(problems: list[Problem], city: City) -> list[Problem]:
     """A finding about the committee as it stands (its size, chair, members, pay, checklist)
-    stands since the committee's election unless its rule dated it otherwise."""
+    stands since the committee's election unless its rule dated it otherwise, and is due to be
+    put right within the city's rectification days."""
     elected = {c.code: c.committee.elected_on for c in city.communities
                if c.committee is not None and c.committee.elected_on is not None}
-    return [dataclasses.replace(p, since=elected[p.community].isoformat())
-            if p.severity == FINDING and p.since is None and p.community in elected else p for p in problems]
+    days = datetime.timedelta(days=city.settings.rectification_days)
+    dated = []
+    for p in problems:
+        if p.severity == FINDING and p.since is None and p.community in elected:
+            since = elected[p.community]
+            p = dataclasses.replace(p, since=since.isoformat(), due=p.due or (since + days).isoformat())
+        dated.append(p)
+    return dated
 
 
 def ordered_rules() -> list[Rule]:
