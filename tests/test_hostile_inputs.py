@@ -173,3 +173,86 @@ def test_a_fifo_named_like_a_data_file_is_refused_without_waiting(city):
     os.mkfifo(path)  # reading it would block forever
     refused = _problems(city, "not-a-file")
     assert [p.file for p in refused] == [f"communities/{A}/members.csv"]
+
+
+# --- one encoding a file ----------------------------------------------------------------------
+
+from generator.load.encoding import utf8_chinese_spans  # noqa: E402
+from generator.load.tables import TableRefused, decode  # noqa: E402
+
+GBK_LINES = ["日期,凭证号,摘要,支出", "2024-05-01,记-001,购买灭火器20具,1700.00", "2024-05-02,记-002,打印纸、墨盒,1286.50"]
+
+
+def _mixed(lines_gbk: list[str], utf8_line: str, at: int) -> bytes:
+    parts = [line.encode("gbk") for line in lines_gbk]
+    parts.insert(at, utf8_line.encode("utf-8"))
+    return b"\n".join(parts) + b"\n"
+
+
+@pytest.mark.parametrize(("data", "line"), [
+    # a GBK file with a UTF-8 line pasted in: the UTF-8 line is the bad one
+    (_mixed(GBK_LINES, "2024-05-03,记-003,社区活动宣传材料,300.00", 3), 4),
+    # one UTF-8 cell in a GBK file: a name of two characters, between commas
+    (_mixed(GBK_LINES, "2024-05-03,记-003,张三,300.00", 2), 3),
+    # UTF-8 text right next to GBK text in one cell, no ASCII between
+    ("2024-05-03,记-003,".encode() + "打印纸".encode("gbk") + "购买灭火器".encode() + b",1\n", 1),
+    # a UTF-8 file with one GBK line: the GBK line is the bad one
+    ("\n".join(["日期,摘要", "2024-05-01,购买灭火器20具", "2024-05-02,打印纸"]).encode() + b"\n"
+     + "2024-05-03,墨盒".encode("gbk") + b"\n" + "2024-05-04,电费和宽带费".encode() + b"\n", 4),
+], ids=["utf8-line-in-gbk", "utf8-cell-in-gbk", "utf8-next-to-gbk", "gbk-line-in-utf8"])
+def test_a_file_mixing_utf8_and_gbk_is_refused_naming_the_bad_line(data, line):
+    with pytest.raises(TableRefused) as caught:
+        decode(data)
+    assert caught.value.row == line
+    assert "UTF-8" in caught.value.zh and "GBK" in caught.value.zh and "mixes" in caught.value.en
+    assert f"第 {line} 行" in caught.value.zh and caught.value.hint_zh and caught.value.hint_en
+
+
+def test_the_garbled_reading_is_what_gb18030_alone_would_give():
+    """Why decoding without an error proves nothing: the UTF-8 name reads as other characters."""
+    data = _mixed(GBK_LINES, "2024-05-03,J-003,张三,300.00", 2)
+    assert "张三" not in data.decode("gb18030") and "寮犱笁" in data.decode("gb18030")
+    with pytest.raises(TableRefused):
+        decode(data)
+
+
+def test_a_file_in_neither_encoding_names_the_line_of_the_first_bad_byte():
+    data = "\n".join(GBK_LINES).encode("gbk") + b"\n2024-05-03,\xff\xfe\xff,1\n"
+    with pytest.raises(TableRefused) as caught:
+        decode(data)
+    assert caught.value.row == 4
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+def test_a_file_in_one_encoding_is_read_exactly(encoding):
+    """No false alarm on real Chinese text: every demo file, names and all, in each encoding."""
+    from tests.conftest import DATA
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(DATA.rglob("*")) if p.suffix in (".csv", ".yaml", ".md"))
+    assert decode(text.encode(encoding))[0] == text
+
+
+def test_gbk_text_does_not_look_like_utf8_by_chance():
+    """GB2312 text at random (the worst case: rare characters as often as common ones), short
+    cells between commas: no run of UTF-8 Chinese is seen in 1.5 MB."""
+    import random
+
+    rng = random.Random(13)
+    chars = [bytes([a, b]).decode("gb2312") for a in range(0xB0, 0xF8) for b in range(0xA1, 0xFF)
+             if not (a == 0xD7 and b > 0xF9)]
+    cells = ("".join(rng.choice(chars) for _ in range(rng.randint(1, 6))) for _ in range(200_000))
+    assert utf8_chinese_spans(",".join(cells).encode("gbk")) == []
+
+
+@pytest.mark.parametrize("rel", ["members.csv", "committee.yaml", "reports/2024-12-30-annual-report.md"])
+def test_mixed_encodings_are_refused_in_tables_yaml_and_reports(city, rel):
+    path = next((city / "communities" / A).glob(rel.replace("2024-12-30-annual-report", "*")))
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    # The file saved in GBK, then a line of UTF-8 Chinese pasted at its end.
+    data = "\n".join(lines).encode("gbk") + "\n# 这一行是从别处粘贴过来的说明文字\n".encode("utf-8")
+    path.write_bytes(data)
+    file = path.relative_to(city).as_posix()
+    refused = [p for p in validate_city(city).problems.errors if p.file == file]
+    assert [p.code for p in refused] in (["encoding"], ["table-unreadable"])
+    assert refused[0].row == len(lines) + 1 and "UTF-8" in refused[0].zh
