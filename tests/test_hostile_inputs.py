@@ -256,3 +256,26 @@ def test_mixed_encodings_are_refused_in_tables_yaml_and_reports(city, rel):
     refused = [p for p in validate_city(city).problems.errors if p.file == file]
     assert [p.code for p in refused] in (["encoding"], ["table-unreadable"])
     assert refused[0].row == len(lines) + 1 and "UTF-8" in refused[0].zh
+
+
+# --- a report's front matter: lines as the file numbers them ----------------------------------
+
+def _report(city: Path, front: str, body: str = "正文\n") -> str:
+    rel = f"communities/{A}/reports/2024-05-20-check.md"
+    (city / rel).write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return rel
+
+
+def test_a_duplicate_key_in_front_matter_names_its_line_in_the_file(city):
+    rel = _report(city, 'type: 监督事项\ndate: "2024-05-20"\ntitle: 一\ntitle: 二\n')
+    refused = [p for p in validate_city(city).problems.errors if p.file == rel]
+    assert [(p.code, p.row) for p in refused] == [("yaml-refused", 5)]  # line 1 is the opening ---
+    assert "第 5 行" in refused[0].zh and "line 5" in refused[0].en
+
+
+def test_every_line_named_in_front_matter_is_the_files_own(city):
+    """A value's line (an impossible date) and a syntax error's line, both counted from the ---."""
+    rel = _report(city, 'type: 监督事项\n\ntitle: 标题\ndate: "2025-02-30"\n')
+    assert [(p.field, p.row) for p in validate_city(city).problems.errors if p.file == rel] == [("date", 5)]
+    rel = _report(city, 'type: 监督事项\ndate: "2024-05-20"\ntitle: "没有结束的引号\n')
+    assert [p.row for p in validate_city(city).problems.errors if p.file == rel] == [5]

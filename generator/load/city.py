@@ -174,7 +174,7 @@ def _load_reports(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
             ))
             continue
         try:
-            record = yamlfile.parse(front)
+            record = yamlfile.parse(front, first_line=2)  # after the opening ---
         except yamlfile.YamlRefused as exc:
             problems.add(_yaml_problem(rel, exc, code))
             continue
@@ -185,12 +185,14 @@ def _load_reports(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
 
 
 def _split_front_matter(text: str) -> tuple[str | None, str, int]:
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    """(front matter, body, the body's first line). Lines are counted as an editor counts them, by
+    "\n" only (str.splitlines would also split at form feeds, U+2028 and others)."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
         return None, text, 1
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
-            return "".join(lines[1:i]), "".join(lines[i + 1:]), i + 2
+            return "\n".join(lines[1:i]) + "\n", "\n".join(lines[i + 1:]), i + 2
     return None, text, 1
 
 
