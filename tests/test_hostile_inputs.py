@@ -279,3 +279,59 @@ def test_every_line_named_in_front_matter_is_the_files_own(city):
     assert [(p.field, p.row) for p in validate_city(city).problems.errors if p.file == rel] == [("date", 5)]
     rel = _report(city, 'type: 监督事项\ndate: "2024-05-20"\ntitle: "没有结束的引号\n')
     assert [p.row for p in validate_city(city).problems.errors if p.file == rel] == [5]
+
+
+# --- values that show nothing -------------------------------------------------------------------
+
+INVISIBLE = ["\u200b\u200b", "\u00a0", "\u3000\u3000", "\ufeff", "\u200b \u3000\u00a0\ufeff", "\u2800", "\u3164",
+             "\u200e\u2060", " "]
+
+
+@pytest.mark.parametrize("reason", INVISIBLE, ids=lambda r: "+".join(f"U{ord(c):04X}" for c in r))
+def test_an_amendment_reason_of_only_invisible_characters_is_refused(city, reason):
+    header = sorted((city / "communities" / A / "finance").glob("*.yaml"))[0]
+    with header.open("a", encoding="utf-8") as f:
+        f.write(f'\namendment: "{reason}"\n')
+    line = header.read_text(encoding="utf-8").split("\n").index(f'amendment: "{reason}"') + 1
+    file = header.relative_to(city).as_posix()
+    refused = [p for p in validate_city(city).problems.errors if p.file == file]
+    assert [(p.code, p.field, p.row) for p in refused] == [("invisible-text", "amendment", line)]
+    _explained(refused[0])
+
+
+def test_an_amendment_through_the_upload_form_with_zero_width_spaces_is_refused(city):
+    """The form's own check strips spaces only; the check every upload goes through refuses it."""
+    from generator.intake.uploads import ledger_candidate
+
+    finance = city / "communities" / A / "finance"
+    period = sorted(finance.glob("*.yaml"))[0].stem
+    existing = {p.relative_to(city).as_posix() for p in finance.iterdir()}
+    fields = {"period": period, "amendment": "\u200b\u200b\u200b", "opening_balance": "0", "closing_balance": "0",
+              "prepared_by": "王峰", "reviewer": "李慧燕", "reviewed_on": "2024-02-01", "opinion": "已审核",
+              "published_on": "2024-02-02"}
+    lines = (finance / f"{period}.csv").read_bytes()
+    candidate = ledger_candidate(A, fields, lines, existing)
+    for rel, data in candidate.writes.items():
+        (city / rel).write_bytes(data)
+    refused = [p for p in validate_city(city, {A}).problems.errors if p.field == "amendment"]
+    assert [p.code for p in refused] == ["invisible-text"]
+
+
+def test_a_visible_amendment_reason_and_blank_looking_table_cells_are_fine(city):
+    header = sorted((city / "communities" / A / "finance").glob("*.yaml"))[0]
+    with header.open("a", encoding="utf-8") as f:
+        f.write('\namendment: "\u3000补录 1 月 20 日水费凭证\u200b"\n')
+    members = city / "communities" / A / "members.csv"
+    text = members.read_text(encoding="utf-8").split("\n")
+    columns = text[0].split(",")
+    cells = text[1].split(",")
+    cells[columns.index("duties")] = "\u3000\u00a0"  # an Excel cell of spaces is an empty cell
+    text[1] = ",".join(cells)
+    members.write_text("\n".join(text), encoding="utf-8")
+    assert not [p for p in validate_city(city).problems.items if p.code == "invisible-text"]
+
+
+def test_a_report_title_of_only_invisible_characters_is_refused(city):
+    rel = _report(city, 'type: 监督事项\ndate: "2024-05-20"\ntitle: "\u200b\u3000"\n')
+    refused = [p for p in validate_city(city).problems.errors if p.file == rel]
+    assert [(p.code, p.field, p.row) for p in refused] == [("invisible-text", "title", 4)]

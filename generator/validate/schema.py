@@ -18,6 +18,7 @@ from generator.formats import FormatError, normalise_cell, strip_cell
 from generator.load.sources import Loaded, Source, TypedRow
 from generator.money import parse_amount
 from generator.problems import ERROR, WARNING, Problem, Problems
+from generator.visible import has_visible
 
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -252,6 +253,18 @@ def _normalise(kind: str, source: Source, index: int, name: str, value: object, 
         return [normalise_cell(str(v)) for v in value] if field["type"] == "array" else None
     kind_of = field["type"]
     text = strip_cell(str(value)) if kind_of == "string" else normalise_cell(str(value))
+    if kind_of == "string" and _invisible(source, str(value), text):
+        line, cell = source.where(index, _column_of(source, name))
+        label = field.get("title", name)
+        problems.add(Problem(
+            "invisible-text", ERROR, source.file,
+            f"“{label}”只有看不见的字符（如零宽空格、全角空格、不换行空格或 BOM），等于没有填写",
+            f"{name} holds only invisible characters (zero-width, full-width or no-break spaces, a BOM): "
+            "it says nothing",
+            row=line, field=name, cell=cell, community=source.community,
+            hint_zh=f"填写“{label}”的实际内容，或删除这一项", hint_en=f"Write what {name} should say, or remove it",
+        ))
+        return None
     if text == "":
         return None
     if kind_of == "string":
@@ -275,6 +288,15 @@ def _normalise(kind: str, source: Source, index: int, name: str, value: object, 
         ))
         return None
     return text
+
+
+def _invisible(source: Source, raw: str, text: str) -> bool:
+    """A value that is there but shows nothing. In a YAML file, a key given a value of only spaces
+    or invisible characters (an amendment reason of zero-width spaces) is refused; in a table a
+    blank-looking cell stays blank, unless it holds invisible characters that are not spaces."""
+    if text:
+        return not ("!" <= text[0] <= "~" or has_visible(text))  # most cells start with visible ASCII
+    return source.table is None and raw != ""
 
 
 _TYPE_ZH = {"number": "金额（数字）", "integer": "整数", "date": "日期", "boolean": "是/否", "string": "文字", "array": "列表"}
