@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 from pathlib import Path
 
 from generator import layout
-from generator.load import yamlfile
+from generator.load import walk, yamlfile
 from generator.load.sources import Loaded, Source
-from generator.load.tables import TableRefused, read_csv, read_xlsx
+from generator.load.tables import TableRefused, decode, read_csv, read_xlsx
 from generator.problems import ERROR, WARNING, Problem, Problems
 
 CODE_RE = re.compile(r"^[0-9]{12}$")
 PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 REPORT_RE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})-([a-z0-9][a-z0-9-]{0,60})\.md$")
 TABLE_SUFFIXES = (".csv", ".xlsx")
-MAX_FILE_BYTES = 20_000_000
 
 # Per-community tables: file stem → schema kind.
 COMMUNITY_TABLES = layout.COMMUNITY_TABLES
@@ -25,75 +22,100 @@ IGNORED_NAMES = {".gitkeep", "README.md", ".DS_Store", "Thumbs.db"}
 
 
 def load_city(data_dir: Path, communities: set[str] | None = None) -> tuple[Loaded, Problems]:
-    """Read city.yaml, the city tables and every community folder (or only those named)."""
+    """Read city.yaml, the city tables and every community folder (or only those named).
+
+    Folders are listed without following links and every link met is refused (walk.py): only
+    real files inside the data folder are read, and the city's content/ pages, published as they
+    are, are checked for links all the way down.
+    """
     data_dir = Path(data_dir)
-    _resolved_dir.cache_clear()  # a folder may have become a symlink since the last build (serve)
     loaded = Loaded()
     problems = Problems()
     if not data_dir.is_dir():
         problems.add(Problem("data-missing", ERROR, str(data_dir),
                              f"找不到数据文件夹 {data_dir}", f"data folder {data_dir} not found"))
         return loaded, problems
-    loaded.city = _read_yaml_file(loaded, data_dir, "city.yaml", problems, required=True)
+    top = walk.entries(data_dir, "", problems)
+    loaded.city = _read_yaml_file(loaded, data_dir, "city.yaml", top, problems, required=True)
     for stem, kind in (("communities", "communities"), ("rollout", "rollout")):
-        source = _read_table_file(loaded, data_dir, stem, kind, None, problems, required=True)
+        source = _read_table_file(loaded, data_dir, stem, top, kind, None, problems, required=True)
         if source:
             loaded.sources.append(source)
-    root = data_dir / "communities"
-    if root.is_dir():
-        for folder in sorted(root.iterdir()):
-            if folder.name in IGNORED_NAMES:
-                continue
-            rel = f"communities/{folder.name}"
-            if folder.is_symlink() or not folder.is_dir() or not CODE_RE.match(folder.name):
-                problems.add(Problem(
-                    "community-folder-name", ERROR, rel,
-                    f"“{folder.name}”不是社区文件夹：文件夹名必须是 12 位社区代码",
-                    f"'{folder.name}' is not a community folder: the name must be a 12-digit code",
-                    hint_zh="把文件夹改名为社区的 12 位统计用区划代码，例如 310101002001",
-                    hint_en="Rename the folder to the community's 12-digit division code",
-                ))
-                continue
-            loaded.community_folders.append(folder.name)
-            if communities is None or folder.name in communities:
-                _load_community(data_dir, folder.name, loaded, problems)
+    if _is_folder(top, "content", "content", None, problems):
+        walk.refuse_links_below(data_dir, "content", problems)
+    if not _is_folder(top, "communities", "communities", None, problems):
+        return loaded, problems
+    for name, kind in walk.entries(data_dir, "communities", problems).items():
+        if name in IGNORED_NAMES or kind == walk.LINK:
+            continue
+        rel = f"communities/{name}"
+        if kind != walk.FOLDER or not CODE_RE.match(name):
+            problems.add(Problem(
+                "community-folder-name", ERROR, rel,
+                f"“{name}”不是社区文件夹：文件夹名必须是 12 位社区代码",
+                f"'{name}' is not a community folder: the name must be a 12-digit code",
+                hint_zh="把文件夹改名为社区的 12 位统计用区划代码，例如 310101002001",
+                hint_en="Rename the folder to the community's 12-digit division code",
+            ))
+            continue
+        loaded.community_folders.append(name)
+        if communities is None or name in communities:
+            _load_community(data_dir, name, loaded, problems)
     return loaded, problems
+
+
+def _is_folder(listing: dict[str, str], name: str, rel: str, community: str | None, problems: Problems) -> bool:
+    """Whether a folder the loader reads is there as a real folder (a link is reported by walk)."""
+    kind = listing.get(name)
+    if kind not in (None, walk.FOLDER, walk.LINK):
+        problems.add(walk.not_a_folder(rel, community))
+    return kind == walk.FOLDER
 
 
 def _load_community(data_dir: Path, code: str, loaded: Loaded, problems: Problems) -> None:
     base = f"communities/{code}"
-    folder = data_dir / base
+    listing = walk.entries(data_dir, base, problems, code)
     seen = {"committee.yaml", "finance", "reports"}
-    record = _read_yaml_file(loaded, data_dir, f"{base}/committee.yaml", problems, required=False, community=code)
+    record = _read_yaml_file(loaded, data_dir, f"{base}/committee.yaml", listing, problems, required=False,
+                             community=code)
     if record is not None:
         loaded.sources.append(Source("committee", f"{base}/committee.yaml", code, record=yamlfile.flatten(record)))
     for stem, kind in COMMUNITY_TABLES.items():
-        source = _read_table_file(loaded, data_dir, f"{base}/{stem}", kind, code, problems, required=False)
+        source = _read_table_file(loaded, data_dir, f"{base}/{stem}", listing, kind, code, problems, required=False)
         if source:
             loaded.sources.append(source)
         seen.update(stem + s for s in TABLE_SUFFIXES)
-    _load_finance(data_dir, code, loaded, problems)
-    _load_reports(data_dir, code, loaded, problems)
-    for path in sorted(folder.iterdir()):
-        if path.name not in seen and path.name not in IGNORED_NAMES:
-            problems.add(_unknown_file(f"{base}/{path.name}", code))
+    if _is_folder(listing, "finance", f"{base}/finance", code, problems):
+        _load_finance(data_dir, code, loaded, problems)
+    if _is_folder(listing, "reports", f"{base}/reports", code, problems):
+        _load_reports(data_dir, code, loaded, problems)
+    for name, kind in listing.items():
+        if name not in seen and name not in IGNORED_NAMES and kind != walk.LINK:
+            problems.add(_unknown_file(f"{base}/{name}", code))
 
 
 def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems) -> None:
     base = f"communities/{code}/finance"
-    folder = data_dir / base
-    if not folder.is_dir():
-        return
+    listing = walk.entries(data_dir, base, problems, code)
     periods: dict[str, set[str]] = {}
-    for path in sorted(folder.iterdir()):
-        stem, suffix = path.stem, path.suffix.lower()
-        if PERIOD_RE.match(stem) and suffix in (".yaml", ".csv", ".xlsx"):
+    blocked: set[str] = set()  # periods with a folder (or pipe) where a file belongs: that is their problem
+    for name, kind in listing.items():
+        if kind == walk.LINK:
+            continue
+        stem, dot, suffix = name.rpartition(".")
+        suffix = dot + suffix.lower()
+        if PERIOD_RE.match(stem) and suffix in (".yaml", ".csv", ".xlsx") and kind != walk.FILE:
+            problems.add(walk.not_a_file(f"{base}/{name}", kind, code))
+            blocked.add(stem)
+        elif PERIOD_RE.match(stem) and suffix in (".yaml", ".csv", ".xlsx"):
             periods.setdefault(stem, set()).add(suffix)
-        elif path.name not in IGNORED_NAMES:
-            problems.add(_unknown_file(f"{base}/{path.name}", code,
+        elif name not in IGNORED_NAMES:
+            problems.add(_unknown_file(f"{base}/{name}", code,
                                        "财务文件名应为“年-月”，例如 2024-05.csv 和 2024-05.yaml",
                                        "finance files are named by period, e.g. 2024-05.csv and 2024-05.yaml"))
     for period, suffixes in sorted(periods.items()):
+        if period in blocked:
+            continue
         header_file = f"{base}/{period}.yaml"
         if ".yaml" not in suffixes:
             problems.add(Problem(
@@ -105,10 +127,11 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
                 hint_en=f"Create {period}.yaml from the template with balances and the committee's review",
             ))
             continue
-        record = _read_yaml_file(loaded, data_dir, header_file, problems, required=True, community=code)
+        record = _read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
         if record is not None:
             loaded.sources.append(Source("ledger_period", header_file, code, period, record=yamlfile.flatten(record)))
-        lines = _read_table_file(loaded, data_dir, f"{base}/{period}", "ledger_lines", code, problems, required=False)
+        lines = _read_table_file(loaded, data_dir, f"{base}/{period}", listing, "ledger_lines", code, problems,
+                                 required=False)
         if lines is None and not suffixes & {".csv", ".xlsx"}:
             problems.add(Problem(
                 "ledger-lines-missing", ERROR, f"{base}/{period}.csv",
@@ -123,14 +146,11 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
 
 def _load_reports(data_dir: Path, code: str, loaded: Loaded, problems: Problems) -> None:
     base = f"communities/{code}/reports"
-    folder = data_dir / base
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.iterdir()):
-        rel = f"{base}/{path.name}"
-        if path.name in IGNORED_NAMES:
+    for name, kind in walk.entries(data_dir, base, problems, code).items():
+        rel = f"{base}/{name}"
+        if name in IGNORED_NAMES or kind == walk.LINK:
             continue
-        if not REPORT_RE.match(path.name):
+        if not REPORT_RE.match(name):
             problems.add(_unknown_file(rel, code,
                                        "报告文件名应为“日期-英文简称.md”，例如 2024-05-20-meeting.md",
                                        "report files are named date-slug.md, e.g. 2024-05-20-meeting.md"))
@@ -150,7 +170,7 @@ def _load_reports(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
             ))
             continue
         try:
-            record = yamlfile.parse(front)
+            record = yamlfile.parse(front, first_line=2)  # after the opening ---
         except yamlfile.YamlRefused as exc:
             problems.add(_yaml_problem(rel, exc, code))
             continue
@@ -161,43 +181,21 @@ def _load_reports(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
 
 
 def _split_front_matter(text: str) -> tuple[str | None, str, int]:
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    """(front matter, body, the body's first line). Lines are counted as an editor counts them, by
+    "\n" only (str.splitlines would also split at form feeds, U+2028 and others)."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
         return None, text, 1
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
-            return "".join(lines[1:i]), "".join(lines[i + 1:]), i + 2
+            return "\n".join(lines[1:i]) + "\n", "\n".join(lines[i + 1:]), i + 2
     return None, text, 1
 
 
-def _read_bytes(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, community: str | None) -> bytes | None:
-    path = data_dir / rel
-    if path.is_symlink() or not _resolved_dir(path.parent).is_relative_to(_resolved_dir(data_dir)):
-        problems.add(Problem("file-outside", ERROR, rel, "文件是指向数据文件夹以外的链接，已拒绝",
-                             "the file links outside the data folder; refused", community=community))
-        return None
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        problems.add(Problem("file-too-large", ERROR, rel, f"文件过大（{size // 1_000_000} MB）",
-                             f"file too large ({size // 1_000_000} MB)", community=community))
-        return None
-    data = path.read_bytes()
-    loaded.hashes[rel] = hashlib.sha256(data).hexdigest()
-    return data
-
-
-@functools.lru_cache(maxsize=4096)
-def _resolved_dir(folder: Path) -> Path:
-    # A city has ~100,000 files in ~15,000 folders: resolve each folder once, not every file.
-    return folder.resolve()
-
-
 def _read_text(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, community: str | None) -> str | None:
-    data = _read_bytes(loaded, data_dir, rel, problems, community)
+    data = walk.read_bytes(loaded, data_dir, rel, problems, community)
     if data is None:
         return None
-    from generator.load.tables import decode
-
     try:
         text, _ = decode(data)
     except TableRefused as exc:
@@ -208,9 +206,16 @@ def _read_text(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, com
     return text
 
 
-def _read_yaml_file(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, required: bool,
-                    community: str | None = None) -> dict | None:
-    if not (data_dir / rel).is_file():
+def _read_yaml_file(loaded: Loaded, data_dir: Path, rel: str, listing: dict[str, str], problems: Problems,
+                    required: bool, community: str | None = None) -> dict | None:
+    """A YAML file of its folder's `listing` (which left links out); a folder of that name is refused."""
+    entry = listing.get(rel.rsplit("/", 1)[-1])
+    if entry == walk.LINK:  # refused where it was listed
+        return None
+    if entry is not None and entry != walk.FILE:
+        problems.add(walk.not_a_file(rel, entry, community))
+        return None
+    if entry is None:
         if required:
             problems.add(Problem("file-missing", ERROR, rel, f"缺少文件 {rel}", f"missing file {rel}",
                                  community=community))
@@ -229,9 +234,10 @@ def _read_yaml_file(loaded: Loaded, data_dir: Path, rel: str, problems: Problems
     return record
 
 
-def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, kind: str, community: str | None,
-                     problems: Problems, required: bool) -> Source | None:
-    found = [rel_stem + s for s in TABLE_SUFFIXES if (data_dir / (rel_stem + s)).is_file()]
+def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dict[str, str], kind: str,
+                     community: str | None, problems: Problems, required: bool) -> Source | None:
+    stem = rel_stem.rsplit("/", 1)[-1]
+    found = [rel_stem + s for s in TABLE_SUFFIXES if stem + s in listing]
     if not found:
         if required:
             problems.add(Problem("file-missing", ERROR, rel_stem + ".csv", f"缺少文件 {rel_stem}.csv",
@@ -243,7 +249,13 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, kind: str, c
                              f"both {found[0]} and {found[1]} exist; keep one", community=community))
         return None
     rel = found[0]
-    data = _read_bytes(loaded, data_dir, rel, problems, community)
+    entry = listing[rel.rsplit("/", 1)[-1]]
+    if entry == walk.LINK:  # refused where it was listed
+        return None
+    if entry != walk.FILE:
+        problems.add(walk.not_a_file(rel, entry, community))
+        return None
+    data = walk.read_bytes(loaded, data_dir, rel, problems, community)
     if data is None:
         return None
     try:

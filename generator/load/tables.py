@@ -54,34 +54,74 @@ class Table:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Bytes → (text, encoding name). UTF-8 first (strict), then GB18030, which covers GBK."""
+    """Bytes → (text, encoding name). UTF-8 first (strict), then GB18030, which covers GBK.
+
+    The whole file is in one encoding or it is refused: a file that is neither, or that is not
+    UTF-8 but holds UTF-8 Chinese text (a GBK file with a UTF-8 part pasted in, which GB18030
+    would decode into garbled characters without an error), names the line of the first bad byte.
+    """
+    from generator.load.encoding import utf8_chinese_spans
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _utf16()
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise _bad_encoding(data, exc) from None
+            raise _bad_encoding(data, exc.start + 3) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_exc:
+        utf8_spans = utf8_chinese_spans(data)
+        if utf8_spans:
+            raise _mixed_encoding(data, utf8_exc.start, utf8_spans) from None
         try:
             return data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            raise _bad_encoding(data, utf8_exc) from None
+        except UnicodeDecodeError as gb_exc:
+            # The encoding that read further is the one meant: its first bad byte is the mistake.
+            raise _bad_encoding(data, max(utf8_exc.start, gb_exc.start)) from None
 
 
-def _bad_encoding(data: bytes, exc: UnicodeDecodeError) -> TableRefused:
-    line = data.count(b"\n", 0, exc.start) + 1
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        what_zh, what_en = "UTF-16（Excel 的“Unicode 文本”）", "UTF-16 (Excel's 'Unicode Text')"
-    else:
-        what_zh, what_en = "无法识别的编码", "an unknown encoding"
+def _line_of(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def _utf16() -> TableRefused:
     return TableRefused(
-        f"文件编码无法识别：第 {line} 行的字节既不是 UTF-8，也不是 GBK/GB18030，可能是{what_zh}",
-        f"cannot decode the file: bytes on line {line} are neither UTF-8 nor GBK/GB18030; "
-        f"it may be {what_en}",
-        line,
+        "文件编码是 UTF-16（Excel 的“Unicode 文本”），不能读取", "the file is in UTF-16 (Excel's 'Unicode Text'); "
+        "it cannot be read", 1,
         "请在 Excel 中“另存为” → “CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件",
         "In Excel use Save As → 'CSV UTF-8 (Comma delimited)', or submit the .xlsx file",
+    )
+
+
+def _bad_encoding(data: bytes, position: int) -> TableRefused:
+    line = _line_of(data, position)
+    return TableRefused(
+        f"文件编码无法识别：第 {line} 行的字节既不是 UTF-8，也不是 GBK/GB18030",
+        f"cannot decode the file: bytes on line {line} are neither UTF-8 nor GBK/GB18030",
+        line,
+        f"检查第 {line} 行，把文件另存为 UTF-8 编码（Excel：“另存为” → “CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件）",
+        f"Check line {line} and save the file as UTF-8 (Excel: Save As → 'CSV UTF-8 (Comma delimited)', "
+        "or submit the .xlsx file)",
+    )
+
+
+def _mixed_encoding(data: bytes, first_not_utf8: int, utf8_spans: list[tuple[int, int]]) -> TableRefused:
+    """Refuse a file in two encodings, naming the line where the file leaves its main one."""
+    utf8_bytes = sum(end - start for start, end in utf8_spans)
+    wide_bytes = len(data) - len(data.translate(None, bytes(range(0x80, 0x100))))
+    utf8_line, gbk_line = _line_of(data, utf8_spans[0][0]), _line_of(data, first_not_utf8)
+    mostly_utf8 = utf8_bytes * 2 > wide_bytes
+    bad = gbk_line if mostly_utf8 else utf8_line
+    return TableRefused(
+        f"文件混用了两种编码：第 {utf8_line} 行是 UTF-8，第 {gbk_line} 行是 GBK/GB18030；"
+        f"按任何一种读取都会有乱码（从第 {bad} 行起）",
+        f"the file mixes two encodings: line {utf8_line} is UTF-8, line {gbk_line} is GBK/GB18030; read either "
+        f"way part of it would be garbled (from line {bad})",
+        bad,
+        f"打开文件，检查第 {bad} 行附近的文字，把整个文件另存为“UTF-8”编码后重新提交",
+        f"Open the file, check the text around line {bad}, and save the whole file as UTF-8",
     )
 
 

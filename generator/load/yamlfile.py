@@ -46,13 +46,19 @@ class _Composer(_Base):
 _Composer.yaml_implicit_resolvers = {}
 
 
-def parse(text: str) -> object:
-    """Parse YAML text into dicts, lists and Scalar values. Raises YamlRefused."""
+def parse(text: str, first_line: int = 1) -> object:
+    """Parse YAML text into dicts, lists and Scalar values. Raises YamlRefused.
+
+    `first_line`: the line of the file `text` starts on (a report's front matter starts on line
+    2, after its `---`), so every line named, in a Scalar or a refusal, is the file's own.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlRefused(
             f"YAML 文件过大（超过 {MAX_BYTES // 1000} KB）",
             f"YAML file too large (over {MAX_BYTES // 1000} KB)",
         )
+    # Empty lines in front shift every mark the parser makes, its errors' included, by the same count.
+    text = "\n" * (first_line - 1) + text
     try:
         loader = _Composer(text)
     except yaml.reader.ReaderError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -70,29 +71,23 @@ def _validate(data_dir: Path, communities: set[str] | None, known: dict | None,
 
 # --- a big city, in shards ---------------------------------------------------------------------
 
-_SHARD_JOB: tuple[Path, dict] | None = None  # what forked workers inherit
-
-
 def _validate_in_shards(data_dir: Path, known: dict | None, processes: int) -> Validation:
     """The city's own files once, then its communities in shards, each loaded, checked,
     assembled and put through the rules in a forked worker (loading alone is ~40 s of one core
     for 5,000 communities). Every rule sees what it would see in one pass: the city's files are
     read in every shard, and a community's checks need nothing of another community's folder.
     The workers send back their communities' models and problems; the result equals checking
-    the whole city in one process (tests/test_validate_shards.py)."""
-    global _SHARD_JOB
+    the whole city in one process (tests/test_validate_shards.py). Each task carries its own
+    folder and city tables (a few thousand rows, pickled), never module state: the upload
+    service checks several cities at once, in threads."""
     base = _validate(data_dir, set(), known, processes)
     if base.city is None:  # the city's settings are unreadable: report everything, in one pass
         return _validate(data_dir, None, known, processes)
     codes = sorted({c.code for c in base.city.communities} | set(base.folders))
     size = -(-len(codes) // (processes * 2))  # two shards a worker: the cores finish together
     shards = [frozenset(codes[i:i + size]) for i in range(0, len(codes), size)]
-    _SHARD_JOB = (data_dir, base.city_tables)
-    try:
-        with ProcessPoolExecutor(processes, mp_context=cores.fork_context()) as pool:
-            results = list(pool.map(_check_shard, shards))
-    finally:
-        _SHARD_JOB = None
+    with ProcessPoolExecutor(processes, mp_context=cores.fork_context()) as pool:
+        results = list(pool.map(functools.partial(_check_shard, data_dir, base.city_tables), shards))
     models: dict = {}
     hashes = dict(base.hashes)
     for communities, problems, shard_hashes in results:
@@ -106,9 +101,7 @@ def _validate_in_shards(data_dir: Path, known: dict | None, processes: int) -> V
     return base
 
 
-def _check_shard(shard: frozenset[str]):
-    assert _SHARD_JOB is not None
-    data_dir, known = _SHARD_JOB
+def _check_shard(data_dir: Path, known: dict, shard: frozenset[str]):
     v = _validate(data_dir, set(shard), known, processes=1)
     if v.city is None:
         return [], [p for p in v.problems.items if _belongs(p, shard)], {}

@@ -9,16 +9,16 @@ that names the expected format.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ProcessPoolExecutor
 
 from frictionless import FrictionlessException, Resource, Schema
 
-from generator import cores, tableschemas
+from generator import cores, forkpool, tableschemas
 from generator.dates import parse_date
 from generator.formats import FormatError, normalise_cell, strip_cell
 from generator.load.sources import Loaded, Source, TypedRow
 from generator.money import parse_amount
 from generator.problems import ERROR, WARNING, Problem, Problems
+from generator.visible import has_visible
 
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -67,10 +67,10 @@ def checked_files(loaded: Loaded, typed: dict[str, list[TypedRow]], problems: Pr
 
 MIN_ROWS_TO_FORK = 20_000  # below this a worker costs more than it saves
 BATCH_ROWS = 50_000  # rows per frictionless batch: ~1 s of work, ~50 MB of inline table
-_BATCHES: list[tuple[str, list[Source]]] | None = None  # what forked workers inherit
+Batch = tuple[str, list[Source]]  # (kind, sources)
 
 
-def _batches(sources: list[Source]) -> list[tuple[str, list[Source]]]:
+def _batches(sources: list[Source]) -> list[Batch]:
     """(kind, sources) in kind order; a kind with many rows is cut into runs of whole files of
     about BATCH_ROWS rows, which bounds the memory frictionless and the inline table take."""
     by_kind: dict[str, list[Source]] = {}
@@ -95,26 +95,31 @@ def _row_count(sources: list[Source]) -> int:
     return sum(len(s.table.rows) if s.table is not None else 1 for s in sources)
 
 
-def _run(batches, processes: int | None) -> list[tuple[list, Problems]]:
-    global _BATCHES
+def _run(batches: list[Batch], processes: int | None) -> list[tuple[list, Problems]]:
+    """Every batch checked, results in batch order.
+
+    Nothing of a call is kept at module level: the upload service checks several uploads at
+    once in threads, and a check must never see another's batches. The forked workers get this
+    call's batches as the pool's initializer argument, which the fork start method hands over
+    in memory (no pickling), once per worker process (generator/forkpool.py).
+    """
     n = min(processes or cores.workers(), len(batches))
-    _BATCHES = batches
-    try:
-        if n <= 1 or _row_count([s for _, group in batches for s in group]) < MIN_ROWS_TO_FORK:
-            return [_check_batch(i) for i in range(len(batches))]
-        with ProcessPoolExecutor(n, mp_context=cores.fork_context()) as pool:
-            # Biggest batches first so the cores finish together; results in batch order.
-            order = sorted(range(len(batches)), key=lambda i: -_row_count(batches[i][1]))
-            futures = {i: pool.submit(_check_batch, i) for i in order}
-            return [futures[i].result() for i in range(len(batches))]
-    finally:
-        _BATCHES = None
+    if n <= 1 or _row_count([s for _, group in batches for s in group]) < MIN_ROWS_TO_FORK:
+        return [_check_batch(kind, sources) for kind, sources in batches]
+    with forkpool.pool(n, batches) as pool:
+        # Biggest batches first so the cores finish together; results in batch order.
+        order = sorted(range(len(batches)), key=lambda i: -_row_count(batches[i][1]))
+        futures = {i: pool.submit(_check_batch_in_worker, i) for i in order}
+        return [futures[i].result() for i in range(len(batches))]
 
 
-def _check_batch(number: int) -> tuple[list[tuple[int, int, dict]], Problems]:
+def _check_batch_in_worker(number: int) -> tuple[list[tuple[int, int, dict]], Problems]:
+    kind, sources = forkpool.job()[number]
+    return _check_batch(kind, sources)
+
+
+def _check_batch(kind: str, sources: list[Source]) -> tuple[list[tuple[int, int, dict]], Problems]:
     """One batch: (source number in the batch, row index, typed values) and its problems."""
-    assert _BATCHES is not None
-    kind, sources = _BATCHES[number]
     problems = Problems()
     positions = {id(s): i for i, s in enumerate(sources)}
     rows = [(positions[id(r.source)], r.index, r.values) for r in _check_kind(kind, sources, problems)]
@@ -248,6 +253,18 @@ def _normalise(kind: str, source: Source, index: int, name: str, value: object, 
         return [normalise_cell(str(v)) for v in value] if field["type"] == "array" else None
     kind_of = field["type"]
     text = strip_cell(str(value)) if kind_of == "string" else normalise_cell(str(value))
+    if kind_of == "string" and _invisible(source, str(value), text):
+        line, cell = source.where(index, _column_of(source, name))
+        label = field.get("title", name)
+        problems.add(Problem(
+            "invisible-text", ERROR, source.file,
+            f"“{label}”只有看不见的字符（如零宽空格、全角空格、不换行空格或 BOM），等于没有填写",
+            f"{name} holds only invisible characters (zero-width, full-width or no-break spaces, a BOM): "
+            "it says nothing",
+            row=line, field=name, cell=cell, community=source.community,
+            hint_zh=f"填写“{label}”的实际内容，或删除这一项", hint_en=f"Write what {name} should say, or remove it",
+        ))
+        return None
     if text == "":
         return None
     if kind_of == "string":
@@ -271,6 +288,15 @@ def _normalise(kind: str, source: Source, index: int, name: str, value: object, 
         ))
         return None
     return text
+
+
+def _invisible(source: Source, raw: str, text: str) -> bool:
+    """A value that is there but shows nothing. In a YAML file, a key given a value of only spaces
+    or invisible characters (an amendment reason of zero-width spaces) is refused; in a table a
+    blank-looking cell stays blank, unless it holds invisible characters that are not spaces."""
+    if text:
+        return not ("!" <= text[0] <= "~" or has_visible(text))  # most cells start with visible ASCII
+    return source.table is None and raw != ""
 
 
 _TYPE_ZH = {"number": "金额（数字）", "integer": "整数", "date": "日期", "boolean": "是/否", "string": "文字", "array": "列表"}

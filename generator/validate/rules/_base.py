@@ -35,7 +35,7 @@ REGISTRY: dict[str, Rule] = {}
 # Load and schema problems after which a file's content is unknown, not empty.
 REFUSED_FILE_CODES = frozenset({
     "table-unreadable", "encoding", "yaml-refused", "yaml-not-mapping", "file-outside", "file-too-large",
-    "file-twice", "missing-column", "duplicate-column",
+    "file-twice", "missing-column", "duplicate-column", "symlink", "not-a-file", "file-unreadable",
 })
 
 
