@@ -110,6 +110,16 @@ def _path(key: str) -> str:
     return known[key]
 
 
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters (independent of the code under test)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def zipped(files: dict[str, str | bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

@@ -295,8 +295,8 @@ def _sheet_table(ws) -> tuple[list[str], list[list[str]], list[int]]:
 def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook") from None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        raise _not_a_workbook() from None
     with archive:
         infos = archive.infolist()
         unpacked = sum(i.file_size for i in infos)
@@ -304,6 +304,13 @@ def _check_zip(data: bytes) -> None:
             raise TableRefused(
                 "Excel 文件解压后过大，已拒绝（可能是压缩炸弹）",
                 "the .xlsx unpacks to far more than its size; refused (possible zip bomb)",
+                hint_zh=RESAVE_ZH, hint_en=RESAVE_EN,
             )
         if "xl/workbook.xml" not in archive.namelist():
-            raise TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook")
+            raise _not_a_workbook()
+
+
+def _not_a_workbook() -> TableRefused:
+    return TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook",
+                        hint_zh="请上传用 Excel 或 WPS 保存的 .xlsx 文件，或另存为 CSV UTF-8",
+                        hint_en="Submit an .xlsx saved by Excel or WPS, or save it as CSV UTF-8")
