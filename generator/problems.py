@@ -121,3 +121,61 @@ class JuwuError(Exception):
         super().__init__(en)
         self.zh = zh
         self.en = en
+
+
+MAX_SAME_PROBLEM = 50  # problems of one code in one file listed in a report before a summary line
+
+
+@dataclass(frozen=True)
+class MoreOfTheSame(Problem):
+    """Stands for `omitted` further problems of one code in one file that a report does not list."""
+
+    omitted: int = 0
+
+
+def capped(problems: Iterable[Problem], limit: int = MAX_SAME_PROBLEM) -> list[Problem]:
+    """The problems in the order given, at most `limit` of one code in one file; the rest of such a
+    group becomes one MoreOfTheSame right after the last one kept ("… 另有 N 个同类问题 / N more of
+    the same"), so a report stays small whatever the input. Count errors on the full list."""
+    out: list = []
+    seen: dict[tuple[str, str], int] = {}
+    rest: dict[tuple[str, str], list] = {}  # (file, code) → [first, count, worst severity]
+    for p in problems:
+        key = (p.file, p.code)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            out.append(p)
+            if seen[key] == limit:
+                rest[key] = [p, 0, WARNING]
+                out.append(key)  # a slot for the summary, filled below if anything follows
+        else:
+            entry = rest[key]
+            entry[1] += 1
+            entry[2] = max(entry[2], p.severity, key=RANK.__getitem__)
+    return [item if isinstance(item, Problem) else _more(*rest[item]) for item in out
+            if isinstance(item, Problem) or rest[item][1]]
+
+
+def _more(first: Problem, count: int, severity: str) -> MoreOfTheSame:
+    return MoreOfTheSame(first.code, severity, first.file, f"… 另有 {count} 个同类问题（[{first.code}]），未逐一列出，改法相同",
+                         f"… {count} more of the same ([{first.code}]), not listed; fixed the same way",
+                         hint_zh=first.hint_zh, hint_en=first.hint_en, community=first.community, omitted=count)
+
+
+def capped_groups(groups: Iterable[list[Problem]], limit: int = MAX_SAME_PROBLEM) -> list[list[Problem]]:
+    """For reports that show one entry per group (problems of one code in one file, e.g. one
+    column): at most `limit` groups of one code in one file, in the order given; the dropped ones
+    become one [MoreOfTheSame] group at the end, counting their problems."""
+    out: list[list[Problem]] = []
+    seen: dict[tuple[str, str], int] = {}
+    dropped: dict[tuple[str, str], list] = {}  # (file, code) → [first dropped, count, worst severity]
+    for group in groups:
+        key = (group[0].file, group[0].code)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            out.append(group)
+            continue
+        entry = dropped.setdefault(key, [group[0], 0, WARNING])
+        entry[1] += len(group)
+        entry[2] = max([entry[2], *(p.severity for p in group)], key=RANK.__getitem__)
+    return out + [[_more(*entry)] for entry in dropped.values()]

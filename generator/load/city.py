@@ -261,8 +261,8 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
     try:
         table = read_xlsx(data, prefer=_sheet_names(kind, rel)) if rel.endswith(".xlsx") else read_csv(data)
     except TableRefused as exc:
-        problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, community=community,
-                             hint_zh=exc.hint_zh, hint_en=exc.hint_en))
+        problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, cell=exc.cell,
+                             community=community, hint_zh=exc.hint_zh, hint_en=exc.hint_en))
         return None
     return Source(kind, rel, community, table=table)
 

@@ -3,20 +3,36 @@
 Every cell stays text; a row remembers its line (CSV) or sheet row (xlsx) so problems can name
 the Excel cell. Decoding is strict: a file that is none of these encodings is refused, never read
 with replacement characters.
+
+Size limits, the same for CSV and every sheet of a workbook, checked while reading so the work
+and memory stay bounded whatever a file claims (a sheet's declared dimension is never trusted):
+
+- MAX_ROWS: rows holding a value. A community's monthly ledger has tens of lines, a year of a
+  busy one a few thousand; a whole city's roster stays far below 100,000.
+- MAX_COLUMNS: the last column holding a value. Juwu's widest table has about 15 columns; 200
+  leaves room for a clerk's own notes. Blank cells beyond it (Excel's formatting) are ignored.
+- MAX_CELLS: rows × the widest row, i.e. the grid kept in memory (~16 MB of references at most),
+  and for .xlsx also the <c> elements read: 100,000 rows of 20 columns.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
+from generator.load import sheet as sheet_xml
 from generator.problems import column_letter
 
 MAX_TABLE_BYTES = 20_000_000
 MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+MAX_CELLS = 2_000_000
+COMMA_BUDGET = 20 * MAX_COLUMNS  # commas one CSV record may hold before it is refused unread
 MAX_XLSX_UNPACKED = 50_000_000
 MAX_XLSX_RATIO = 100
 # Cells this short (dates, categories, names, funding sources) repeat across a city's ~1.2 million
@@ -25,9 +41,12 @@ INTERN_CHARS = 24
 
 
 class TableRefused(ValueError):
-    def __init__(self, zh: str, en: str, row: int | None = None, hint_zh: str = "", hint_en: str = ""):
+    """A file that is not a readable table; `row` and `cell` (e.g. "B7") say where, when known."""
+
+    def __init__(self, zh: str, en: str, row: int | None = None, hint_zh: str = "", hint_en: str = "",
+                 cell: str | None = None):
         super().__init__(en)
-        self.zh, self.en, self.row = zh, en, row
+        self.zh, self.en, self.row, self.cell = zh, en, row, cell
         self.hint_zh, self.hint_en = hint_zh, hint_en
 
 
@@ -134,23 +153,25 @@ def read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
     if "\x00" in text:
         raise TableRefused("文件包含空字节，不是文本表格", "the file contains NUL bytes; not a text table")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    budget = _CommaBudget()
+    reader = csv.reader(budget.lines(text))
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
+    cells = 0
     try:
         for record in reader:
+            budget.spent = 0
+            if not any(c.strip() for c in record):
+                continue  # leading blank lines, and blank rows Excel leaves at the end
+            record = _within_columns(record, reader.line_num)
             if header is None:
-                if not any(c.strip() for c in record):
-                    continue  # leading blank lines
                 header = [c.strip() for c in record]
                 continue
-            if not any(c.strip() for c in record):
-                continue  # blank rows Excel leaves at the end
             rows.append([sys.intern(c) if len(c) <= INTERN_CHARS else c for c in record])
             lines.append(reader.line_num)
-            if len(rows) > MAX_ROWS:
-                raise TableRefused(f"行数超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
+            cells += max(len(record), len(header))
+            _check_size(len(rows), cells, reader.line_num, None)
     except csv.Error as exc:
         raise TableRefused(
             f"CSV 格式错误（第 {reader.line_num} 行）：{exc}，常见原因是引号没有成对",
@@ -160,76 +181,162 @@ def read_csv(data: bytes) -> Table:
     return Table(header or [], rows, lines, encoding)
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+class _CommaBudget:
+    """Feeds csv.reader line by line and stops a record that could hold far too many fields.
+
+    csv.reader builds a whole record before returning it, so a line of a million commas would
+    cost a million strings before any width check. A record has at most one field more than it
+    has commas; COMMA_BUDGET leaves room for commas inside quoted text.
+    """
+
+    def __init__(self):
+        self.spent = 0  # commas read since the last record was returned; reset by the reader loop
+        self.line = 0
+
+    def lines(self, text: str):
+        # Not io.StringIO: it would hold a second copy of the text at four bytes a character.
+        for match in _LINE.finditer(text):
+            line = match[0]
+            if not line:
+                continue
+            self.line += 1
+            self.spent += line.count(",")
+            if self.spent > COMMA_BUDGET:
+                raise TableRefused(
+                    f"第 {self.line} 行的一条记录含有超过 {COMMA_BUDGET:,} 个逗号：列数远超 {MAX_COLUMNS} 列的上限，"
+                    "或有引号没有成对",
+                    f"the record at line {self.line} holds more than {COMMA_BUDGET:,} commas: far more than "
+                    f"the limit of {MAX_COLUMNS} columns, or an unmatched quote",
+                    self.line, _LIMIT_HINT_ZH, _LIMIT_HINT_EN,
+                )
+            yield line
+
+
+def _within_columns(record: list[str], line: int) -> list[str]:
+    """The record cut to MAX_COLUMNS when only blank cells lie beyond; refused otherwise."""
+    if len(record) <= MAX_COLUMNS:
+        return record
+    beyond = next((i for i in range(MAX_COLUMNS, len(record)) if record[i].strip()), None)
+    if beyond is not None:
+        raise TableRefused(
+            f"第 {line} 行第 {beyond + 1} 列（{column_letter(beyond)} 列）有内容，超过 {MAX_COLUMNS} 列的上限",
+            f"line {line} has a value in column {beyond + 1} ({column_letter(beyond)}), beyond the limit of "
+            f"{MAX_COLUMNS} columns",
+            line, _LIMIT_HINT_ZH, _LIMIT_HINT_EN,
+        )
+    return record[:MAX_COLUMNS]
+
+
+def _check_size(rows: int, cells: int, row: int, sheet: str | None) -> None:
+    where_zh, where_en = (f"工作表“{sheet}”", f"sheet '{sheet}'") if sheet else ("表格", "the table")
+    if rows > MAX_ROWS:
+        raise TableRefused(f"{where_zh}行数超过 {MAX_ROWS:,} 行的上限", f"{where_en} has more than {MAX_ROWS:,} rows, the limit",
+                           row, _LIMIT_HINT_ZH, _LIMIT_HINT_EN)
+    if cells > MAX_CELLS:
+        raise TableRefused(f"{where_zh}单元格超过 {MAX_CELLS:,} 个的上限（行数 × 列数）",
+                           f"{where_en} has more than {MAX_CELLS:,} cells (rows × columns), the limit",
+                           row, _LIMIT_HINT_ZH, _LIMIT_HINT_EN)
+
+
+_LIMIT_HINT_ZH = "一个文件只放一个社区一个账期的表格；请删除多余的行和列（包括看不见的格式），或分成几个文件"
+_LIMIT_HINT_EN = ("Keep one community's table for one period in a file; delete extra rows and columns "
+                  "(including invisible formatting), or split the file")
+RESAVE_ZH, RESAVE_EN = sheet_xml.RESAVE_ZH, sheet_xml.RESAVE_EN
+
+
 def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = ()) -> Table:
     """One sheet of a workbook, after checking the zip is not a bomb.
 
     `sheet` names it exactly; otherwise the first sheet whose name is one of `prefer` (a clerk's
-    workbook often holds a 封面 or 说明 sheet before the data), else the first sheet.
+    workbook often holds a 封面 or 说明 sheet before the data), else the first sheet. The sheet is
+    read by the cells it holds (generator.load.sheet), never by the size it declares.
     """
     _check_zip(data)
+    book = _open_workbook(data)
+    try:
+        ws = _pick_sheet(book, sheet, prefer)
+        header, rows, lines = _sheet_table(ws)
+    finally:
+        book.close()
+    return Table(header, rows, lines, "xlsx", sheet=ws.title)
+
+
+def _open_workbook(data: bytes):
     import openpyxl  # defusedxml, when installed, guards openpyxl's XML parsing
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        detail = " ".join(str(exc).split())[:200]
         raise TableRefused(
-            f"无法打开 Excel 文件：{type(exc).__name__}", f"cannot open the Excel workbook: {exc}"
+            f"无法打开 Excel 文件：文件结构已损坏（{type(exc).__name__}：{detail}）",
+            f"cannot open the Excel workbook: its structure is broken ({type(exc).__name__}: {detail})",
+            hint_zh=RESAVE_ZH, hint_en=RESAVE_EN,
         ) from None
+
+
+def _pick_sheet(book, sheet: str | None, prefer: tuple[str, ...]):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
     if sheet is None:
         wanted = {p.strip().lower() for p in prefer}
         sheet = next((name for name in book.sheetnames if name.strip().lower() in wanted), None)
-    try:
-        ws = book[sheet] if sheet else book.worksheets[0]
-    except KeyError:
-        raise TableRefused(f"找不到工作表“{sheet}”", f"no sheet named '{sheet}'") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise TableRefused(f"找不到工作表“{sheet}”", f"no sheet named '{sheet}'")
+    ws = book[sheet] if sheet else next(iter(book.worksheets), None)
+    if ws is None:
+        raise TableRefused("工作簿中没有工作表", "the workbook has no worksheet", hint_zh=RESAVE_ZH, hint_en=RESAVE_EN)
+    if not isinstance(ws, ReadOnlyWorksheet):
+        raise TableRefused(f"工作表“{ws.title}”不是数据表（可能是图表）", f"sheet '{ws.title}' is not a worksheet (a chart?)")
+    return ws
+
+
+def _sheet_table(ws) -> tuple[list[str], list[list[str]], list[int]]:
+    """(header, rows, lines) of a read-only worksheet, within the module's limits."""
+    book = ws.parent
+    styles = sheet_xml.Styles(frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch)
+    limits = sheet_xml.Limits(columns=MAX_COLUMNS, cells=MAX_CELLS)
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = [_xlsx_text(v) for v in values]
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        rows.append(cells)
-        lines.append(number)
-        if len(rows) > MAX_ROWS:
-            raise TableRefused(f"行数超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows")
-    name = ws.title
-    book.close()
+    width = 0
+    try:
+        with ws._get_source() as source:
+            for number, cells in sheet_xml.rows(source, ws.title, ws._shared_strings, styles, limits):
+                if not any(c.strip() for c in cells):
+                    continue
+                if header is None:
+                    header = [c.strip() for c in cells]
+                    continue
+                rows.append([sys.intern(c) if len(c) <= INTERN_CHARS else c for c in cells])
+                lines.append(number)
+                width = max(width, len(cells), len(header))
+                _check_size(len(rows), len(rows) * width, number, ws.title)
+    except sheet_xml.SheetRefused as exc:
+        raise TableRefused(exc.zh, exc.en, exc.row, exc.hint_zh, exc.hint_en, cell=exc.cell) from None
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
+        # a missing or damaged part of the zip: the sheet's XML cannot be read at all
+        raise TableRefused(
+            f"工作表“{ws.title}”的内容缺失或已损坏，无法读取（{type(exc).__name__}）",
+            f"the content of sheet '{ws.title}' is missing or damaged ({type(exc).__name__})",
+            hint_zh=RESAVE_ZH, hint_en=RESAVE_EN,
+        ) from None
+    for row in rows:  # one width for every row, as Excel shows the sheet
+        row.extend([""] * (width - len(row)))
+    header = header or []
     while header and header[-1] == "":
         header.pop()
-    return Table(header or [], rows, lines, "xlsx", sheet=name)
-
-
-def _xlsx_text(value) -> str:
-    """A cell as the text a clerk sees: dates as ISO, whole numbers without '.0'."""
-    import datetime
-    from decimal import Decimal
-
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        # Excel stores numbers as binary floats; repr gives the shortest exact decimal text.
-        d = Decimal(repr(value))
-        return format(d.normalize(), "f") if d == d.to_integral() else repr(value)
-    return str(value)
+    return header, rows, lines
 
 
 def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook") from None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        raise _not_a_workbook() from None
     with archive:
         infos = archive.infolist()
         unpacked = sum(i.file_size for i in infos)
@@ -237,6 +344,13 @@ def _check_zip(data: bytes) -> None:
             raise TableRefused(
                 "Excel 文件解压后过大，已拒绝（可能是压缩炸弹）",
                 "the .xlsx unpacks to far more than its size; refused (possible zip bomb)",
+                hint_zh=RESAVE_ZH, hint_en=RESAVE_EN,
             )
         if "xl/workbook.xml" not in archive.namelist():
-            raise TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook")
+            raise _not_a_workbook()
+
+
+def _not_a_workbook() -> TableRefused:
+    return TableRefused("文件不是有效的 .xlsx（Excel）文件", "not a valid .xlsx workbook",
+                        hint_zh="请上传用 Excel 或 WPS 保存的 .xlsx 文件，或另存为 CSV UTF-8",
+                        hint_en="Submit an .xlsx saved by Excel or WPS, or save it as CSV UTF-8")

@@ -2,7 +2,9 @@
 
 All three take the sorted problem list and return a string; only the CLI prints or writes it.
 Repeated problems (one rule in one column of one file) are summarised: a count and the first
-rows, never 5,000 lines.
+rows, never 5,000 lines; beyond MAX_SAME_PROBLEM entries of one rule in one file, one line
+stands for the rest (problems.capped, capped_groups), so a report stays small whatever the
+input. Totals always count everything.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from generator import tableschemas
-from generator.problems import ERROR, FINDING, RANK, Problem
+from generator.problems import ERROR, FINDING, RANK, MoreOfTheSame, Problem, capped, capped_groups
 
 MAX_ROWS_LISTED = 5  # text: rows named in a summarised group
 MAX_HTML_ITEMS = 30  # html: problems listed per group before "and N more like these"
@@ -50,12 +52,16 @@ def summary(problems: list[Problem], lang: str) -> str:
 
 
 def as_json(problems: list[Problem], lang: str) -> str:
+    """`problems` lists at most MAX_SAME_PROBLEM of one code in one file; an entry with `omitted`
+    stands for the rest. `errors` and `warnings` count them all."""
+    listed = capped(problems)
     return json.dumps(
         {"ok": not any(p.severity == ERROR for p in problems),
          "errors": sum(p.severity == ERROR for p in problems),
          "findings": sum(p.severity == FINDING for p in problems),
          "warnings": sum(p.severity not in (ERROR, FINDING) for p in problems),
-         "problems": [p.to_dict() | {"message": p.message(lang), "hint": p.hint(lang)} for p in problems]},
+         "omitted": sum(p.omitted for p in listed if isinstance(p, MoreOfTheSame)),
+         "problems": [p.to_dict() | {"message": p.message(lang), "hint": p.hint(lang)} for p in listed]},
         ensure_ascii=False, indent=2)
 
 
@@ -78,17 +84,21 @@ class Group:
 
 
 def grouped(problems: list[Problem]) -> list[tuple[str, list[Group]]]:
-    """[(file, [Group])] with files in order, groups in order of their first row, errors first."""
+    """[(file, [Group])] with files in order, groups in order of their first row, errors first;
+    at most MAX_SAME_PROBLEM groups of one rule in a file, then one "… N more of the same" group."""
     out = []
     for file, in_file in groupby(sorted(problems, key=Problem.sort_key), key=lambda p: p.file):
-        groups: dict[tuple, Group] = {}
+        groups: dict[tuple, list[Problem]] = {}
         for p in in_file:
-            groups.setdefault((p.code, p.field), Group(file, p.code, p.field, [])).items.append(p)
-        out.append((file, sorted(groups.values(), key=lambda g: (-RANK[g.severity], g.items[0].row or 0, g.code))))
+            groups.setdefault((p.code, p.field), []).append(p)
+        ordered = sorted(groups.values(), key=lambda g: (-max(RANK[p.severity] for p in g), g[0].row or 0, g[0].code))
+        out.append((file, [Group(file, g[0].code, g[0].field, g) for g in capped_groups(ordered)]))
     return out
 
 
 def _place(p: Problem, lang: str) -> str:
+    if isinstance(p, MoreOfTheSame):
+        return "…"
     if p.row is None:
         return ""
     text = _WORDS[lang]["row"].format(p.row)
@@ -137,6 +147,9 @@ def as_text(problems: list[Problem], lang: str, colour: bool = False) -> str:
             head = f"  {shade}{_level(g.severity, lang)}{reset} [{g.code}]"
             first = g.items[0]
             column = _column(g.field, lang)
+            if isinstance(first, MoreOfTheSame):
+                out.append(f"{head} {first.message(lang)}")
+                continue
             if len(g.items) == 1:
                 where = " ".join(filter(None, [_place(first, lang), column])) or words["whole"]
                 out.append(f"{head} {where}{sep}{first.message(lang)}")
@@ -201,12 +214,16 @@ def as_html(problems: list[Problem], lang: str, digest: str = "", data_name: str
         parts.append(f"<h2>{e(w['file'])}：{e(file)}</h2>" if lang == "zh" else f"<h2>{e(w['file'])}: {e(file)}</h2>")
         parts.append(f"<table><thead><tr><th>#</th><th>{e(w['done'])}</th><th>{e(w['where'])}</th>"
                      f"<th>{e(w['column'])}</th><th>{e(w['problem'])}</th><th>{e(w['fix'])}</th></tr></thead><tbody>")
+        listed: dict[str, int] = {}  # rows listed per rule in this file, at most MAX_SAME_PROBLEM
         for g in groups:
-            for p in g.items[:MAX_HTML_ITEMS]:
+            take = max(0, min(MAX_HTML_ITEMS, MAX_SAME_PROBLEM - listed.get(g.code, 0)))
+            take = 1 if isinstance(g.items[0], MoreOfTheSame) else take  # the summary line itself
+            listed[g.code] = listed.get(g.code, 0) + take
+            for p in g.items[:take]:
                 number += 1
                 parts.append(_html_row(number, p, lang))
-            if len(g.items) > MAX_HTML_ITEMS:
-                rest = len(g.items) - MAX_HTML_ITEMS
+            if len(g.items) > take:
+                rest = len(g.items) - take
                 note = (f"同类问题（[{g.code}]）另有 {rest} 处，改法相同" if lang == "zh"
                         else f"{rest} more problems like these ([{g.code}]), fixed the same way")
                 parts.append(f'<tr><td colspan="6" class="more">{e(note)}</td></tr>')

@@ -1,15 +1,17 @@
 """The validation report as Markdown: a pull request comment or a CI job summary.
 
 One table per file, one row per rule and column (a rule repeated in a file is one row listing its
-first rows), errors first. Everything that came from the data is escaped: a committee's text must
-not become a link, a mention (@someone) or HTML in the reviewers' forge.
+first rows), errors first; beyond MAX_SAME_PROBLEM rows of one rule in one file, one row stands for
+the rest (problems.capped_groups), and the whole report stops at MAX_LINES rows. Everything that
+came from the data is escaped: a committee's text must not become a link, a mention (@someone) or
+HTML in the reviewers' forge.
 """
 
 from __future__ import annotations
 
 from itertools import groupby
 
-from generator.problems import ERROR, FINDING, RANK, Problem
+from generator.problems import ERROR, FINDING, RANK, MoreOfTheSame, Problem, capped_groups
 
 ROWS_PER_RULE = 5
 MAX_LINES = 300  # a GitHub comment holds 65,536 characters; keep well under
@@ -47,7 +49,9 @@ def as_markdown(problems: list[Problem], lang: str = "zh") -> str:
             break
         out += [f"### {escape(file)}", "", head, "| --- | --- | --- | --- |"]
         groups = [list(g) for _, g in groupby(in_file, key=lambda p: (p.severity, p.code, p.field))]
-        for group in sorted(groups, key=lambda g: (-RANK[g[0].severity], g[0].row or 0, g[0].code)):
+        for group in capped_groups(sorted(groups, key=lambda g: (-RANK[g[0].severity], g[0].row or 0, g[0].code))):
+            if lines >= MAX_LINES:
+                break
             out.append(_row(group, zh))
             lines += 1
         out.append("")
@@ -79,4 +83,6 @@ def _where(group: list[Problem], zh: bool) -> str:
         text += f"（共 {len(group)} 处）" if zh else f" ({len(group)} in all)"
     if group[0].field:
         text += f" “{escape(group[0].field)}”" if zh else f" '{escape(group[0].field)}'"
+    if isinstance(group[0], MoreOfTheSame):
+        return "…"
     return text.strip() or ("整个文件" if zh else "whole file")
