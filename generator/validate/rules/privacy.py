@@ -83,12 +83,16 @@ def _scan(ctx: Context, source: Source, row: int | None, field: str | None, text
     if refused or source.kind in _UNPUBLISHED_KINDS:
         return
     mobile = next((f for f in found if f.kind == personal.MOBILE), None)
-    if mobile is not None and (source.kind, name) not in _MOBILE_FIELDS:
-        yield ctx.problem(MOBILE, source.file, "内容中有手机号，网站、下载、订阅和打印稿上都会显示为打码形式（如 138****1234）",
-                          "the text contains a mobile number; the site, downloads, feeds and printed sheets show it "
-                          "masked (138****1234)", value=mobile.masked(text), **where)
     address = next((f for f in found if f.kind == personal.ADDRESS), None)
-    if address is not None:
+    if mobile is not None and (source.kind, name) not in _MOBILE_FIELDS:
+        # One message a cell (Problems keeps the first): it names the address too.
+        also_zh, also_en = ("；同一处还有精确到室号的住址，楼号、单元、室号也会打码",
+                            "; the same text also holds a home address, whose numbers are masked too") \
+            if address is not None else ("", "")
+        yield ctx.problem(MOBILE, source.file, "内容中有手机号，网站、下载、订阅和打印稿上都会显示为打码形式（如 138****1234）"
+                          + also_zh, "the text contains a mobile number; the site, downloads, feeds and printed "
+                          "sheets show it masked (138****1234)" + also_en, value=mobile.masked(text), **where)
+    elif address is not None:
         yield ctx.problem(HOME_ADDRESS, source.file, "内容中有精确到室号的住址，网站上会把楼号、单元、室号打码",
                           "the text contains a home address down to the flat; the site masks its building, unit "
                           "and flat numbers", value=address.masked(text), **where)
