@@ -91,3 +91,19 @@ def test_an_id_number_under_an_unknown_key_still_fails(city):
     found = [p for p in of_code(city, "id-number")]
     assert [(p.field, p.severity) for p in found] == [("contact_id", "error")]
     assert not of_code(city, "unknown-key")  # the same line: one message, the error
+
+
+def test_personal_data_in_a_report_file_name_is_an_error(city):
+    """The file name becomes the page's address, the feeds' links and the downloads' url column."""
+    report = city / REPORT
+    named = report.with_name("2024-03-21-139-1234-5678.md")
+    named.write_text(report.read_text("utf-8"), "utf-8")
+    [p] = of_code(city, "personal-data-in-file-name")
+    assert (p.file, p.severity, p.value) == (f"communities/{A}/reports/{named.name}", "error", "2024-03-21-139****5678.md")
+    assert "1234" not in p.zh + p.en + p.value
+
+
+def test_an_ordinary_report_file_name_is_fine(city):
+    report = city / REPORT
+    report.with_name("2024-03-21-building-3-room-201.md").write_text(report.read_text("utf-8"), "utf-8")
+    assert not of_code(city, "personal-data-in-file-name")

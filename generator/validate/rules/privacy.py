@@ -11,6 +11,8 @@ same detector the site masks with, so what a warning promises is what the site d
 - A home address down to the flat (XX路123号5室, 3栋2单元501室) is a warning: DISCLOSURE.md allows
   the street / building-complex level, so every output keeps that and masks the digits below it.
   A numbered building or a room of a public facility (3号楼道灯, 服务中心301室) is not a home.
+- Any of these in a report's file name is an error: the name becomes a web address, which cannot
+  be masked.
 Values in messages are masked too: a validation report may end up in a CI log.
 """
 
@@ -38,14 +40,33 @@ HOME_ADDRESS = rule("home-address", WARNING, "文字中精确到室号的住址�
                     "只写到街道或小区，例如“华庭里小区”；公共设施请写明名称，如“党群服务中心301室”",
                     "Write the street or housing complex only; name a public facility, e.g. 党群服务中心301室")
 
+IN_FILE_NAME = rule("personal-data-in-file-name", ERROR, "报告的文件名中不能有手机号、身份证号、银行卡号或住址",
+                    "a report's file name holds no mobile, ID or card number and no home address",
+                    "文件名会成为网页地址，无法打码：改用英文简称，例如 2024-05-20-meeting.md",
+                    "The file name becomes the page's address, which cannot be masked: use a short English "
+                    "name, e.g. 2024-05-20-meeting.md")
+
 _MOBILE_FIELDS = {("members", "mobile")}
 _UNPUBLISHED_KINDS = {"officials"}
 
 
 def check_personal_data(ctx: Context) -> Iterable[Problem]:
     for source in ctx.loaded.sources:
+        if source.kind == "report":
+            yield from _check_file_name(ctx, source)
         for row, field, text, in_body in _texts(source):
             yield from _scan(ctx, source, row, field, text, in_body)
+
+
+def _check_file_name(ctx: Context, source: Source) -> Iterable[Problem]:
+    """A report's file name is its page's address (and the feeds' and downloads' links to it),
+    which the site cannot mask without breaking every link: personal data there is refused."""
+    name = source.file.rsplit("/", 1)[-1]
+    found = personal.find(name.removesuffix(".md"))
+    if found:
+        yield ctx.problem(IN_FILE_NAME, source.file, "报告的文件名中有个人信息，文件名会成为公开的网页地址",
+                          "the report's file name holds personal data, and it becomes a public web address",
+                          value=personal.mask(name), community=source.community)
 
 
 def _texts(source: Source) -> Iterable[tuple[int | None, str | None, str, bool]]:
