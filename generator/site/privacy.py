@@ -9,12 +9,7 @@ ID and bank card numbers (refused by validation) are masked whole should one eve
 
 from __future__ import annotations
 
-import re
-
 from generator import personal
-
-# Kept for modules that imported it: the plain 11-digit form only. Detection is personal.find.
-MOBILE_RE = re.compile(r"(?<![0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
 
 
 def mask_personal(text: str) -> str:
