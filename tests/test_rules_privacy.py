@@ -1,5 +1,5 @@
-"""Personal data: ID numbers refused anywhere; mobiles warned about (the site masks them) or
-refused where the site cannot mask them."""
+"""Personal data: ID and bank card numbers refused anywhere; mobiles and home addresses warned
+about, in any spelling, and masked by the site exactly as the warning says."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ REPORT = f"communities/{A}/reports/2024-03-20-q1-meeting.md"
 
 
 def test_no_personal_data_in_the_demo(small_city):
-    assert not {"id-number", "personal-mobile", "personal-mobile-unmasked"} & {p[0] for p in flat(small_city)}
+    assert not {"id-number", "bank-card", "personal-mobile", "home-address"} & {p[0] for p in flat(small_city)}
 
 
 def test_id_number_in_a_ledger_summary(city):
@@ -63,20 +63,25 @@ def test_the_members_mobile_column_is_expected(city):
     assert not of_code(city, "personal-mobile")
 
 
-def test_mobile_the_site_cannot_mask_is_an_error(city):
+def test_a_dashed_mobile_is_a_warning_and_is_masked_too(city):
     text = "联系电话 138-1234-5678"
     line = set_cell(city / f"communities/{A}/opinions.csv", 0, "answer", text)
-    assert ("personal-mobile-unmasked", f"communities/{A}/opinions.csv", line, "answer") in flat(city)
-    assert "5678" in mask_mobile(text) and "1234" in mask_mobile(text)  # indeed shown whole
+    [p] = of_code(city, "personal-mobile")
+    assert (p.row, p.field, p.severity, p.value) == (line, "answer", "warning", "138****5678")
+    assert mask_mobile(text) == "联系电话 138****5678"
 
 
-def test_mobile_in_a_report_body_is_an_error(city):
+def test_mobile_in_a_report_body_is_a_warning_and_is_masked_on_the_page(city):
+    from generator.site.markdown import render_markdown
+
     report = city / REPORT
     text = report.read_text("utf-8").split("\n")
-    text[10] += "（联系电话 13812345678）"
+    text[10] += "（联系电话 138**1234**5678）"  # Markdown emphasis between the digits
     report.write_text("\n".join(text), "utf-8")
-    [p] = of_code(city, "personal-mobile-unmasked")
-    assert (p.file, p.row, p.severity) == (REPORT, 11, "error")
+    [p] = of_code(city, "personal-mobile")
+    assert (p.file, p.row, p.severity, p.value) == (REPORT, 11, "warning", "138****5678")
+    html = render_markdown(text[10])
+    assert "138****5678" in html and "<strong>" not in html
 
 
 def test_an_id_number_under_an_unknown_key_still_fails(city):
@@ -86,3 +91,19 @@ def test_an_id_number_under_an_unknown_key_still_fails(city):
     found = [p for p in of_code(city, "id-number")]
     assert [(p.field, p.severity) for p in found] == [("contact_id", "error")]
     assert not of_code(city, "unknown-key")  # the same line: one message, the error
+
+
+def test_personal_data_in_a_report_file_name_is_an_error(city):
+    """The file name becomes the page's address, the feeds' links and the downloads' url column."""
+    report = city / REPORT
+    named = report.with_name("2024-03-21-139-1234-5678.md")
+    named.write_text(report.read_text("utf-8"), "utf-8")
+    [p] = of_code(city, "personal-data-in-file-name")
+    assert (p.file, p.severity, p.value) == (f"communities/{A}/reports/{named.name}", "error", "2024-03-21-139****5678.md")
+    assert "1234" not in p.zh + p.en + p.value
+
+
+def test_an_ordinary_report_file_name_is_fine(city):
+    report = city / REPORT
+    report.with_name("2024-03-21-building-3-room-201.md").write_text(report.read_text("utf-8"), "utf-8")
+    assert not of_code(city, "personal-data-in-file-name")

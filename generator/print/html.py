@@ -1,4 +1,4 @@
-"""Sheets → complete HTML documents, with the site's Jinja2 environment (autoescape, masked mobiles)."""
+"""Sheets → complete HTML documents, with the site's Jinja2 environment (autoescape, personal data masked)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.print.sheets import Sheet
-from generator.site.render import environment, mask_mobile
+from generator.site.privacy import mask_personal
+from generator.site.render import environment
 
 
 def css_string(value: object) -> Markup:
     """A quoted CSS string for @page margin boxes: committee-written text cannot close the string,
     the rule or the <style> element, because everything but letters and digits is hex-escaped."""
     out = []
-    for ch in mask_mobile(str(value)):
+    for ch in mask_personal(str(value)):
         out.append(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x}")
     return Markup('"' + "".join(out) + '"')
 

@@ -18,6 +18,7 @@ import logging
 import subprocess
 
 from generator.problems import JuwuError
+from generator.site.privacy import mask_personal
 
 # The sheets name these families (templates/print/sheet.css); without them Chinese prints as boxes.
 REQUIRED_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC")
@@ -63,7 +64,7 @@ def render_pdf(documents: list[str], title: str) -> tuple[bytes, int]:
     if not rendered:
         raise ValueError("nothing to print")
     joined = rendered[0].copy([page for document in rendered for page in document.pages])
-    joined.metadata.title = title
+    joined.metadata.title = mask_personal(title)
     joined.metadata.authors = []
     joined.metadata.generator = "Juwu"
     joined.metadata.created = joined.metadata.modified = None

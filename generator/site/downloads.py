@@ -6,7 +6,7 @@ Pure: `community_files` and `city_files` return {relative path: bytes}; build.py
 - JSON holds the same rows as objects; amounts are exact JSON numbers (never passed through float).
 - datapackage.json describes the CSV files with Table Schemas; `frictionless validate` accepts it.
 Never here: officials.csv (avoidance data), mobile numbers (the members table has no mobile column,
-and every text is masked again on the way out), anything not already shown on the site.
+and every text passes privacy.mask_personal on the way out), anything not already shown on the site.
 
 The city-wide package carries summaries (one row per community, period, report…); ledger lines
 are per community only, because a city of 5,000 communities has millions of them.
@@ -24,7 +24,9 @@ from decimal import Decimal
 
 from generator.model import City, Community
 from generator.site import facts, urls
-from generator.site.privacy import mask_mobile
+import unicodedata
+
+from generator.site.privacy import mask_personal
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 CITY_DIR = "downloads/"
@@ -61,8 +63,19 @@ class Table:
 # --- cells -------------------------------------------------------------------------------------
 
 def neutralise(text: str) -> str:
-    """A text cell a spreadsheet could run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(DANGEROUS_START) else text
+    """A text cell a spreadsheet could run as a formula gets a leading apostrophe. The first
+    character is judged NFKC-normalised, after any invisible characters and spaces, so a
+    full-width ＝ ＋ － ＠ (which Excel reads as = + - @) counts like the ASCII one."""
+    return "'" + text if _first_visible(text).startswith(DANGEROUS_START) else text
+
+
+def _first_visible(text: str) -> str:
+    for ch in text:
+        if ch in "\t\r":
+            return ch
+        if unicodedata.category(ch) != "Cf" and not ch.isspace():
+            return unicodedata.normalize("NFKC", ch)
+    return ""
 
 
 def csv_cell(value, kind: str) -> str:
@@ -72,7 +85,7 @@ def csv_cell(value, kind: str) -> str:
         return "true" if value else "false"
     if isinstance(value, (datetime.date, int, Decimal)):
         return value.isoformat() if isinstance(value, datetime.date) else str(value)
-    text = mask_mobile(str(value))
+    text = mask_personal(str(value))
     return neutralise(text) if kind == "string" else text
 
 
@@ -101,7 +114,7 @@ def _json_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str):
-        return mask_mobile(value)
+        return mask_personal(value)
     return value
 
 
@@ -124,7 +137,7 @@ def _json_file(parts: list[str]) -> bytes:
 def package_json(name: str, title: str, tables: list[Table], version: str) -> bytes:
     descriptor = {
         "name": name,
-        "title": title,
+        "title": mask_personal(title),
         "version": version,
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],

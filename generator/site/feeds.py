@@ -1,7 +1,7 @@
 """Atom feeds of new disclosures and reports: one for the city, one per community.
 
 Built with ElementTree, so every text is escaped by the serialiser; characters XML 1.0 cannot
-carry are dropped and mobiles masked before that. Dates come from the data (a period's publication
+carry are dropped and personal data masked (privacy.mask_personal) before that. Dates come from the data (a period's publication
 date, a report's date), never the clock, so the same data gives the same feed.
 """
 
@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from generator.model import City, Community
 from generator.money import format_amount
 from generator.site import facts, urls
-from generator.site.privacy import mask_mobile
+from generator.site.privacy import mask_personal
 
 ATOM = "http://www.w3.org/2005/Atom"
 CITY_FEED = "feed.xml"
@@ -27,7 +27,7 @@ def community_feed_path(code: str) -> str:
 
 
 def clean(text: str) -> str:
-    return _NOT_XML.sub("", mask_mobile(text))
+    return mask_personal(_NOT_XML.sub("", text))
 
 
 def timestamp(d: datetime.date) -> str:

@@ -14,15 +14,15 @@ from generator.money import format_amount, to_capital
 from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.pages import Page
-from generator.site.privacy import MOBILE_RE, mask_mobile  # noqa: F401 - re-exported for other modules
+from generator.site.privacy import mask_mobile  # noqa: F401 - re-exported for other modules
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def _finalize(value):
-    # Every value printed by a template passes here: free text has mobiles masked.
+    # Every value printed by a template passes here: free text has personal data masked.
     if isinstance(value, str) and not isinstance(value, Markup):
-        return mask_mobile(value) if len(value) >= 11 else value  # shorter holds no 11-digit mobile
+        return mask_mobile(value)
     return "" if value is None else value
 
 
@@ -68,8 +68,8 @@ def environment() -> Environment:
         capital=to_capital,
         date_zh=lambda d: "" if d is None else format_zh(d),
         pct=lambda d: "—" if d is None else f"{d * 100:.1f}%",
-        # Markup skips finalize, so a report body is masked before it is rendered.
-        markdown=lambda text: Markup(render_markdown(mask_mobile(text))),
+        # Markup skips finalize: render_markdown masks a report body before rendering it.
+        markdown=lambda text: Markup(render_markdown(text)),
         iso=lambda d: "" if d is None else d.isoformat(),
         characters=_pieces,  # for search documents: see templates/search/community.html
         spellings=_spellings,

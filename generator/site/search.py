@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator.problems import JuwuError
 from generator.site import pagefind_stable
 from generator.site.pages import Page
+from generator.site.privacy import mask_personal
 
 BUNDLE = "pagefind"  # folder inside the site
 DIRECTORY = "all"  # the city-wide bundle
@@ -116,7 +117,7 @@ def bundle_names(page: Page) -> list[str]:
 
 
 def _attr(key: str, value: str) -> str:
-    return html.escape(f"{key}:{' '.join(value.split())}", quote=True)
+    return html.escape(f"{key}:{' '.join(mask_personal(value).split())}", quote=True)
 
 
 @dataclass

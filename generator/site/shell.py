@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from generator.site import urls
+from generator.site.privacy import mask_personal
 
 TITLE = "JUWUTITLETOKEN"
 CONTENT = "JUWUCONTENTTOKEN"
@@ -50,7 +51,7 @@ class Shell:
         return cls(_TOKENS.split(rendered), own_path)
 
     def fill(self, title: str, content: str, path: str, version: str) -> str:
-        safe_title = html.escape(title, quote=True)
+        safe_title = html.escape(mask_personal(title), quote=True)  # a report's title is committee text
         out = []
         for part in self.parts:
             if part == TITLE:

@@ -1,51 +1,72 @@
-"""Personal data in submitted text (DISCLOSURE.md, PIPL).
+"""Personal data in submitted text (DISCLOSURE.md, PIPL), found by generator/personal.py, the
+same detector the site masks with, so what a warning promises is what the site does.
 
-- An ID number (身份证号, 18 characters) anywhere — any table cell, any YAML value, a report's
-  body, even officials.csv, which is never published — is an error: it must not be in the data.
-- A personal mobile number written as 11 plain digits in a free-text field is a warning: the site
-  prints it masked (138****1234, render.py's `finalize`), and the clerk is told so. Only the
-  members' `mobile` column is meant for mobiles, and officials.csv is never published.
-- A mobile the masking cannot recognise (written with spaces or dashes), or one in a report's
-  Markdown body (rendered as HTML, which the template's masking does not see), is an error.
+- An ID number (身份证号, 18 characters, or the old 15-digit form) or a bank card number anywhere —
+  any table cell, any YAML value, a report's body, even officials.csv, which is never published —
+  is an error: DISCLOSURE.md says these are never published, and no masked form of them is
+  useful, so they must not be in the data at all.
+- A personal mobile number in free text, in any spelling (full-width digits, +86, spaces, dashes,
+  dots, zero-width characters), is a warning: every output prints it masked (138****1234). Only
+  the members' `mobile` column is meant for mobiles, and officials.csv is never published.
+- A home address down to the flat (XX路123号5室, 3栋2单元501室) is a warning: DISCLOSURE.md allows
+  the street / building-complex level, so every output keeps that and masks the digits below it.
+  A numbered building or a room of a public facility (3号楼道灯, 服务中心301室) is not a home.
+- Any of these in a report's file name is an error: the name becomes a web address, which cannot
+  be masked.
 Values in messages are masked too: a validation report may end up in a CI log.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
-from generator.formats import normalise_cell
+from generator import personal
 from generator.load.sources import Source
 from generator.load.yamlfile import Scalar
 from generator.problems import ERROR, WARNING, Problem
 from generator.validate.rules._base import Context, rule
 
-ID_NUMBER = rule("id-number", ERROR, "任何提交的文字中都不能出现 18 位身份证号",
-                 "no 18-character ID number anywhere in the submitted text",
+ID_NUMBER = rule("id-number", ERROR, "任何提交的文字中都不能出现身份证号（18 位或 15 位）",
+                 "no ID number (18 or 15 characters) anywhere in the submitted text",
                  "删除身份证号；需要区分人员时写姓名或“张*”", "Delete the ID number; use the name, or 张* for private persons")
-MOBILE = rule("personal-mobile", WARNING, "文字中的 11 位手机号在网站上会自动打码（138****1234）",
-              "an 11-digit mobile number in free text is shown masked on the site (138****1234)",
+BANK_CARD = rule("bank-card", ERROR, "任何提交的文字中都不能出现银行卡号",
+                 "no bank card number anywhere in the submitted text",
+                 "删除银行卡号；需要说明付款方式时写“银行转账”", "Delete the card number; write 银行转账 (bank transfer) if needed")
+MOBILE = rule("personal-mobile", WARNING, "文字中的手机号（无论怎样书写）在网站上会自动打码（138****1234）",
+              "a mobile number in free text, however written, is shown masked on the site (138****1234)",
               "如无必要请删除；公开电话请填写办公电话或监督电话", "Remove it unless needed; publish an office phone instead")
-MOBILE_UNMASKED = rule("personal-mobile-unmasked", ERROR,
-                       "无法自动打码的手机号（带空格或横线，或写在报告正文中）不能提交",
-                       "a mobile number that cannot be masked (spaced or dashed, or in a report's body) is refused",
-                       "删除手机号，或改写为打码形式，例如 138****1234", "Remove it, or write it masked, e.g. 138****1234")
+HOME_ADDRESS = rule("home-address", WARNING, "文字中精确到室号的住址在网站上会把楼号、单元、室号打码",
+                    "a home address down to the flat is shown with its building, unit and flat numbers masked",
+                    "只写到街道或小区，例如“华庭里小区”；公共设施请写明名称，如“党群服务中心301室”",
+                    "Write the street or housing complex only; name a public facility, e.g. 党群服务中心301室")
 
-# A cheap first look on text as typed (full-width digits too): nothing below matches without it.
-_RAW_DIGIT_RUN = re.compile("[0-9\uff10-\uff19]{3}[ \\-\u3000\uff0d]?[0-9\uff10-\uff19]{3}")
-_ID = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-                 r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_MOBILE_SPLIT = re.compile(r"(?<![0-9])1[3-9][0-9][ \-][0-9]{4}[ \-][0-9]{4}(?![0-9])")
+IN_FILE_NAME = rule("personal-data-in-file-name", ERROR, "报告的文件名中不能有手机号、身份证号、银行卡号或住址",
+                    "a report's file name holds no mobile, ID or card number and no home address",
+                    "文件名会成为网页地址，无法打码：改用英文简称，例如 2024-05-20-meeting.md",
+                    "The file name becomes the page's address, which cannot be masked: use a short English "
+                    "name, e.g. 2024-05-20-meeting.md")
+
 _MOBILE_FIELDS = {("members", "mobile")}
 _UNPUBLISHED_KINDS = {"officials"}
 
 
 def check_personal_data(ctx: Context) -> Iterable[Problem]:
     for source in ctx.loaded.sources:
+        if source.kind == "report":
+            yield from _check_file_name(ctx, source)
         for row, field, text, in_body in _texts(source):
             yield from _scan(ctx, source, row, field, text, in_body)
+
+
+def _check_file_name(ctx: Context, source: Source) -> Iterable[Problem]:
+    """A report's file name is its page's address (and the feeds' and downloads' links to it),
+    which the site cannot mask without breaking every link: personal data there is refused."""
+    name = source.file.rsplit("/", 1)[-1]
+    found = personal.find(name.removesuffix(".md"))
+    if found:
+        yield ctx.problem(IN_FILE_NAME, source.file, "报告的文件名中有个人信息，文件名会成为公开的网页地址",
+                          "the report's file name holds personal data, and it becomes a public web address",
+                          value=personal.mask(name), community=source.community)
 
 
 def _texts(source: Source) -> Iterable[tuple[int | None, str | None, str, bool]]:
@@ -53,8 +74,6 @@ def _texts(source: Source) -> Iterable[tuple[int | None, str | None, str, bool]]
     if source.table is not None:
         header = source.table.header
         for cells, line in zip(source.table.rows, source.table.lines):
-            if not _RAW_DIGIT_RUN.search("\x1f".join(cells)):
-                continue
             for i, text in enumerate(cells):
                 yield line, header[i] if i < len(header) else None, text, False
     for key, value in (source.record or {}).items():
@@ -67,31 +86,37 @@ def _texts(source: Source) -> Iterable[tuple[int | None, str | None, str, bool]]
 
 def _scan(ctx: Context, source: Source, row: int | None, field: str | None, text: str,
           in_body: bool) -> Iterable[Problem]:
-    if not _RAW_DIGIT_RUN.search(text):
+    found = personal.find(text, markdown=in_body)
+    if not found:
         return
-    text = normalise_cell(text)
     name = _field_name(source, field)
     where = dict(row=row, field=name, community=source.community)
-    for m in _ID.finditer(text):
-        yield ctx.problem(ID_NUMBER, source.file, "内容中有身份证号，身份证号不能提交、不能公开",
-                          "the text contains an ID number; ID numbers are never submitted or published",
-                          value=_mask_id(m.group()), **where)
+    refused = [f for f in found if f.kind in (personal.ID, personal.BANK)]
+    for f in refused[:1]:  # one message a cell: the clerk deletes the number, then sees the rest
+        if f.kind == personal.ID:
+            yield ctx.problem(ID_NUMBER, source.file, "内容中有身份证号，身份证号不能提交、不能公开",
+                              "the text contains an ID number; ID numbers are never submitted or published",
+                              value=_mask_id(f.digits), **where)
+        else:
+            yield ctx.problem(BANK_CARD, source.file, "内容中有银行卡号，银行卡号不能提交、不能公开",
+                              "the text contains a bank card number; card numbers are never submitted or published",
+                              value="*" * (len(f.digits) - 4) + f.digits[-4:], **where)
+    if refused or source.kind in _UNPUBLISHED_KINDS:
         return
-    if source.kind in _UNPUBLISHED_KINDS or (source.kind, name) in _MOBILE_FIELDS:
-        return
-    split = _MOBILE_SPLIT.search(text)
-    plain = _MOBILE.search(text)
-    if split or (plain and in_body):
-        number = re.sub(r"\D", "", (split or plain).group())
-        yield ctx.problem(MOBILE_UNMASKED, source.file,
-                          "报告正文中有手机号，公开时无法打码" if in_body and not split else "手机号中带有空格或横线，公开时无法自动打码",
-                          "a mobile number in a report's body cannot be masked" if in_body and not split
-                          else "a mobile number written with spaces or dashes cannot be masked",
-                          value=_mask_mobile(number), **where)
-    elif plain:
-        yield ctx.problem(MOBILE, source.file, "内容中有手机号，网站上会显示为打码形式（如 138****1234）",
-                          "the text contains a mobile number; the site will show it masked (138****1234)",
-                          value=_mask_mobile(plain.group()), **where)
+    mobile = next((f for f in found if f.kind == personal.MOBILE), None)
+    address = next((f for f in found if f.kind == personal.ADDRESS), None)
+    if mobile is not None and (source.kind, name) not in _MOBILE_FIELDS:
+        # One message a cell (Problems keeps the first): it names the address too.
+        also_zh, also_en = ("；同一处还有精确到室号的住址，楼号、单元、室号也会打码",
+                            "; the same text also holds a home address, whose numbers are masked too") \
+            if address is not None else ("", "")
+        yield ctx.problem(MOBILE, source.file, "内容中有手机号，网站、下载、订阅和打印稿上都会显示为打码形式（如 138****1234）"
+                          + also_zh, "the text contains a mobile number; the site, downloads, feeds and printed "
+                          "sheets show it masked (138****1234)" + also_en, value=mobile.masked(text), **where)
+    elif address is not None:
+        yield ctx.problem(HOME_ADDRESS, source.file, "内容中有精确到室号的住址，网站上会把楼号、单元、室号打码",
+                          "the text contains a home address down to the flat; the site masks its building, unit "
+                          "and flat numbers", value=address.masked(text), **where)
 
 
 def _field_name(source: Source, written: str | None) -> str | None:
@@ -105,10 +130,6 @@ def _field_name(source: Source, written: str | None) -> str | None:
 
 def _mask_id(text: str) -> str:
     return text[:6] + "*" * 8 + text[14:]
-
-
-def _mask_mobile(text: str) -> str:
-    return text[:3] + "****" + text[7:]
 
 
 CHECKS = [check_personal_data]
