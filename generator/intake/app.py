@@ -7,7 +7,9 @@ goes through `repo.publish`.
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
+import threading
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -43,7 +45,24 @@ class Service:
         self.env = environment()
         self.css = CSS.read_bytes()
         self._users: tuple[int, dict[str, User]] = (-1, {})
+        self._community_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
         repo.toplevel(settings.data.resolve())  # refuse to start on data outside git
+        with repo.repo_lock(settings):
+            landed = repo.recover(settings)  # a publication killed half-way is finished first
+        self.rebuilder.recover(rebuild=landed)  # a rebuild killed half-way runs again
+
+    @contextlib.contextmanager
+    def community_lock(self, code: str):
+        """One upload check at a time per community (different communities proceed in parallel)."""
+        with self._locks_guard:
+            lock = self._community_locks.setdefault(code, threading.Lock())
+        if not lock.acquire(timeout=self.settings.limits.upload_wait):
+            raise Busy()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def user(self, session: Session | None) -> User | None:
         if session is None or session.username is None:
@@ -71,6 +90,18 @@ class Service:
         if request.cookies.get(COOKIE) != session.id:
             response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict",
                                 secure=self.settings.secure_cookies, path="/")
+
+
+class Busy(Exception):
+    """Another upload for the same community is still being checked."""
+
+
+@dataclass
+class Prepared:
+    candidate: uploads.Candidate
+    checked: staging.Check
+    upload_id: str | None = None  # None when the upload has errors
+    final: uploads.Candidate | None = None
 
 
 def create_app(settings: IntakeSettings) -> Guard:
@@ -177,20 +208,26 @@ def create_app(settings: IntakeSettings) -> Guard:
             return service.render(request, session, "upload.html", 413, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=[], community=None,
                                   upload_error=f"文件过大：单个文件不能超过 {settings.limits.max_file // 1_000_000} MB。")
-        existing = staging.existing_files(settings.data, code)
         try:
-            candidate = _candidate(kind, code, fields, file_bytes, existing)
+            # Reading a workbook and validating take seconds: never on the event loop.
+            prepared = await run_in_threadpool(_prepare, service, user, kind, code, fields, file_bytes)
         except uploads.FormProblems as exc:
             return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=exc.problems, community=None, upload_error=None)
-        checked = await run_in_threadpool(staging.check, settings.data, code, candidate, settings.state / "tmp")
-        repo.audit(settings, {"event": "upload-checked", "user": user.username, "community": code, "kind": kind,
-                              "files": candidate.touched(), "errors": len(checked.errors)})
-        if not checked.ok:
+        except Busy:
+            return service.render(request, session, "upload.html", 503, code=code, kind=kind, kinds=uploads.KINDS,
+                                  values=fields, problems=[], community=None,
+                                  upload_error="本社区另一份上传正在检查，请稍后再提交一次。"
+                                               "Another upload for this community is being checked; try again shortly.")
+        except repo.NoChange as exc:
+            return service.render(request, session, "message.html", code=code, title="无需提交",
+                                  text=f"{exc.zh}。{exc.en}.")
+        candidate, checked = prepared.candidate, prepared.checked
+        if prepared.upload_id is None:
             return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=checked.problems + checked.city_errors,
                                   community=None, upload_error=None)
-        upload_id, final = await run_in_threadpool(_keep_pending, service, user, candidate)
+        upload_id, final = prepared.upload_id, prepared.final
         session.pending.add(upload_id)
         period = None
         if candidate.period and checked.model:
@@ -217,6 +254,11 @@ def create_app(settings: IntakeSettings) -> Guard:
             service.pending.drop(upload_id)
             session.pending.discard(upload_id)
             return service.render(request, session, "message.html", 409, code=code, title="请重新上传", text=exc.zh)
+        except repo.NoChange as exc:
+            service.pending.drop(upload_id)
+            session.pending.discard(upload_id)
+            return service.render(request, session, "message.html", code=code, title="无需提交",
+                                  text=f"{exc.zh}。{exc.en}.")
         service.pending.drop(upload_id)
         session.pending.discard(upload_id)
         if settings.rebuild:
@@ -266,11 +308,25 @@ def create_app(settings: IntakeSettings) -> Guard:
     return guarded
 
 
-def _keep_pending(service: Service, user: User, candidate: uploads.Candidate) -> tuple[str, uploads.Candidate]:
-    """Store a clean upload until the clerk confirms, with the hashes of what it was checked against."""
-    final = repo.finalise(candidate)
-    base = staging.file_hashes(service.settings.data, sorted(set(candidate.touched()) | set(final.touched())))
-    return service.pending.save(user.username, candidate, base), final
+def _prepare(service: Service, user: User, kind: str, code: str, fields: dict, data: bytes | None) -> Prepared:
+    """Read, check and (when clean and not a no-op) keep an upload until the clerk confirms.
+
+    Runs in a worker thread, one at a time per community. Raises FormProblems, Busy or NoChange."""
+    settings = service.settings
+    with service.community_lock(code):
+        existing = staging.existing_files(settings.data, code)
+        candidate = _candidate(kind, code, fields, data, existing)
+        checked = staging.check(settings.data, code, candidate, settings.state / "tmp")
+        repo.audit(settings, {"event": "upload-checked", "user": user.username, "community": code, "kind": kind,
+                              "files": candidate.touched(), "errors": len(checked.errors)})
+        if not checked.ok:
+            return Prepared(candidate, checked)
+        final = repo.finalise(candidate, existing)
+        if not repo.changes(settings.data.resolve(), final):
+            raise repo.NoChange()
+        # The committed blob of every path it may touch: confirming later re-checks these.
+        base = staging.file_hashes(settings.data, sorted(set(candidate.touched()) | set(final.touched())))
+        return Prepared(candidate, checked, service.pending.save(user.username, candidate, base), final)
 
 
 def _kind(request: Request) -> str:
