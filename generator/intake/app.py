@@ -8,6 +8,7 @@ goes through `repo.publish`.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import threading
 from dataclasses import dataclass
 
@@ -65,9 +66,15 @@ class Service:
             lock.release()
 
     def user(self, session: Session | None) -> User | None:
+        """The session's account, or None — and the session ended — when the account was removed,
+        disabled or given a new password since this session signed in."""
         if session is None or session.username is None:
             return None
-        return self.users().get(session.username)
+        user = self.users().get(session.username)
+        if user is None or user.disabled or not hmac.compare_digest(user.password_hash, session.credential or ""):
+            self.sessions.end(session.id)
+            return None
+        return user
 
     def users(self) -> dict[str, User]:
         """The accounts file, re-read when it changes (add-user and --reset work without a restart)."""
@@ -154,20 +161,27 @@ def create_app(settings: IntakeSettings) -> Guard:
         password = str(form.get("password") or "")[:200]
         ip = request.client.host if request.client else "?"
         keys = (f"user:{username}", f"ip:{ip}")
-        if service.account_throttle.blocked(keys[0]) or service.ip_throttle.blocked(keys[1]):
+        # Count the attempt before the (slow) password check, atomically: a burst of parallel guesses
+        # gets exactly as many checks as the limits allow, not one each.
+        account_ok = service.account_throttle.reserve(keys[0])
+        ip_ok = account_ok and service.ip_throttle.reserve(keys[1])
+        if not ip_ok:
+            if account_ok:
+                service.account_throttle.release(keys[0])
             repo.audit(settings, {"event": "login-locked", "user": username, "ip": ip})
             return service.render(request, session, "login.html", 429,
                                   message="密码错误次数过多，已暂时锁定。请 15 分钟后再试，或联系管理员。")
         user = service.users().get(username)
         ok = await run_in_threadpool(verify_password, password, user.password_hash if user else None)
-        if not ok or user is None:
-            service.account_throttle.fail(keys[0])
-            service.ip_throttle.fail(keys[1])
-            repo.audit(settings, {"event": "login-failed", "user": username, "ip": ip})
-            return service.render(request, session, "login.html", 401, message="用户名或密码不正确。")
+        if not ok or user is None or user.disabled:
+            repo.audit(settings, {"event": "login-disabled" if ok and user else "login-failed",
+                                  "user": username, "ip": ip})
+            return service.render(request, session, "login.html", 401,
+                                  message="此账号已停用，请联系管理员。" if ok and user else "用户名或密码不正确。")
         service.account_throttle.clear(keys[0])
+        service.ip_throttle.release(keys[1])
         service.sessions.end(session.id)
-        fresh = service.sessions.new(user.username)
+        fresh = service.sessions.new(user.username, user.password_hash)
         repo.audit(settings, {"event": "login", "user": user.username, "ip": ip})
         response = RedirectResponse("/", 303)
         service.set_cookie(request, response, fresh)
