@@ -259,6 +259,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
 
     from generator.intake.app import create_app
     from generator.intake.repo import RepoError
+    from generator.intake.server import config as server_config
     from generator.intake.settings import SettingsError, from_environment
 
     try:
@@ -269,10 +270,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
         raise click.ClickException(f"{exc.zh} / {exc.en}") from None
     _say(f"上传服务 intake on http://127.0.0.1:{port}/  data={settings.data}  users={settings.users}  "
          f"state={settings.state}", err=True)
-    # One process: sessions and the rebuild queue live in memory. Proxy headers are trusted only from
-    # 127.0.0.1, so the sign-in limits see the client's address that the reverse proxy forwards.
-    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                server_header=False, timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+    uvicorn.Server(server_config(app, port, settings.limits)).run()
 
 
 @intake.command("add-user")

@@ -46,6 +46,14 @@ class Limits:
     ip_failures: int = 20
     """Wrong passwords from one address within `failure_window` before it is locked."""
     failure_window: int = 15 * 60
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a complete request header (slow-header clients)."""
+    keep_alive_timeout: int = 5
+    """Seconds an idle keep-alive connection stays open between requests."""
+    max_header_bytes: int = 16_384
+    """Bytes in one request's header (request line and fields)."""
+    max_connections: int = 200
+    """Open connections; beyond this the server answers 503 at once."""
     upload_wait: float = 60.0
     """Seconds an upload waits for another upload of the same community to finish its check."""
 
