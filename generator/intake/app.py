@@ -45,7 +45,7 @@ class Service:
         self.rebuilder = Rebuilder(settings)
         self.env = environment()
         self.css = CSS.read_bytes()
-        self._users: tuple[int, dict[str, User]] = (-1, {})
+        self._users: tuple[tuple, dict[str, User]] = ((), {})
         self._community_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         repo.toplevel(settings.data.resolve())  # refuse to start on data outside git
@@ -79,7 +79,8 @@ class Service:
     def users(self) -> dict[str, User]:
         """The accounts file, re-read when it changes (add-user and --reset work without a restart)."""
         try:
-            stamp = self.settings.users.stat().st_mtime_ns
+            info = self.settings.users.stat()
+            stamp = (info.st_mtime_ns, info.st_ino, info.st_size)  # add-user replaces the file (a new inode)
         except OSError:
             return {}
         if self._users[0] != stamp:
