@@ -307,6 +307,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
 
     from generator.intake.app import create_app
     from generator.intake.repo import RepoError
+    from generator.intake.server import config as server_config
     from generator.intake.settings import SettingsError, from_environment
 
     try:
@@ -317,10 +318,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
         raise click.ClickException(f"{exc.zh} / {exc.en}") from None
     _say(f"上传服务 intake on http://127.0.0.1:{port}/  data={settings.data}  users={settings.users}  "
          f"state={settings.state}", err=True)
-    # One process: sessions and the rebuild queue live in memory. Proxy headers are trusted only from
-    # 127.0.0.1, so the sign-in limits see the client's address that the reverse proxy forwards.
-    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                server_header=False, timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+    uvicorn.Server(server_config(app, port, settings.limits)).run()
 
 
 @intake.command("add-user")
@@ -328,7 +326,8 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
 @click.option("--operator", "operator_name", help="Create an operator account (rebuild status) with this username.")
 @click.option("--username", help="Login name (default: the community code).")
 @click.option("--name", "display_name", help="Name shown and recorded as the git author, e.g. 张三（华庭里社区）.")
-@click.option("--reset", is_flag=True, help="Give an existing account a new password.")
+@click.option("--reset", is_flag=True, help="Give an existing account a new password (keeps its name unless --name "
+              "is given, re-enables a disabled account, and signs out its sessions).")
 @click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True)
 @click.option("--users", type=click.Path(path_type=Path), help="Accounts file (as for `juwu intake`).")
 @click.option("--state", type=click.Path(path_type=Path))
@@ -351,6 +350,25 @@ def intake_add_user(community: str | None, operator_name: str | None, username: 
     _say(f"用户名 username: {user.username}")
     _say(f"初始密码 password: {password}")
     _say(f"（只显示这一次，请当面或当场交给{user.display_name}。accounts file: {settings.users}）", err=True)
+
+
+@intake.command("disable-user")
+@click.argument("username")
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True)
+@click.option("--users", type=click.Path(path_type=Path), help="Accounts file (as for `juwu intake`).")
+@click.option("--state", type=click.Path(path_type=Path))
+def intake_disable_user(username: str, data: Path, users: Path | None, state: Path | None) -> None:
+    """停用账号：不能再登录，已登录的会话随即失效。Disable an account: it cannot sign in and its sessions end
+    (the running service notices at their next request). `add-user --reset` enables it again."""
+    from generator.intake.settings import SettingsError, from_environment
+    from generator.intake.users import UserError, disable_user
+
+    try:
+        settings = from_environment(data, users, state)
+        user = disable_user(settings.users, username)
+    except (SettingsError, UserError) as exc:
+        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+    _say(f"已停用 disabled: {user.username}（{user.display_name}）")
 
 
 def _community_listed(data: Path, code: str) -> bool:

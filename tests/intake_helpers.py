@@ -88,3 +88,46 @@ def zip_bomb(unpacked: int = 60_000_000) -> bytes:
 
 def status_clean(repo: Path) -> bool:
     return git(repo, "status", "--porcelain") == ""
+
+
+CODE = "319901001002"  # 华庭里社区: last period 2024-12 closed at 14926.47
+CLOSING_2024_12 = "14926.47"
+
+
+def intake_settings(tmp_path: Path, **changes):
+    """Settings for a service over a private git copy of the demo city (no rebuilds, plain-HTTP cookies)."""
+    from generator.intake.settings import IntakeSettings, Limits
+
+    data = make_city_repo(tmp_path)
+    base = dict(data=data, state=tmp_path / "state", users=tmp_path / "users.json", site=tmp_path / "site",
+                secure_cookies=False, rebuild=False, limits=Limits(max_body=400_000, max_file=300_000))
+    return IntakeSettings(**(base | changes))
+
+
+def client_for(settings):
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from starlette.testclient import TestClient
+
+    from generator.intake.app import create_app
+
+    return TestClient(create_app(settings), base_url="http://testserver", follow_redirects=False)
+
+
+def head(data: Path) -> str:
+    return git(data.parent, "rev-parse", "HEAD").strip()
+
+
+def upload_id(html: str) -> str:
+    match = re.search(r'name="upload" value="([^"]+)"', html)
+    assert match, html[:3000]
+    return match.group(1)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

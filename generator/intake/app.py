@@ -7,7 +7,10 @@ goes through `repo.publish`.
 
 from __future__ import annotations
 
-from pathlib import Path
+import contextlib
+import hmac
+import threading
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -42,18 +45,42 @@ class Service:
         self.rebuilder = Rebuilder(settings)
         self.env = environment()
         self.css = CSS.read_bytes()
-        self._users: tuple[int, dict[str, User]] = (-1, {})
+        self._users: tuple[tuple, dict[str, User]] = ((), {})
+        self._community_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
         repo.toplevel(settings.data.resolve())  # refuse to start on data outside git
+        with repo.repo_lock(settings):
+            landed = repo.recover(settings)  # a publication killed half-way is finished first
+        self.rebuilder.recover(rebuild=landed)  # a rebuild killed half-way runs again
+
+    @contextlib.contextmanager
+    def community_lock(self, code: str):
+        """One upload check at a time per community (different communities proceed in parallel)."""
+        with self._locks_guard:
+            lock = self._community_locks.setdefault(code, threading.Lock())
+        if not lock.acquire(timeout=self.settings.limits.upload_wait):
+            raise Busy()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def user(self, session: Session | None) -> User | None:
+        """The session's account, or None — and the session ended — when the account was removed,
+        disabled or given a new password since this session signed in."""
         if session is None or session.username is None:
             return None
-        return self.users().get(session.username)
+        user = self.users().get(session.username)
+        if user is None or user.disabled or not hmac.compare_digest(user.password_hash, session.credential or ""):
+            self.sessions.end(session.id)
+            return None
+        return user
 
     def users(self) -> dict[str, User]:
         """The accounts file, re-read when it changes (add-user and --reset work without a restart)."""
         try:
-            stamp = self.settings.users.stat().st_mtime_ns
+            info = self.settings.users.stat()
+            stamp = (info.st_mtime_ns, info.st_ino, info.st_size)  # add-user replaces the file (a new inode)
         except OSError:
             return {}
         if self._users[0] != stamp:
@@ -71,6 +98,18 @@ class Service:
         if request.cookies.get(COOKIE) != session.id:
             response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict",
                                 secure=self.settings.secure_cookies, path="/")
+
+
+class Busy(Exception):
+    """Another upload for the same community is still being checked."""
+
+
+@dataclass
+class Prepared:
+    candidate: uploads.Candidate
+    checked: staging.Check
+    upload_id: str | None = None  # None when the upload has errors
+    final: uploads.Candidate | None = None
 
 
 def create_app(settings: IntakeSettings) -> Guard:
@@ -123,20 +162,27 @@ def create_app(settings: IntakeSettings) -> Guard:
         password = str(form.get("password") or "")[:200]
         ip = request.client.host if request.client else "?"
         keys = (f"user:{username}", f"ip:{ip}")
-        if service.account_throttle.blocked(keys[0]) or service.ip_throttle.blocked(keys[1]):
+        # Count the attempt before the (slow) password check, atomically: a burst of parallel guesses
+        # gets exactly as many checks as the limits allow, not one each.
+        account_ok = service.account_throttle.reserve(keys[0])
+        ip_ok = account_ok and service.ip_throttle.reserve(keys[1])
+        if not ip_ok:
+            if account_ok:
+                service.account_throttle.release(keys[0])
             repo.audit(settings, {"event": "login-locked", "user": username, "ip": ip})
             return service.render(request, session, "login.html", 429,
                                   message="密码错误次数过多，已暂时锁定。请 15 分钟后再试，或联系管理员。")
         user = service.users().get(username)
         ok = await run_in_threadpool(verify_password, password, user.password_hash if user else None)
-        if not ok or user is None:
-            service.account_throttle.fail(keys[0])
-            service.ip_throttle.fail(keys[1])
-            repo.audit(settings, {"event": "login-failed", "user": username, "ip": ip})
-            return service.render(request, session, "login.html", 401, message="用户名或密码不正确。")
+        if not ok or user is None or user.disabled:
+            repo.audit(settings, {"event": "login-disabled" if ok and user else "login-failed",
+                                  "user": username, "ip": ip})
+            return service.render(request, session, "login.html", 401,
+                                  message="此账号已停用，请联系管理员。" if ok and user else "用户名或密码不正确。")
         service.account_throttle.clear(keys[0])
+        service.ip_throttle.release(keys[1])
         service.sessions.end(session.id)
-        fresh = service.sessions.new(user.username)
+        fresh = service.sessions.new(user.username, user.password_hash)
         repo.audit(settings, {"event": "login", "user": user.username, "ip": ip})
         response = RedirectResponse("/", 303)
         service.set_cookie(request, response, fresh)
@@ -177,20 +223,26 @@ def create_app(settings: IntakeSettings) -> Guard:
             return service.render(request, session, "upload.html", 413, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=[], community=None,
                                   upload_error=f"文件过大：单个文件不能超过 {settings.limits.max_file // 1_000_000} MB。")
-        existing = staging.existing_files(settings.data, code)
         try:
-            candidate = _candidate(kind, code, fields, file_bytes, existing)
+            # Reading a workbook and validating take seconds: never on the event loop.
+            prepared = await run_in_threadpool(_prepare, service, user, kind, code, fields, file_bytes)
         except uploads.FormProblems as exc:
             return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=exc.problems, community=None, upload_error=None)
-        checked = await run_in_threadpool(staging.check, settings.data, code, candidate, settings.state / "tmp")
-        repo.audit(settings, {"event": "upload-checked", "user": user.username, "community": code, "kind": kind,
-                              "files": candidate.touched(), "errors": len(checked.errors)})
-        if not checked.ok:
+        except Busy:
+            return service.render(request, session, "upload.html", 503, code=code, kind=kind, kinds=uploads.KINDS,
+                                  values=fields, problems=[], community=None,
+                                  upload_error="本社区另一份上传正在检查，请稍后再提交一次。"
+                                               "Another upload for this community is being checked; try again shortly.")
+        except repo.NoChange as exc:
+            return service.render(request, session, "message.html", code=code, title="无需提交",
+                                  text=f"{exc.zh}。{exc.en}.")
+        candidate, checked = prepared.candidate, prepared.checked
+        if prepared.upload_id is None:
             return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
                                   values=fields, problems=checked.problems + checked.city_errors,
                                   community=None, upload_error=None)
-        upload_id, final = await run_in_threadpool(_keep_pending, service, user, candidate)
+        upload_id, final = prepared.upload_id, prepared.final
         session.pending.add(upload_id)
         period = None
         if candidate.period and checked.model:
@@ -217,6 +269,11 @@ def create_app(settings: IntakeSettings) -> Guard:
             service.pending.drop(upload_id)
             session.pending.discard(upload_id)
             return service.render(request, session, "message.html", 409, code=code, title="请重新上传", text=exc.zh)
+        except repo.NoChange as exc:
+            service.pending.drop(upload_id)
+            session.pending.discard(upload_id)
+            return service.render(request, session, "message.html", code=code, title="无需提交",
+                                  text=f"{exc.zh}。{exc.en}.")
         service.pending.drop(upload_id)
         session.pending.discard(upload_id)
         if settings.rebuild:
@@ -266,11 +323,25 @@ def create_app(settings: IntakeSettings) -> Guard:
     return guarded
 
 
-def _keep_pending(service: Service, user: User, candidate: uploads.Candidate) -> tuple[str, uploads.Candidate]:
-    """Store a clean upload until the clerk confirms, with the hashes of what it was checked against."""
-    final = repo.finalise(candidate)
-    base = staging.file_hashes(service.settings.data, sorted(set(candidate.touched()) | set(final.touched())))
-    return service.pending.save(user.username, candidate, base), final
+def _prepare(service: Service, user: User, kind: str, code: str, fields: dict, data: bytes | None) -> Prepared:
+    """Read, check and (when clean and not a no-op) keep an upload until the clerk confirms.
+
+    Runs in a worker thread, one at a time per community. Raises FormProblems, Busy or NoChange."""
+    settings = service.settings
+    with service.community_lock(code):
+        existing = staging.existing_files(settings.data, code)
+        candidate = _candidate(kind, code, fields, data, existing)
+        checked = staging.check(settings.data, code, candidate, settings.state / "tmp")
+        repo.audit(settings, {"event": "upload-checked", "user": user.username, "community": code, "kind": kind,
+                              "files": candidate.touched(), "errors": len(checked.errors)})
+        if not checked.ok:
+            return Prepared(candidate, checked)
+        final = repo.finalise(candidate, existing)
+        if not repo.changes(settings.data.resolve(), final):
+            raise repo.NoChange()
+        # The committed blob of every path it may touch: confirming later re-checks these.
+        base = staging.file_hashes(settings.data, sorted(set(candidate.touched()) | set(final.touched())))
+        return Prepared(candidate, checked, service.pending.save(user.username, candidate, base), final)
 
 
 def _kind(request: Request) -> str:

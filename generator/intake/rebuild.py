@@ -42,6 +42,17 @@ class Rebuilder:
                 self._running = True
                 threading.Thread(target=self._run, name="juwu-rebuild", daemon=True).start()
 
+    def recover(self, rebuild: bool) -> None:
+        """At start-up: a status still "running" was a build killed with the previous process; say so
+        and build again (as when REBUILD, a publication recovered from its journal, needs it)."""
+        stale = self.status().get("state") == "running"
+        if stale:
+            old = self.status()
+            self._status("interrupted", old.get("commit", ""), time.time(),
+                         "上次生成被中断（服务重启）" + ("，正在重新生成" if self.settings.rebuild else "，网站保持原样"))
+        if (stale or rebuild) and self.settings.rebuild:
+            self.request("restart: finish what the previous process left")
+
     def wait(self, timeout: float) -> bool:
         """True when no rebuild is queued or running (tests and shutdown)."""
         return self._idle.wait(timeout)
@@ -77,6 +88,7 @@ class Rebuilder:
             tree, commit = self._checkout()
             data = tree / self._data_prefix()
             self._status("running", commit, started, "正在重新生成网站")
+            repo.checkpoint(self.settings, "rebuild-running")
             result = build(BuildPaths.for_data(data, self.settings.site))
             if result.built:
                 self._status("ok", commit, started, f"已发布 {result.pages} 个页面", pages=result.pages)

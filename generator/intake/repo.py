@@ -1,9 +1,19 @@
-"""Writing accepted uploads into data/ and committing them, one at a time.
+"""Publishing accepted uploads: one commit of exactly the clerk's files, never half-done.
 
 Every write goes through `publish`, under a lock that is both a thread lock (this process) and
 an flock on a file (any other process using the same state folder). Under the lock the upload is
-checked once more against the data as it is *now* — another clerk may have changed the previous
-period meanwhile — and written only when still clean; a failed commit puts every file back.
+checked once more against the data as last committed — another clerk may have changed the
+previous period meanwhile — and published only when still clean:
+
+1. the commit is built from HEAD plus exactly the clerk's files (and the catalogue when its list of
+   CSV files changes) in a private index, so nothing else in the working tree is swept in;
+2. a journal in the state folder records the commit and its paths;
+3. HEAD moves by one compare-and-swap — the moment the upload is published;
+4. the working tree and index are brought to HEAD for those paths only; the journal is removed.
+
+A process killed anywhere in between leaves either no commit or a whole one; `recover` (run at
+start-up and before every publication) finishes step 4 from the journal. Nothing is ever written
+into data/ before it is committed, so an uncommitted file can never pass for a published one.
 """
 
 from __future__ import annotations
@@ -12,53 +22,38 @@ import contextlib
 import fcntl
 import json
 import os
-import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from generator.catalogue import DESCRIPTOR_NAME, build_descriptor, dump_yaml, scan_csv_paths
-from generator.intake import staging
+from generator.catalogue import DESCRIPTOR_NAME, build_descriptor, dump_yaml
+from generator.intake import gitrepo, staging
+from generator.intake.gitrepo import RepoError, git, toplevel  # noqa: F401 (re-exported for rebuild and tests)
 from generator.intake.settings import IntakeSettings
 from generator.intake.uploads import Candidate, read_table_upload, table_as_csv
 from generator.intake.users import User
 from generator.load import yamlfile
 
-COMMITTER = {"GIT_COMMITTER_NAME": "Juwu 上传服务", "GIT_COMMITTER_EMAIL": "intake@juwu.invalid"}
+COMMITTER = ("Juwu 上传服务", "intake@juwu.invalid")
 _thread_lock = threading.Lock()
-
-
-class RepoError(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
 
 
 class Conflict(RepoError):
     """The data changed since the upload was checked: the clerk should upload again."""
 
 
+class NoChange(RepoError):
+    """The upload is byte for byte what is already published: nothing to commit."""
+
+    def __init__(self):
+        super().__init__("与已公开内容相同，无需提交", "identical to what is already published; nothing to commit")
+
+
 @dataclass
 class Published:
     commit: str
     files: list[str]
-
-
-def git(cwd: Path, *args: str, env: dict | None = None, check: bool = True) -> str:
-    full_env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **(env or {})}
-    out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120)
-    if check and out.returncode != 0:
-        raise RepoError(f"git {args[0]} 失败：{out.stderr.strip()[:300]}", f"git {args[0]} failed: {out.stderr.strip()[:300]}")
-    return out.stdout
-
-
-def toplevel(data: Path) -> Path:
-    try:
-        return Path(git(data, "rev-parse", "--show-toplevel").strip())
-    except (RepoError, OSError):
-        raise RepoError(f"数据文件夹 {data} 不在 git 仓库中", f"the data folder {data} is not in a git repository") from None
 
 
 @contextlib.contextmanager
@@ -87,8 +82,10 @@ def repo_lock(settings: IntakeSettings, timeout: float = 60.0):
         _thread_lock.release()
 
 
-def finalise(candidate: Candidate) -> Candidate:
-    """The files as the data folder keeps them: an .xlsx sheet becomes UTF-8 CSV (readable diffs)."""
+def finalise(candidate: Candidate, existing: set[str]) -> Candidate:
+    """The files as the data folder keeps them: an .xlsx sheet becomes UTF-8 CSV (readable diffs).
+
+    Only files in EXISTING (committed now) are ever listed as removed."""
     out = Candidate(candidate.kind, candidate.community, removes=list(candidate.removes), what=candidate.what,
                     period=candidate.period, amendment=candidate.amendment)
     for rel, content in candidate.writes.items():
@@ -98,45 +95,151 @@ def finalise(candidate: Candidate) -> Candidate:
             out.removes.append(rel)
         else:
             out.writes[rel] = content
-    out.removes = sorted(set(out.removes) - set(out.writes))
+    out.removes = sorted((set(out.removes) - set(out.writes)) & existing)
+    return out
+
+
+def changes(data: Path, final: Candidate) -> dict[str, bytes | None]:
+    """What publishing FINAL would change against HEAD (path in data/ → bytes, None removes):
+    the clerk's files that differ, and the catalogue when its list of CSV files changes."""
+    top = toplevel(data)
+    prefix = gitrepo.prefix_of(data, top)
+    wanted: dict[str, bytes | None] = {**{rel: None for rel in final.removes}, **final.writes}
+    now = gitrepo.blobs(top, "HEAD", [prefix + rel for rel in wanted])
+    out = {rel: content for rel, content in wanted.items()
+           if now[prefix + rel] != (None if content is None else _blob_id(top, content))}
+    catalogue = _catalogue(top, prefix, out)
+    if catalogue is not None:
+        out[DESCRIPTOR_NAME] = catalogue
     return out
 
 
 def publish(settings: IntakeSettings, user: User, candidate: Candidate, base: dict[str, str | None],
             upload_id: str) -> Published:
-    """Check again, write, commit; or raise Conflict / RepoError with data/ exactly as it was."""
+    """Check again and publish as one commit; or raise Conflict / NoChange / RepoError with nothing changed."""
     data = settings.data.resolve()
     top = toplevel(data)
-    final = finalise(candidate)
-    for rel in final.touched():
+    prefix = gitrepo.prefix_of(data, top)
+    for rel in candidate.touched():
         staging.inside(user.community or "", rel)
     with repo_lock(settings):
-        now = staging.file_hashes(data, sorted(base))
-        if now != base:
+        recover(settings)
+        parent = gitrepo.head(top)
+        if staging.file_hashes(data, sorted(base)) != base:
             raise Conflict("你上传之后，这些文件已被修改（可能是同事刚刚提交），请重新上传核对",
                            "the files changed after your upload was checked; upload again")
+        final = finalise(candidate, staging.existing_files(data, candidate.community))
         checked = staging.check(data, final.community, final, settings.state / "tmp")
         if not checked.ok:
             raise Conflict("与最新数据一起检查时发现错误（可能是同事刚刚提交），请重新上传核对",
                            "the upload has errors against the latest data; upload again")
-        backup = {rel: _read(data / rel) for rel in final.touched() + [DESCRIPTOR_NAME]}
+        planned = changes(data, final)
+        if not planned:
+            raise NoChange()
+        touched = sorted(planned)
+        paths = [prefix + rel for rel in touched]
+        before = gitrepo.blobs(top, parent, paths)
+        commit = gitrepo.commit_paths(
+            top, parent, {prefix + rel: content for rel, content in planned.items()},
+            (user.display_name, f"{user.username}@intake.invalid"), COMMITTER,
+            commit_message(user, final, upload_id, touched), settings.state / "tmp")
+        _write_journal(settings, {"upload": upload_id, "user": user.username, "community": final.community,
+                                  "parent": parent, "commit": commit, "paths": paths, "before": before})
+        checkpoint(settings, "journal-written")
         try:
-            _write(data, final)
-            _write_catalogue(data)
-            # Only what really changed: absent before and after (a format never uploaded) is no change.
-            touched = [rel for rel, before in backup.items() if before != _read(data / rel)]
-            paths = [str((data / rel).relative_to(top)) for rel in touched]
-            git(top, "add", "--all", "--", *paths)
-            git(top, "commit", "--quiet", f"--author={user.author}", "-m",
-                commit_message(user, final, upload_id, touched), "--", *paths, env=COMMITTER)
-            commit = git(top, "rev-parse", "HEAD").strip()
-        except BaseException:
-            _restore(top, data, backup)
-            raise
+            gitrepo.move_head(top, commit, parent, f"juwu intake: upload {upload_id}")
+        except RepoError:
+            settings.journal.unlink(missing_ok=True)  # HEAD moved under us; nothing was changed
+            raise Conflict("数据仓库刚被其他人修改，请重新上传核对", "the repository changed meanwhile; upload again") from None
+        checkpoint(settings, "committed")
+        left = gitrepo.sync_paths(top, paths, only_if=before)
+        checkpoint(settings, "synced")
+        settings.journal.unlink(missing_ok=True)
     audit(settings, {"event": "publish", "user": user.username, "community": user.community,
                      "commit": commit, "files": touched, "what": final.what, "upload": upload_id,
-                     "amendment": final.amendment})
+                     "amendment": final.amendment, **({"left-uncommitted-edits": left} if left else {})})
     return Published(commit, touched)
+
+
+def recover(settings: IntakeSettings) -> bool:
+    """Finish what a killed publication left (call under `repo_lock`, or before serving).
+
+    The journal names the paths of the unfinished upload; they are brought to HEAD in the working
+    tree and index, whether or not the commit landed. True when the commit had landed (the site
+    then needs a rebuild)."""
+    try:
+        journal = json.loads(settings.journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        settings.journal.unlink(missing_ok=True)  # torn before the commit could move HEAD
+        return False
+    top = toplevel(settings.data.resolve())
+    landed = gitrepo.is_ancestor(top, journal["commit"], "HEAD")
+    left = gitrepo.sync_paths(top, journal["paths"], only_if=journal["before"])
+    settings.journal.unlink(missing_ok=True)
+    audit(settings, {"event": "recovered", "upload": journal.get("upload"), "user": journal.get("user"),
+                     "community": journal.get("community"), "commit": journal["commit"] if landed else None,
+                     "landed": landed, **({"left-uncommitted-edits": left} if left else {})})
+    return landed
+
+
+def checkpoint(settings: IntakeSettings, name: str) -> None:
+    """Test hook: with `pause_at` set to NAME (JUWU_INTAKE_PAUSE_AT), say so in STATE/paused-at-NAME and
+    stop here (at most `pause_seconds`) so a test can kill the process at this exact point. Unset, a no-op."""
+    if settings.pause_at != name:
+        return
+    marker = settings.state / f"paused-at-{name}"
+    marker.write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + settings.pause_seconds
+    while time.monotonic() < deadline and marker.exists():
+        time.sleep(0.05)
+
+
+def _write_journal(settings: IntakeSettings, record: dict) -> None:
+    settings.state.mkdir(parents=True, exist_ok=True)
+    tmp = settings.journal.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(record, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, settings.journal)
+
+
+def _blob_id(top: Path, content: bytes) -> str:
+    return gitrepo.run(top, "hash-object", "--no-filters", "--stdin", input=content).decode("ascii").strip()
+
+
+def _catalogued(rel: str) -> bool:
+    """The CSV files datapackage.yaml lists (as `catalogue.scan_csv_paths` finds them)."""
+    parts = PurePosixPath(rel).parts
+    if not rel.endswith(".csv"):
+        return False
+    return (len(parts) == 1 and rel in ("communities.csv", "rollout.csv")) or (
+        parts[0] == "communities" and (len(parts) == 3 or (len(parts) == 4 and parts[2] == "finance")))
+
+
+def _catalogue(top: Path, prefix: str, planned: dict[str, bytes | None]) -> bytes | None:
+    """The committed datapackage.yaml rewritten for the planned files, or None when it does not change."""
+    committed = gitrepo.blobs(top, "HEAD", [prefix + DESCRIPTOR_NAME])[prefix + DESCRIPTOR_NAME]
+    if committed is None:
+        return None
+    csvs = {p[len(prefix):] for p in gitrepo.files_under(
+        top, "HEAD", [prefix + "communities.csv", prefix + "rollout.csv", prefix + "communities"])}
+    csvs = {rel for rel in csvs if _catalogued(rel)}
+    after = (csvs - {rel for rel, c in planned.items() if c is None}) | {
+        rel for rel, c in planned.items() if c is not None and _catalogued(rel)}
+    if after == csvs:
+        return None
+    old = gitrepo.read_blob(top, committed).decode("utf-8")
+    try:
+        current = yamlfile.parse(old)
+    except yamlfile.YamlRefused:
+        current = {}
+    name = current.get("name").text if isinstance(current, dict) and hasattr(current.get("name"), "text") else "juwu-city"
+    title = current.get("title").text if isinstance(current, dict) and hasattr(current.get("title"), "text") else None
+    text = dump_yaml(build_descriptor(sorted(after), name, title))
+    return None if text == old else text.encode("utf-8")
 
 
 def commit_message(user: User, c: Candidate, upload_id: str, touched: list[str]) -> str:
@@ -147,50 +250,6 @@ def commit_message(user: User, c: Candidate, upload_id: str, touched: list[str])
     lines += ["", "Files:"] + [f"  {'removed ' if rel in c.removes else ''}{rel}" for rel in touched]
     lines += ["", f"Upload-Id: {upload_id}"]
     return "\n".join(lines) + "\n"
-
-
-def _write(data: Path, c: Candidate) -> None:
-    for rel in c.removes:
-        (data / rel).unlink(missing_ok=True)
-    for rel, content in c.writes.items():
-        target = data / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".intake-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-
-
-def _restore(top: Path, data: Path, backup: dict[str, bytes | None]) -> None:
-    for rel, content in backup.items():
-        path = data / rel
-        if content is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_bytes(content)
-    paths = [str((data / rel).relative_to(top)) for rel in backup]
-    git(top, "reset", "--quiet", "--", *paths, check=False)  # unstage; HEAD never moved
-
-
-def _read(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None
-
-
-def _write_catalogue(data: Path) -> None:
-    """Rewrite datapackage.yaml when the set of CSV files changed (it lists every CSV)."""
-    path = data / DESCRIPTOR_NAME
-    if not path.is_file():
-        return
-    try:
-        current = yamlfile.parse(path.read_text(encoding="utf-8"))
-    except yamlfile.YamlRefused:
-        current = {}
-    name = current.get("name").text if isinstance(current, dict) and hasattr(current.get("name"), "text") else "juwu-city"
-    title = current.get("title").text if isinstance(current, dict) and hasattr(current.get("title"), "text") else None
-    text = dump_yaml(build_descriptor(scan_csv_paths(data), name, title))
-    if path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def audit(settings: IntakeSettings, event: dict) -> None:

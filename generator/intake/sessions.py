@@ -24,6 +24,7 @@ class Session:
     created: float
     seen: float
     username: str | None = None  # None until signed in
+    credential: str | None = None  # the account's password hash at sign-in: a reset or disable ends the session
     pending: set[str] = field(default_factory=set)  # upload ids waiting for this session's confirmation
 
     def csrf_ok(self, token: str | None) -> bool:
@@ -50,10 +51,10 @@ class SessionStore:
             session.seen = now
             return session
 
-    def new(self, username: str | None = None) -> Session:
+    def new(self, username: str | None = None, credential: str | None = None) -> Session:
         """A fresh id and CSRF token; signing in always gets a new one (no session fixation)."""
         now = self.clock()
-        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), now, now, username)
+        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), now, now, username, credential)
         with self._lock:
             if len(self._sessions) >= self.capacity:
                 self._evict(now)

@@ -11,6 +11,7 @@ from generator.config import PROJECT_ROOT
 # Environment variables the operator controls; read only by `from_environment`.
 ENV_USERS = "JUWU_INTAKE_USERS"
 ENV_STATE = "JUWU_INTAKE_STATE"
+ENV_PAUSE_AT = "JUWU_INTAKE_PAUSE_AT"  # tests only: see IntakeSettings.pause_at
 DEFAULT_STATE = Path.home() / ".local" / "state" / "juwu-intake"
 
 
@@ -45,6 +46,16 @@ class Limits:
     ip_failures: int = 20
     """Wrong passwords from one address within `failure_window` before it is locked."""
     failure_window: int = 15 * 60
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a complete request header (slow-header clients)."""
+    keep_alive_timeout: int = 5
+    """Seconds an idle keep-alive connection stays open between requests."""
+    max_header_bytes: int = 16_384
+    """Bytes in one request's header (request line and fields)."""
+    max_connections: int = 200
+    """Open connections; beyond this the server answers 503 at once."""
+    upload_wait: float = 60.0
+    """Seconds an upload waits for another upload of the same community to finish its check."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,17 @@ class IntakeSettings:
     rebuild: bool = True
     """Queue a site rebuild after every accepted upload."""
     limits: Limits = field(default_factory=Limits)
+    pause_at: str | None = None
+    """Tests only (from $JUWU_INTAKE_PAUSE_AT): stop at this named point of a publication or rebuild
+    ("journal-written", "committed", "synced", "rebuild-running"), announce it in STATE/paused-at-NAME
+    and wait there (at most `pause_seconds`) so a test can kill the process at that exact moment.
+    Unset in production, where it does nothing."""
+    pause_seconds: float = 120.0
+
+    @property
+    def journal(self) -> Path:
+        """The publication in progress (see repo.publish); present only between commit and sync."""
+        return self.state / "publish-journal.json"
 
     @property
     def audit_log(self) -> Path:
@@ -98,4 +120,6 @@ def from_environment(data: Path, users: Path | None = None, state: Path | None =
     state = Path(state or os.environ.get(ENV_STATE) or DEFAULT_STATE)
     users = Path(users or os.environ.get(ENV_USERS) or state / "users.json")
     extra = {"site": Path(site)} if site else {}
+    if os.environ.get(ENV_PAUSE_AT):
+        extra["pause_at"] = os.environ[ENV_PAUSE_AT]
     return IntakeSettings(data=Path(data), state=state, users=users, **extra, **kw).check()

@@ -1,19 +1,21 @@
 """Check an upload with exactly the engine `juwu validate` uses, before anything is written.
 
 The check runs on an overlay: a temporary data folder holding the city-level files, this
-community's folder as it is now, and the upload in place. City-wide tables and their cross-file
+community's folder as last committed (what is published, never an uncommitted file left in the
+working tree), and the upload in place. City-wide tables and their cross-file
 checks still run, a new ledger still meets the previous period's closing balance, and the cost
 does not grow with the number of communities in the city.
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
+import io
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.intake import gitrepo
 from generator.intake.uploads import Candidate
 from generator.model import Community
 from generator.problems import ERROR, Problem
@@ -56,19 +58,19 @@ def inside(community: str, rel: str) -> str:
 
 
 def existing_files(data: Path, community: str) -> set[str]:
-    folder = data / "communities" / community
-    if not folder.is_dir():
-        return set()
-    return {p.relative_to(data).as_posix() for p in folder.rglob("*") if p.is_file()}
+    """The community's files as last committed (paths relative to DATA)."""
+    top = gitrepo.toplevel(data)
+    prefix = gitrepo.prefix_of(data, top)
+    found = gitrepo.files_under(top, "HEAD", [f"{prefix}communities/{community}"])
+    return {p[len(prefix):] for p in found}
 
 
 def file_hashes(data: Path, paths: list[str]) -> dict[str, str | None]:
-    """sha256 of each path as it is now (None when absent): what an upload was checked against."""
-    out: dict[str, str | None] = {}
-    for rel in paths:
-        path = data / rel
-        out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    return out
+    """The committed blob id of each path (None when absent): what an upload was checked against."""
+    top = gitrepo.toplevel(data)
+    prefix = gitrepo.prefix_of(data, top)
+    found = gitrepo.blobs(top, "HEAD", [prefix + rel for rel in paths])
+    return {rel: found[prefix + rel] for rel in paths}
 
 
 def check(data: Path, community: str, candidate: Candidate | None, scratch: Path) -> Check:
@@ -84,14 +86,26 @@ def check(data: Path, community: str, candidate: Candidate | None, scratch: Path
 
 
 def build_overlay(data: Path, community: str, overlay: Path) -> None:
+    """The committed city files and the community's committed folder, as regular files under OVERLAY."""
     overlay.mkdir(parents=True)
-    for name in CITY_FILES:
-        if (data / name).is_file():
-            shutil.copy2(data / name, overlay / name)
-    folder = data / "communities" / community
     (overlay / "communities").mkdir()
-    if folder.is_dir():
-        shutil.copytree(folder, overlay / "communities" / community, symlinks=True)
+    top = gitrepo.toplevel(data)
+    prefix = gitrepo.prefix_of(data, top)
+    paths = gitrepo.files_under(top, "HEAD", [prefix + name for name in CITY_FILES]
+                                + [f"{prefix}communities/{community}"])
+    if not paths:
+        return
+    archive = gitrepo.run(top, "archive", "--format=tar", "HEAD", "--", *paths)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar:
+            if not member.isfile() or not member.name.startswith(prefix):
+                continue  # symlinks and the like are never followed
+            rel = member.name[len(prefix):]
+            if rel not in CITY_FILES:
+                inside(community, rel)
+            target = overlay / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(tar.extractfile(member).read())
 
 
 def apply(root: Path, candidate: Candidate) -> None:

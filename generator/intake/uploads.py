@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -70,7 +71,30 @@ def _problem(code: str, file: str, zh: str, en: str, community: str, field: str 
 
 
 def _text(fields: Mapping[str, str], name: str) -> str:
-    return str(fields.get(name) or "").strip()[:MAX_TEXT]
+    """A form field without the blank or invisible characters around it (so a field of only
+    zero-width spaces, NBSP or ideographic spaces is empty, as it looks)."""
+    return strip_invisible(str(fields.get(name) or ""))[:MAX_TEXT]
+
+
+def strip_invisible(text: str) -> str:
+    """TEXT without leading and trailing whitespace (any Unicode kind) and format characters
+    (zero-width space and joiners, word joiner, BOM, direction marks)."""
+    def blank(c: str) -> bool:
+        return c.isspace() or unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp", "Cc")
+
+    start, end = 0, len(text)
+    while start < end and blank(text[start]):
+        start += 1
+    while end > start and blank(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _amendment_problem(target: str, what: str, community: str) -> Problem:
+    return _problem(
+        "amendment-reason", target, f"{what} 已经公开过，重新上传属于更正，请填写更正说明",
+        f"{what} was already published; an amendment needs a reason", community, field="amendment",
+        hint_zh="说明改了什么、为什么改，例如“补录 1 月 20 日水费凭证”（只有空格或不可见字符不算）")
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -134,10 +158,7 @@ def ledger_candidate(community: str, fields: Mapping[str, str], lines: bytes | N
     reason = _text(fields, "amendment")[:500]
     problems = []
     if amend and not reason:
-        problems.append(_problem(
-            "amendment-reason", header_file, f"{period} 已经公开过，重新上传属于更正，请填写更正说明",
-            f"{period} was already published; an amendment needs a reason", community, field="amendment",
-            hint_zh="说明改了什么、为什么改，例如“补录 1 月 20 日水费凭证”"))
+        problems.append(_amendment_problem(header_file, period, community))
     try:
         suffix, content = _table_file(lines, f"{base}/{period}", community, "收支明细")
     except FormProblems as exc:
@@ -203,6 +224,10 @@ def report_candidate(community: str, fields: Mapping[str, str], upload: bytes | 
             body, _ = decode(upload)
         except TableRefused as exc:
             problems.append(_problem("upload-unreadable", f"{base}/", exc.zh, exc.en, community))
+    target = f"{base}/{date}-{slug}.md"
+    reason = _text(fields, "amendment")[:500]
+    if target in existing and not reason:  # a published report is amended like a ledger, with a reason
+        problems.append(_amendment_problem(target, "这份报告", community))
     body = _strip_front_matter(body.replace("\r\n", "\n"))
     if not body.strip():
         problems.append(_problem("upload-body", f"{base}/", "请填写报告正文或选择正文文件（.md 或 .txt）",
@@ -215,10 +240,10 @@ def report_candidate(community: str, fields: Mapping[str, str], upload: bytes | 
     for optional in ("status", "due"):
         if _text(fields, optional):
             front[optional] = _text(fields, optional)
-    target = f"{base}/{date}-{slug}.md"
-    c = Candidate("report", community)
+    amend = target in existing
+    c = Candidate("report", community, amendment=reason if amend else None)
     c.writes[target] = ("---\n" + dump_yaml(front) + "---\n\n" + body.lstrip("\n")).encode("utf-8")
-    c.what = ("修改报告" if target in existing else "发布报告") + f"“{front['title']}”"
+    c.what = ("更正报告" if amend else "发布报告") + f"“{front['title']}”"
     return c
 
 

@@ -10,7 +10,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from generator.intake.passwords import hash_password, new_password
@@ -34,6 +34,8 @@ class User:
     community: str | None
     display_name: str
     password_hash: str
+    disabled: bool = False
+    """A disabled account cannot sign in and its sessions end (`juwu intake disable-user`)."""
 
     @property
     def author(self) -> str:
@@ -45,7 +47,9 @@ def load_users(path: Path) -> dict[str, User]:
     if not path.is_file():
         return {}
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: User(username=name, **fields) for name, fields in raw.get("users", {}).items()}
+    known = set(User.__dataclass_fields__) - {"username"}
+    return {name: User(username=name, **{k: v for k, v in fields.items() if k in known})
+            for name, fields in raw.get("users", {}).items()}
 
 
 def save_users(path: Path, users: dict[str, User]) -> None:
@@ -77,10 +81,30 @@ def add_user(path: Path, community: str | None, username: str | None = None, dis
     if username in users and not reset:
         raise UserError(f"用户 {username} 已存在（重设密码请加 --reset）",
                         f"user {username} exists (use --reset to set a new password)")
+    if reset and username not in users:
+        raise UserError(f"没有用户 {username}，无法重设密码", f"there is no user {username} to reset")
     role = CLERK if community else OPERATOR
-    name = display_name or (f"社区{community}经办人" if community else "运维管理员")
+    if reset and (users[username].role, users[username].community) != (role, community):
+        raise UserError(f"用户 {username} 属于另一个社区或角色，不能这样重设",
+                        f"user {username} has another community or role; --reset keeps them")
+    # A reset keeps the name git records as the author unless a new one is given; it re-enables.
+    name = display_name or (users[username].display_name if reset else None) or (
+        f"社区{community}经办人" if community else "运维管理员")
     password = new_password()
     user = User(username, role, community, name, hash_password(password))
     users[username] = user
     save_users(path, users)
     return user, password
+
+
+def disable_user(path: Path, username: str) -> User:
+    """Lock an account out: it cannot sign in, and the service ends its sessions at their next request.
+    `add-user --reset` gives it a new password and enables it again."""
+    users = load_users(path)
+    username = username.lower()
+    if username not in users:
+        raise UserError(f"没有用户 {username}", f"there is no user {username}")
+    user = replace(users[username], disabled=True)
+    users[username] = user
+    save_users(path, users)
+    return user

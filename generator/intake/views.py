@@ -54,6 +54,19 @@ def short_file(file: str, community: str) -> str:
     return file[len(prefix):] if file.startswith(prefix) else file
 
 
+EMPTY = "空"
+
+
+def shown_value(value: str | None) -> str:
+    """A cell's content as the clerk sees it: an empty cell is 空, never Python's None."""
+    # frictionless reports a missing cell as the string "None" (generator/validate/schema.py passes it on).
+    return EMPTY if value is None or value.strip() in ("", "None") else value
+
+
+def _no_none(text: str | None) -> str:
+    return (text or "").replace("“None”", f"“{EMPTY}”").replace("'None'", f"'{EMPTY}'")
+
+
 def problem_groups(problems: list[Problem], community: str) -> list[dict]:
     """Problems by file, errors first, each with where (row, Excel cell, column), what and how to fix."""
     out = []
@@ -66,8 +79,8 @@ def problem_groups(problems: list[Problem], community: str) -> list[dict]:
         from_form = "/finance/" in file and file.endswith(".yaml")
         for p in items:
             rows.append({"error": p.severity == ERROR, "row": None if from_form else p.row, "cell": p.cell,
-                         "column": field_title(file, p.field), "value": p.value, "message": p.zh,
-                         "hint": p.hint_zh, "code": p.code})
+                         "column": field_title(file, p.field), "value": shown_value(p.value),
+                         "message": _no_none(p.zh), "hint": _no_none(p.hint_zh), "code": p.code})
         label = short_file(file, community) + ("（表单中填写的账期信息）" if from_form else "")
         out.append({"file": label, "problems": rows})
     return out
