@@ -107,7 +107,8 @@ def findings_sheet(city: City, community: Community, layout: Layout = Layout()) 
     """
     found = of_community(community)
     committee = community.committee
-    body = committee.name if committee and committee.name else f"{community.name}居务监督委员会"
+    # Without a committee (the rollout is overdue), the street that supervises the rollout signs.
+    body = (committee.name or f"{community.name}居务监督委员会") if committee else community.street_name
     return Sheet("findings.html", f"{community.name}居务监督整改通知", findings_stamp(city, community, found),
                  public_url(city, urls.community(community.code)) + "#findings", layout,
                  {"city": city, "community": community, "committee": committee, "body": body,
