@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.print.html import print_environment, render_sheet
+from generator.print.pdf import render_pdf
 from generator.print.select import PrintError, Request, select_sheets
 from generator.print.sheets import findings_sheet
 from generator.problems import FINDING, Problem
@@ -100,6 +102,12 @@ def flow_text(pdf: Path) -> str:
     return compact(out)
 
 
+def flow_text_of_page(pdf: Path, page: int) -> str:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    return compact(out)
+
+
 def print_findings(data: Path, code: str, out: Path, *extra: str) -> str:
     result = juwu("print", str(data), "--sheet", "findings", "--community", code, "-o", str(out), *extra)
     assert result.returncode == 0, result.stderr
@@ -172,6 +180,31 @@ def test_closed_findings_are_listed_briefly_after_the_none_sentence(demo):
     assert html.index(NONE) < html.index("已整改的问题")
     for p in found:
         assert p.public_zh in html and zh_date(day(p.closed)) in html
+
+
+def test_a_long_list_breaks_across_pages_with_its_header_and_keeps_the_seal_together(demo, tmp_path):
+    city = validate_city(DATA).city
+    community = next(c for c in city.communities if c.code == demo.with_open)
+    community.findings = [Problem("six-unifications", FINDING, "x.csv", f"第{i:02d}号问题", "en", community=community.code,
+                                  since=f"2024-01-{i % 28 + 1:02d}") for i in range(1, 61)]
+    pdf, pages = render_pdf([render_sheet(print_environment(), findings_sheet(city, community))], "t")
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    assert pages >= 2
+    # Without the running head (title and stamp), which pdftotext may read in the middle of the header row.
+    title = compact(findings_sheet(city, community).title)
+    texts = [re.sub(rf"版本号[0-9a-f]{{8}}·[0-9-]{{10}}|^{re.escape(title)}", "", flow_text_of_page(path, n))
+             for n in range(1, pages + 1)]
+    seen = []
+    for n, text in enumerate(texts, 1):
+        on_page = re.findall(r"第(\d\d)号问题", text)
+        seen += on_page
+        if on_page:  # every page of the table starts with its header row
+            assert "序号发现的问题方案要求自何时期限已持续天数" in text, n
+        assert f"第{n}页/共{pages}页" in text
+    assert len(seen) == 60 and len(set(seen)) == 60  # every finding once, none cut in two
+    [closing] = [t for t in texts if "监督委员会盖章" in t]
+    assert "负责人签名" in closing and "版本号：" in closing and "扫码查看网上公开" in closing
 
 
 # ---------------------------------------------------------------- what never reaches the paper
