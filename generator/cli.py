@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from generator.config import PROJECT_ROOT, BuildPaths
+from generator.print import SHEETS
 from generator.problems import JuwuError
 
 EXIT_HELD = 3  # juwu build: published, but some communities are held back (数据待更正)
@@ -379,8 +380,8 @@ def _community_listed(data: Path, code: str) -> bool:
 
 @cli.command("print")
 @click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
-@click.option("--sheet", type=click.Choice(["period", "roster", "report", "rollout"]), default="period",
-              show_default=True, help="period 财务公开表 | roster 成员公示 | report 监督报告 | rollout 推进情况.")
+@click.option("--sheet", type=click.Choice(list(SHEETS)), default="period", show_default=True,
+              help=" | ".join(f"{name} {label}" for name, label in SHEETS.items()) + ".")
 @click.option("--community", metavar="CODE", help="社区代码（12 位）。A community's 12-digit code.")
 @click.option("--street", metavar="CODE", help="街道代码（9 位）：全街道各社区合成一个文件。A street: every community in one file.")
 @click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
@@ -400,6 +401,7 @@ def print_command(data: Path, sheet: str, community: str | None, street: str | N
     juwu print --sheet roster --community 319901001002 -o roster.pdf
     juwu print --sheet report --community 319901001002 --report 2024-03-18-q1-meeting -o report.pdf
     juwu print --sheet rollout --district 319901 --size A3 -o rollout.pdf
+    juwu print --sheet findings --community 319901001005 -o findings.pdf
     """
     sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output))
 

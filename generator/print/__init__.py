@@ -1,1 +1,11 @@
-"""Notice-board sheets (公开栏): the model → sheets (pure) → HTML → PDF (headless Chromium)."""
+"""Notice-board sheets (公开栏): the model → sheets (pure) → HTML → PDF (WeasyPrint)."""
+
+# The sheets `juwu print --sheet` knows, with what each is called on the board. Declared here, with
+# no imports, so the command line can offer the choices without loading the print machinery.
+SHEETS = {
+    "period": "财务公开表",
+    "roster": "成员公示",
+    "report": "监督报告",
+    "rollout": "推进情况",
+    "findings": "整改通知",
+}

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from generator.dates import DateError, parse_period
 from generator.model import City, Community, District, Street
-from generator.print.sheets import Layout, Sheet, period_sheet, report_sheet, roster_sheet, rollout_sheet
+from generator.print import SHEETS
+from generator.print.sheets import (
+    Layout, Sheet, findings_sheet, period_sheet, report_sheet, roster_sheet, rollout_sheet,
+)
 from generator.problems import JuwuError
 from generator.site import urls
-
-SHEETS = ("period", "roster", "report", "rollout")
 
 
 class PrintError(JuwuError):
@@ -35,6 +36,9 @@ class Selection:
 
 
 def select_sheets(city: City, req: Request) -> Selection:
+    if req.sheet not in SHEETS:
+        raise PrintError(f"没有名为 {req.sheet} 的公开表（可选：{'、'.join(SHEETS)}）",
+                         f"unknown sheet {req.sheet} (one of: {', '.join(SHEETS)})")
     if req.sheet == "rollout":
         return Selection([_rollout(city, req)])
     if req.sheet == "report":
@@ -46,6 +50,8 @@ def select_sheets(city: City, req: Request) -> Selection:
     communities = [_community(city, req.community)] if req.community else _street(city, req.street).communities
     if req.sheet == "roster":
         return _rosters(city, communities, req)
+    if req.sheet == "findings":  # every community: one without findings gets a sheet saying so
+        return Selection([findings_sheet(city, c, req.layout) for c in communities])
     return _periods(city, communities, req)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from generator.dates import period_bounds
 from generator.model import City, Community, Period, Report, Street
 from generator.print.qr import qr_svg
 from generator.site import urls
-from generator.stamp import community_stamp, period_stamp, report_stamp, rollout_stamp
+from generator.site.findings import Finding, of_community
+from generator.stamp import SHORT, community_stamp, period_stamp, report_stamp, rollout_stamp
 
 SIZES = ("A4", "A3")
 
@@ -95,3 +97,31 @@ def rollout_sheet(city: City, area_name: str, area_path: str, streets: list[Stre
                  public_url(city, area_path), layout,
                  {"city": city, "area_name": area_name, "streets": streets, "communities": communities,
                   "phases": phases})
+
+
+def findings_sheet(city: City, community: Community, layout: Layout = Layout()) -> Sheet:
+    """The rectification notice (整改通知): the community's open findings, then the closed ones.
+
+    Only each finding's public text is shown (Finding.text), never the clerk's message that names
+    the private people of officials.csv. A community without findings gets a sheet that says so.
+    """
+    found = of_community(community)
+    committee = community.committee
+    # Without a committee (the rollout is overdue), the street that supervises the rollout signs.
+    body = (committee.name or f"{community.name}居务监督委员会") if committee else community.street_name
+    return Sheet("findings.html", f"{community.name}居务监督整改通知", findings_stamp(city, community, found),
+                 public_url(city, urls.community(community.code)) + "#findings", layout,
+                 {"city": city, "community": community, "committee": committee, "body": body,
+                  "open_findings": [f for f in found if f.is_open],
+                  "closed_findings": [f for f in found if not f.is_open]})
+
+
+def findings_stamp(city: City, community: Community, found: list[Finding]) -> str:
+    """'3f9a1c07 · 2025-01-31': a hash of exactly the findings printed, dated by the data's date
+    (the days each finding has stood are counted to that date). Findings come from rules reading
+    many files, so the stamp hashes what they say rather than the files behind them."""
+    h = hashlib.sha256(community.code.encode())
+    for f in found:
+        fields = (f.code, f.text, f.rule, f.since, f.due, f.closed)
+        h.update(("\0".join("" if v is None else str(v) for v in fields) + "\n").encode())
+    return f"{h.hexdigest()[:SHORT]} · {city.as_of.isoformat()}"
