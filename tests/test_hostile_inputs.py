@@ -300,8 +300,9 @@ def test_an_amendment_reason_of_only_invisible_characters_is_refused(city, reaso
 
 
 def test_an_amendment_through_the_upload_form_with_zero_width_spaces_is_refused(city):
-    """The form's own check strips spaces only; the check every upload goes through refuses it."""
-    from generator.intake.uploads import ledger_candidate
+    """The form refuses a reason of only invisible characters as missing; a header written with
+    one by other means is refused by the check every upload goes through."""
+    from generator.intake.uploads import FormProblems, ledger_candidate
 
     finance = city / "communities" / A / "finance"
     period = sorted(finance.glob("*.yaml"))[0].stem
@@ -310,9 +311,11 @@ def test_an_amendment_through_the_upload_form_with_zero_width_spaces_is_refused(
               "prepared_by": "王峰", "reviewer": "李慧燕", "reviewed_on": "2024-02-01", "opinion": "已审核",
               "published_on": "2024-02-02"}
     lines = (finance / f"{period}.csv").read_bytes()
-    candidate = ledger_candidate(A, fields, lines, existing)
-    for rel, data in candidate.writes.items():
-        (city / rel).write_bytes(data)
+    with pytest.raises(FormProblems) as refused_form:
+        ledger_candidate(A, fields, lines, existing)
+    assert [p.code for p in refused_form.value.problems] == ["amendment-reason"]
+    with (finance / f"{period}.yaml").open("a", encoding="utf-8") as f:
+        f.write('\namendment: "\u200b\u200b\u200b"\n')
     refused = [p for p in validate_city(city, {A}).problems.errors if p.field == "amendment"]
     assert [p.code for p in refused] == ["invisible-text"]
 

@@ -366,8 +366,8 @@ async def _file(value, limit: int) -> tuple[bytes | None, bool]:
 def _candidate(kind: str, code: str, fields: dict, data: bytes | None, existing: set[str]) -> uploads.Candidate:
     if kind == "ledger":
         return uploads.ledger_candidate(code, fields, data, existing)
-    if kind == "members":
-        return uploads.members_candidate(code, data, existing)
+    if kind in uploads.TABLE_KINDS:
+        return uploads.table_candidate(kind, code, data, existing)
     if kind == "committee":
         return uploads.committee_candidate(code, data, existing)
     return uploads.report_candidate(code, fields, data, existing)

@@ -90,7 +90,11 @@ class Rebuilder:
             self._status("running", commit, started, "正在重新生成网站")
             repo.checkpoint(self.settings, "rebuild-running")
             result = build(BuildPaths.for_data(data, self.settings.site))
-            if result.built:
+            if result.built and result.held:
+                held = sorted(result.held)
+                self._status("ok", commit, started, f"已发布 {result.pages} 个页面；{len(held)} 个社区数据待更正，"
+                             "保留上次核对无误的内容", pages=result.pages, held=held)
+            elif result.built:
                 self._status("ok", commit, started, f"已发布 {result.pages} 个页面", pages=result.pages)
             else:
                 errors = [f"{p.file}: {p.zh}" for p in result.problems.errors][:20]

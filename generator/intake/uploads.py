@@ -27,11 +27,21 @@ REPORT_STATUSES = ("无需整改", "待整改", "整改中", "已整改")
 MAX_TEXT = 2_000  # characters in one ordinary form field
 MAX_REPORT_BODY = 200_000
 
+# A community's tables a clerk uploads whole: kind → (what the file is, what a commit says).
+TABLE_KINDS = {
+    "members": ("成员名单", "更新监督委员会成员名单"),
+    "opinions": ("居民意见与答复", "更新居民意见与答复"),
+    "evaluations": ("民主评议结果", "更新民主评议结果"),
+    "rectifications": ("整改跟踪表", "更新整改跟踪"),
+}
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
     "members": "监督委员会成员名单",
     "committee": "监督委员会基本信息（committee.yaml）",
     "report": "监督记录或报告",
+    "opinions": "居民意见与答复",
+    "evaluations": "民主评议结果",
+    "rectifications": "整改跟踪（发现的问题和整改情况）",
 }
 LEDGER_FIELDS = ("opening_balance", "closing_balance", "prepared_by", "reviewer", "reviewed_on", "opinion",
                  "published_on")
@@ -183,12 +193,18 @@ def ledger_candidate(community: str, fields: Mapping[str, str], lines: bytes | N
     return c
 
 
-def members_candidate(community: str, upload: bytes | None, existing: set[str]) -> Candidate:
-    stem = f"communities/{community}/members"
-    suffix, content = _table_file(upload, stem, community, "成员名单")
-    c = Candidate("members", community, what="更新监督委员会成员名单")
+def table_candidate(kind: str, community: str, upload: bytes | None, existing: set[str]) -> Candidate:
+    """A whole community table (members, opinions, evaluations, rectifications), replacing the last."""
+    label, what = TABLE_KINDS[kind]
+    stem = f"communities/{community}/{kind}"
+    suffix, content = _table_file(upload, stem, community, label)
+    c = Candidate(kind, community, what=what)
     _place_table(c, stem, suffix, content, existing)
     return c
+
+
+def members_candidate(community: str, upload: bytes | None, existing: set[str]) -> Candidate:
+    return table_candidate("members", community, upload, existing)
 
 
 def committee_candidate(community: str, upload: bytes | None, existing: set[str]) -> Candidate:

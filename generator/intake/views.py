@@ -21,7 +21,7 @@ CSS = TEMPLATES / "intake.css"
 _KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger_lines"),
             ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
             ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
-            ("evaluations", "", "evaluations"))
+            ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"))
 
 
 def _finalize(value):
@@ -35,7 +35,9 @@ def environment() -> Environment:
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=lambda d: "" if d is None else format_amount(d),
                        date_zh=lambda d: "" if d is None else format_zh(d))
-    env.globals.update(problem_groups=problem_groups)
+    env.globals.update(problem_groups=problem_groups, headers={
+        kind: [f.get("title", name) for name, f in tableschemas.fields(kind).items()]
+        for kind in ("opinions", "evaluations", "rectifications")})
     return env
 
 

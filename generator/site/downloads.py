@@ -43,9 +43,11 @@ class Field:
 TITLES = {
     "communities": "社区概况", "members": "监督委员会成员", "periods": "财务公开（各期汇总）",
     "ledger": "收支明细", "reports": "监督记录与报告", "opinions": "居民意见与答复",
-    "evaluations": "民主评议结果", "rollout": "建设推进阶段",
+    "evaluations": "民主评议结果", "rollout": "建设推进阶段", "rectifications": "整改跟踪",
+    "findings": "监督发现的问题",
 }
-COMMUNITY_TABLES = ("members", "periods", "ledger", "reports", "opinions", "evaluations", "rollout")
+COMMUNITY_TABLES = ("members", "periods", "ledger", "reports", "opinions", "evaluations", "rectifications",
+                    "findings", "rollout")
 CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations")
 
 
@@ -187,6 +189,12 @@ EVALUATION_FIELDS = [F("year", "年度", "integer"), F("held_on", "评议日期"
                      F("basically_competent", "基本称职", "integer"), F("incompetent", "不称职", "integer"),
                      F("satisfied", "满意", "integer"), F("basically_satisfied", "基本满意", "integer"),
                      F("dissatisfied", "不满意", "integer"), F("satisfaction", "满意率", "number")]
+RECTIFICATION_FIELDS = [F("id", "编号"), F("found_on", "发现日期", "date"), F("problem", "问题"),
+                        F("responsible", "责任方"), F("due", "整改期限", "date"), F("status", "状态"),
+                        F("closed_on", "完成日期", "date"), F("action", "整改情况"), F("report", "来源报告"),
+                        F("closed_by", "确认报告")]
+FINDING_FIELDS = [F("rule", "规则代码"), F("rule_zh", "方案要求"), F("finding", "发现的问题"),
+                  F("since", "自何时", "date"), F("due", "期限", "date"), F("closed", "整改完成", "date")]
 ROLLOUT_FIELDS = [F("phase", "阶段", "integer"), F("phase_name", "阶段名称"), F("deadline", "计划完成", "date"),
                   F("completed_on", "完成日期", "date"), F("overdue", "是否逾期", "boolean")]
 
@@ -221,6 +229,17 @@ def _evaluations(c: Community) -> list[list]:
              e.dissatisfied, e.satisfaction] for e in c.evaluations]
 
 
+def _rectifications(c: Community) -> list[list]:
+    return [[r.id, r.found_on, r.problem, r.responsible, r.due, r.status, r.closed_on, r.action, r.report,
+             r.closed_by] for r in c.rectifications]
+
+
+def _findings(c: Community) -> list[list]:
+    from generator.site.findings import of_community
+
+    return [[f.code, f.rule, f.text, f.since, f.due, f.closed] for f in of_community(c)]
+
+
 def _rollout(city: City, c: Community) -> list[list]:
     overdue = set(city.overdue_phases(c))
     return [[p.number, p.name, p.deadline, c.rollout.get(p.number), p.number in overdue]
@@ -236,6 +255,8 @@ def community_tables(city: City, c: Community) -> list[Table]:
         Table("reports", REPORT_FIELDS, _reports(c, url)),
         Table("opinions", OPINION_FIELDS, _opinions(c)),
         Table("evaluations", EVALUATION_FIELDS, _evaluations(c)),
+        Table("rectifications", RECTIFICATION_FIELDS, _rectifications(c)),
+        Table("findings", FINDING_FIELDS, _findings(c)),
         Table("rollout", ROLLOUT_FIELDS, _rollout(city, c)),
     ]
 
