@@ -15,6 +15,36 @@ from generator.config import PROJECT_ROOT, BuildPaths
 DATA = PROJECT_ROOT / "data"
 
 
+@pytest.fixture(autouse=True)
+def _record_triggered_rules(request, monkeypatch):
+    """In a rule test, every rule that reports a problem is recorded: tests/test_rules_registry.py
+    then requires each registered rule to have been triggered by some rule test."""
+    if not request.node.module.__name__.rsplit(".", 1)[-1].startswith("test_rules_"):
+        return
+    from generator.validate.rules import _base
+
+    original = _base.Context.problem
+    triggered = triggered_rules(request.config)
+
+    def recording(self, rule, *args, **kwargs):
+        triggered.add(rule.code)
+        return original(self, rule, *args, **kwargs)
+
+    monkeypatch.setattr(_base.Context, "problem", recording)
+
+
+def triggered_rules(config) -> set[str]:
+    """Rule codes a rule test made a rule report in this run (kept on the run's config: this file
+    may be imported twice, as conftest and as tests.conftest)."""
+    return config.__dict__.setdefault("juwu_triggered_rules", set())
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The rule-coverage check runs after every rule test (it reads what they triggered)."""
+    last = [i for i in items if i.name == "test_every_rule_is_triggered_by_a_rule_test"]
+    items[:] = [i for i in items if i not in last] + last
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The demo city, built into a temporary site folder."""

@@ -566,8 +566,11 @@ def live_server(city, clerk):
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
+    for _ in range(600):  # bounded: 30 s at most
+        if server.started:
+            break
         time.sleep(0.05)
+    assert server.started and thread.is_alive()
     client = TestClient(app, base_url="http://testserver", follow_redirects=False)  # same app, same sessions
     sign_in(client, clerk[0].username, clerk[1])
     cookie = client.cookies.get("juwu_intake")
@@ -616,3 +619,40 @@ def test_an_endless_chunked_body_is_cut_off_at_the_limit(live_server):
     reply = _raw_post(port, cookie, "Transfer-Encoding: chunked\r\n", parts)
     assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
     nothing_written(settings, before)
+
+
+# --- the supervision records: opinions, evaluations, rectifications --------------------------------
+
+RECTIFICATIONS = ("编号,发现日期,来源报告,问题,责任方,整改期限,状态,完成日期,整改情况,确认报告\n"
+                  "2024-01,2024-11-02,,消防通道堆放杂物,物业服务企业,2024-11-30,已整改,2024-12-10,已清理并每周巡查,\n")
+
+
+def test_a_rectification_list_is_uploaded_checked_and_committed(signed_in, city):
+    client, token = signed_in
+    form = client.get(f"/c/{CODE}/upload/rectifications")
+    assert form.status_code == 200 and "整改期限" in form.text  # the Chinese headers a clerk may use
+    before = head(city.data)
+    bad = RECTIFICATIONS.replace("2024-12-10", "")  # closed without a closing date: a data error
+    refused = client.post(f"/c/{CODE}/upload/rectifications", data={"csrf": token},
+                          files={"file": ("整改.csv", bad.encode("gbk"), "text/csv")})
+    assert refused.status_code == 422 and "完成日期" in refused.text and "确认提交" not in refused.text
+    nothing_written(city, before)
+    response = client.post(f"/c/{CODE}/upload/rectifications", data={"csrf": token},
+                           files={"file": ("整改.csv", RECTIFICATIONS.encode("gbk"), "text/csv")})
+    assert response.status_code == 200 and "确认提交" in response.text, response.text[:2000]
+    done = client.post(f"/c/{CODE}/confirm", data={"csrf": token, "upload": _upload_id(response.text), "action": "confirm"})
+    assert done.status_code == 200 and "已提交" in done.text
+    changed = set(git(city.data.parent, "show", "--name-only", "--format=", "HEAD").split())
+    assert f"data/communities/{CODE}/rectifications.csv" in changed
+    # Closed ten days late: published as a closed finding, never a refusal.
+    result = validate_city(city.data)
+    assert result.ok and any(p.code == "rectification-overdue" and p.closed == "2024-12-10" and p.community == CODE
+                             for p in result.problems.findings)
+
+
+@pytest.mark.parametrize("kind, header", [("opinions", "收到日期"), ("evaluations", "评议对象")])
+def test_opinions_and_evaluations_have_upload_forms(signed_in, kind, header):
+    client, _ = signed_in
+    page = client.get(f"/c/{CODE}/upload/{kind}")
+    assert page.status_code == 200 and header in page.text
+    assert f'href="/c/{CODE}/upload/{kind}"' in client.get(f"/c/{CODE}/").text

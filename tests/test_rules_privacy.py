@@ -107,3 +107,20 @@ def test_an_ordinary_report_file_name_is_fine(city):
     report = city / REPORT
     report.with_name("2024-03-21-building-3-room-201.md").write_text(report.read_text("utf-8"), "utf-8")
     assert not of_code(city, "personal-data-in-file-name")
+
+
+def test_a_bank_card_number_in_any_spelling_is_an_error(city):
+    card = "6222 0212 3456 7894"  # passes the Luhn check
+    wide = "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch for ch in card)
+    line = set_cell(city / FIN / "2024-02.csv", 0, "summary", f"退还押金至卡号{wide}")
+    [p] = of_code(city, "bank-card")
+    assert (p.file, p.row, p.field, p.severity) == (f"{FIN}/2024-02.csv", line, "summary", "error")
+    assert card.replace(" ", "") not in p.zh + p.en + (p.value or "")
+
+
+def test_a_home_address_down_to_the_flat_is_a_warning_and_a_building_is_not(city):
+    set_cell(city / FIN / "2024-02.csv", 0, "summary", "3号楼道灯维修")
+    assert not of_code(city, "home-address")
+    line = set_cell(city / f"communities/{A}/opinions.csv", 0, "content", "住幸福路88弄7号1203室的居民反映漏水")
+    [p] = of_code(city, "home-address")
+    assert (p.row, p.field, p.severity) == (line, "content", "warning")

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from generator import tableschemas
 from generator.catalogue import dump_yaml
 from generator.load import yamlfile
 from generator.load.tables import TableRefused, Table, decode, read_csv, read_xlsx
@@ -22,8 +23,9 @@ from generator.problems import ERROR, Problem
 PERIOD_RE = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-REPORT_TYPES = ("例会记录", "监督事项", "年度工作报告", "专项报告")
-REPORT_STATUSES = ("无需整改", "待整改", "整改中", "已整改")
+# The report's types and statuses, as its Table Schema declares them (one list for the form and the check).
+REPORT_TYPES = tuple(tableschemas.fields("report")["type"]["constraints"]["enum"])
+REPORT_STATUSES = tuple(tableschemas.fields("report")["status"]["constraints"]["enum"])
 MAX_TEXT = 2_000  # characters in one ordinary form field
 MAX_REPORT_BODY = 200_000
 

@@ -35,7 +35,10 @@ def environment() -> Environment:
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(money=lambda d: "" if d is None else format_amount(d),
                        date_zh=lambda d: "" if d is None else format_zh(d))
-    env.globals.update(problem_groups=problem_groups, headers={
+    from generator.intake.uploads import REPORT_STATUSES, REPORT_TYPES
+
+    env.globals.update(problem_groups=problem_groups, report_types=REPORT_TYPES, report_statuses=REPORT_STATUSES,
+                       headers={
         kind: [f.get("title", name) for name, f in tableschemas.fields(kind).items()]
         for kind in ("opinions", "evaluations", "rectifications")})
     return env
