@@ -9,7 +9,7 @@ from generator.config import CitySettings
 from generator.load.sources import Loaded, TypedRow
 from generator.model import (
     SIX_UNIFICATIONS, ZERO, City, Committee, Community, District, Evaluation, LedgerLine,
-    Member, Official, Opinion, Period, Rectification, Report, Street,
+    Member, MemberChange, Official, Opinion, Period, Rectification, Report, Street,
 )
 
 
@@ -57,6 +57,12 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
                 file=source.file, row=r.where()[0]) for r in rows]
         elif source.kind == "evaluations":
             community.evaluations = [_evaluation(r) for r in rows]
+        elif source.kind == "member_changes":
+            community.member_changes = sorted(
+                (MemberChange(**{k: r.values.get(k) for k in (
+                    "changed_on", "name", "change", "role_before", "role_after", "reason", "meeting", "published_on")},
+                    file=source.file, row=r.where()[0]) for r in rows),
+                key=lambda x: (x.changed_on or datetime.date.min, x.name or ""))
         elif source.kind == "rectifications":
             community.rectifications = sorted(
                 (Rectification(**{k: r.values.get(k) for k in (

@@ -49,6 +49,10 @@ class CitySettings:
     annual_report_by: str = "01-31"  # month-day of the next year by which the annual work report is made
     evaluation_by: str = "01-31"  # month-day of the next year by which the year's democratic evaluation is held
     rectification_days: int = 30  # a finding without a deadline of its own: days the city gives to rectify
+    member_change_workdays: int = 20  # a change of the committee is published within this many working days
+    # The city's calendar for working days: public holidays on weekdays, and weekend days worked (调休).
+    holidays: tuple[datetime.date, ...] = ()
+    workdays: tuple[datetime.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,9 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         annual_report_by=reader.month_day("working_system.annual_report_by", "01-31"),
         evaluation_by=reader.month_day("working_system.evaluation_by", "01-31"),
         rectification_days=reader.int("working_system.rectification_days", 30),
+        member_change_workdays=reader.int("working_system.member_change_workdays", 20),
+        holidays=reader.dates("calendar.holidays"),
+        workdays=reader.dates("calendar.workdays"),
     )
     return None if reader.failed else settings
 
@@ -192,6 +199,17 @@ class _Reader:
             self._fail(dotted, node, "应写成 月-日，例如 01-31", "must be a month and day such as 01-31")
             return default
         return value
+
+    def dates(self, dotted: str) -> tuple[datetime.date, ...]:
+        """A list of days, each written 2024-10-01."""
+        found = []
+        for node in self.list(dotted):
+            text = node.text.strip() if isinstance(node, Scalar) else str(node)
+            try:
+                found.append(datetime.date.fromisoformat(text))
+            except ValueError:
+                self._fail(dotted, node, f"“{text}”不是日期，应写成 2024-10-01", f"'{text}' is not a date such as 2024-10-01")
+        return tuple(sorted(found))
 
     def list(self, dotted: str, text: bool = False) -> list:
         node = self._get(dotted, [])

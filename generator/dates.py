@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from generator.formats import FormatError, normalise_cell
 
@@ -129,6 +129,18 @@ def period_bounds(period: str) -> tuple[date, date]:
         raise ValueError(f"period must be YYYY-MM, not {period!r}")
     year, month = int(period[:4]), int(period[5:])
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_working_days(start: date, n: int, holidays=(), workdays=()) -> date:
+    """The day `n` working days after `start`: weekends and the city's holidays are not working
+    days, the weekend days it declares worked (调休) are."""
+    off, on = set(holidays), set(workdays)
+    day, left = start, n
+    while left > 0:
+        day += timedelta(days=1)
+        if (day.weekday() < 5 and day not in off) or day in on:
+            left -= 1
+    return day
 
 
 def to_iso(d: date) -> str:

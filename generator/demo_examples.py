@@ -55,6 +55,9 @@ def add_examples(files: dict[str, str], headers: dict[str, list[str]], as_of: da
     _annual_report_late(files, codes[8], dump_yaml)
     _published_late(files, codes[9], dump_yaml)
     _relative_of_official(files, codes[10])
+    _member_changes(files, headers, codes[1], [("补选", "委员", "2024-06-12", "2024-08-01", "居民代表会议补选委员")])
+    _member_changes(files, headers, codes[11], [("辞职", "委员", "2024-03-08", "2024-03-15", "因工作调动辞去委员职务"),
+                                                ("补选", "委员", "2024-04-10", "2024-04-18", "居民代表会议补选委员")])
 
 
 def _rectifications(files, headers, code, as_of, dump_yaml, showcase: bool) -> None:
@@ -198,3 +201,15 @@ def _relative_of_official(files, code) -> None:
     row[header.index("name")], row[header.index("body")], row[header.index("post")] = "钱国栋", "居民委员会", "委员"
     row[header.index("relative")], row[header.index("relation")] = member[members_header.index("name")], "配偶"
     files[path] = _csv(header, rows + [row])
+
+
+def _member_changes(files, headers, code, changes) -> None:
+    """Changes after the election: the last member joined by 补选 (published in time, or late)."""
+    members_header, members = _rows(files[f"communities/{code}/members.csv"])
+    joined = members[-1][members_header.index("name")]
+    rows = []
+    for change, role, day, published, reason in changes:
+        name = joined if change == "补选" else "周建新"
+        before, after = (role, "") if change == "辞职" else ("", role)
+        rows.append([day, name, change, before, after, reason, "居民代表会议", published])
+    files[f"communities/{code}/member_changes.csv"] = _csv(headers["member_changes"], rows)

@@ -18,6 +18,7 @@ COMMUNITY_TABLES = {
     "opinions": "opinions",
     "evaluations": "evaluations",
     "rectifications": "rectifications",
+    "member_changes": "member_changes",
 }
 
 

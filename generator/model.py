@@ -166,6 +166,22 @@ class Opinion:
 
 
 @dataclass
+class MemberChange:
+    """A change of the committee after its election (补选, 辞职, 罢免, 职务调整 …), and when it was published."""
+
+    changed_on: datetime.date | None
+    name: str
+    change: str
+    role_before: str | None
+    role_after: str | None
+    reason: str | None
+    meeting: str | None
+    published_on: datetime.date | None
+    file: str = ""
+    row: int | None = None
+
+
+@dataclass
 class Rectification:
     """A problem the committee found and asked to be put right (整改), followed to closure."""
 
@@ -260,6 +276,7 @@ class Community:
     opinions: list[Opinion] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
     rectifications: list[Rectification] = field(default_factory=list)  # oldest first
+    member_changes: list[MemberChange] = field(default_factory=list)  # oldest first
     rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
     warnings: list = field(default_factory=list)  # open validation warnings (Problems)
     findings: list = field(default_factory=list)  # open compliance findings (Problems): published

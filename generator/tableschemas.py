@@ -11,6 +11,7 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 KINDS = (
     "communities", "rollout", "committee", "members", "officials",
     "ledger_period", "ledger_lines", "report", "opinions", "evaluations", "rectifications",
+    "member_changes",
 )
 
 

@@ -98,7 +98,7 @@ def demo() -> Demo:
 def flow_text(pdf: Path) -> str:
     """The text in reading order, each table cell whole (pdftotext -layout would interleave the
     lines of cells that wrap), without whitespace."""
-    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return compact(out)
 
 

@@ -183,3 +183,36 @@ def test_an_annual_report_missing_or_late_is_a_finding(city):
     (reports / "2025-01-20-annual-report.md").write_text(text.replace(date_line, 'date: "2025-01-20"'), encoding="utf-8")
     [late] = [p for p in of_code(city, "annual-report-missing") if p.community == A]
     assert late.closed == "2025-01-20"
+
+
+# --- member changes: published within the city's working days -------------------------------------
+
+CHANGES = f"communities/{A}/member_changes.csv"
+CHANGE_HEADER = ["changed_on", "name", "change", "role_before", "role_after", "reason", "meeting", "published_on"]
+
+
+def test_a_member_change_published_late_counts_working_days_and_the_city_calendar(city):
+    # 2024-09-27 (Fri) + 20 working days: the National Day week is off, 2024-09-29 and 2024-10-12 are worked.
+    write_table(city / CHANGES, CHANGE_HEADER, [["2024-09-27", "周建新", "辞职", "委员", "", "工作调动", "居民代表会议",
+                                                 "2024-10-30"]])
+    assert not of_code(city, "member-change-late")
+    write_table(city / CHANGES, CHANGE_HEADER, [["2024-09-27", "周建新", "辞职", "委员", "", "工作调动", "居民代表会议",
+                                                 "2024-10-31"]])
+    [p] = of_code(city, "member-change-late")
+    assert (p.row, p.field, p.due, p.closed, p.severity) == (2, "published_on", "2024-10-30", "2024-10-31", "finding")
+
+
+def test_a_member_change_published_before_it_happened_is_a_data_error(city):
+    write_table(city / CHANGES, CHANGE_HEADER, [["2024-05-10", "周建新", "辞职", "委员", "", "", "", "2024-05-01"]])
+    [p] = of_code(city, "member-change-dates")
+    assert (p.row, p.severity) == (2, "error")
+
+
+def test_working_days_follow_the_city_calendar():
+    from datetime import date
+
+    from generator.dates import add_working_days
+
+    assert add_working_days(date(2024, 5, 10), 1) == date(2024, 5, 13)  # Friday → Monday
+    assert add_working_days(date(2024, 4, 30), 1, holidays=[date(2024, 5, 1)]) == date(2024, 5, 2)
+    assert add_working_days(date(2024, 5, 10), 1, workdays=[date(2024, 5, 11)]) == date(2024, 5, 11)

@@ -35,6 +35,7 @@ TABLE_KINDS = {
     "opinions": ("居民意见与答复", "更新居民意见与答复"),
     "evaluations": ("民主评议结果", "更新民主评议结果"),
     "rectifications": ("整改跟踪表", "更新整改跟踪"),
+    "member_changes": ("成员变动记录", "更新成员变动记录"),
 }
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
@@ -44,6 +45,7 @@ KINDS = {
     "opinions": "居民意见与答复",
     "evaluations": "民主评议结果",
     "rectifications": "整改跟踪（发现的问题和整改情况）",
+    "member_changes": "成员变动记录（补选、辞职、职务调整等）",
 }
 LEDGER_FIELDS = ("opening_balance", "closing_balance", "prepared_by", "reviewer", "reviewed_on", "opinion",
                  "published_on")

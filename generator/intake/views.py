@@ -21,7 +21,8 @@ CSS = TEMPLATES / "intake.css"
 _KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger_lines"),
             ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
             ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
-            ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"))
+            ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"),
+            ("member_changes", "", "member_changes"))
 
 
 def _finalize(value):
@@ -40,7 +41,7 @@ def environment() -> Environment:
     env.globals.update(problem_groups=problem_groups, report_types=REPORT_TYPES, report_statuses=REPORT_STATUSES,
                        headers={
         kind: [f.get("title", name) for name, f in tableschemas.fields(kind).items()]
-        for kind in ("opinions", "evaluations", "rectifications")})
+        for kind in ("opinions", "evaluations", "rectifications", "member_changes")})
     return env
 
 

@@ -44,10 +44,10 @@ TITLES = {
     "communities": "社区概况", "members": "监督委员会成员", "periods": "财务公开（各期汇总）",
     "ledger": "收支明细", "reports": "监督记录与报告", "opinions": "居民意见与答复",
     "evaluations": "民主评议结果", "rollout": "建设推进阶段", "rectifications": "整改跟踪",
-    "findings": "监督发现的问题",
+    "findings": "监督发现的问题", "member_changes": "成员变动",
 }
-COMMUNITY_TABLES = ("members", "periods", "ledger", "reports", "opinions", "evaluations", "rectifications",
-                    "findings", "rollout")
+COMMUNITY_TABLES = ("members", "member_changes", "periods", "ledger", "reports", "opinions", "evaluations",
+                    "rectifications", "findings", "rollout")
 CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations")
 
 
@@ -193,6 +193,9 @@ RECTIFICATION_FIELDS = [F("id", "编号"), F("found_on", "发现日期", "date")
                         F("responsible", "责任方"), F("due", "整改期限", "date"), F("status", "状态"),
                         F("closed_on", "完成日期", "date"), F("action", "整改情况"), F("report", "来源报告"),
                         F("closed_by", "确认报告")]
+CHANGE_FIELDS = [F("changed_on", "变动日期", "date"), F("name", "姓名"), F("change", "变动类型"),
+                 F("role_before", "原职务"), F("role_after", "现职务"), F("reason", "原因"), F("meeting", "经何会议"),
+                 F("published_on", "公开日期", "date")]
 FINDING_FIELDS = [F("rule", "规则代码"), F("rule_zh", "方案要求"), F("finding", "发现的问题"),
                   F("since", "自何时", "date"), F("due", "期限", "date"), F("closed", "整改完成", "date")]
 ROLLOUT_FIELDS = [F("phase", "阶段", "integer"), F("phase_name", "阶段名称"), F("deadline", "计划完成", "date"),
@@ -234,6 +237,11 @@ def _rectifications(c: Community) -> list[list]:
              r.closed_by] for r in c.rectifications]
 
 
+def _changes(c: Community) -> list[list]:
+    return [[m.changed_on, m.name, m.change, m.role_before, m.role_after, m.reason, m.meeting, m.published_on]
+            for m in c.member_changes]
+
+
 def _findings(c: Community) -> list[list]:
     from generator.site.findings import of_community
 
@@ -250,6 +258,7 @@ def community_tables(city: City, c: Community) -> list[Table]:
     url = city.settings.site_url
     return [
         Table("members", MEMBER_FIELDS, _members(c)),
+        Table("member_changes", CHANGE_FIELDS, _changes(c)),
         Table("periods", PERIOD_FIELDS, _periods(c)),
         Table("ledger", LINE_FIELDS, _lines(c)),
         Table("reports", REPORT_FIELDS, _reports(c, url)),

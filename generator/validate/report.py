@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from generator import tableschemas
-from generator.problems import ERROR, FINDING, RANK, MoreOfTheSame, Problem, capped, capped_groups
+from generator.problems import ERROR, FINDING, MAX_SAME_PROBLEM, RANK, MoreOfTheSame, Problem, capped, capped_groups
 
 MAX_ROWS_LISTED = 5  # text: rows named in a summarised group
 MAX_HTML_ITEMS = 30  # html: problems listed per group before "and N more like these"
