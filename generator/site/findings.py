@@ -20,6 +20,17 @@ HOME = "supervision/"
 AGES = (("new", "30 天以内", 0, 30), ("months", "31–90 天", 31, 90), ("year", "91–365 天", 91, 365),
         ("older", "一年以上", 366, None))
 FEED_ENTRIES = 50
+# What a filter link says: the rule in a few words (its full text is on the list page).
+SHORT = {
+    "committee-size": "委员会人数", "committee-chair": "主任人数", "chair-not-party-member": "主任政治面貌",
+    "committee-term-end": "任期止日", "committee-term-start": "任期起日", "avoidance": "回避",
+    "six-unifications": "六统一", "chair-pay-low": "主任报酬", "chair-pay-missing": "主任报酬未填",
+    "chair-allowance-missing": "主任补贴", "ledger-gap": "财务缺期", "ledger-reviewer": "审核人",
+    "ledger-review-date": "审核日期", "ledger-published-late": "财务逾期公开", "disclosure-stopped": "财务公开中断",
+    "rollout-overdue": "阶段逾期", "rollout-late": "阶段逾期完成", "evaluation-incompetent-twice": "连续不称职",
+    "evaluation-missing": "民主评议", "opinion-answer-late": "意见逾期答复", "rectification-overdue": "整改逾期",
+    "meetings-too-few": "例会次数", "annual-report-missing": "年度工作报告", "member-change-late": "成员变动逾期公开",
+}
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,8 @@ def chips(findings: list[Finding], as_of: datetime.date, district: str) -> dict:
     """Filter links of a district: by rule and by age, each with its count (never a zero)."""
     by_rule, by_age = counts(findings, as_of)
     return {
-        "rules": [(code, rule_title(code), n, filtered_path(district, "rule", code)) for code, n in by_rule.items()],
+        "rules": [(code, SHORT.get(code, rule_title(code)), n, filtered_path(district, "rule", code))
+                  for code, n in by_rule.items()],
         "ages": [(slug, label, by_age[slug], filtered_path(district, "age", slug))
                  for slug, label, *_ in AGES if by_age[slug]],
     }

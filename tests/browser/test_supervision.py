@@ -55,7 +55,7 @@ def test_the_size_finding_is_on_the_community_and_the_supervision_page(narrow, s
     expect(findings).to_contain_text("现有 6")
     _no_sideways(narrow)
     narrow.goto(supervised["url"] + "supervision/")
-    narrow.get_by_role("link", name="监督委员会由 3–5 人组成", exact=False).first.click()
+    narrow.get_by_role("link", name="委员会人数", exact=False).first.click()
     expect(narrow.locator("table.juwu-table")).to_contain_text("现有 6")
     narrow.locator(f'tr:has-text("现有 6") a[href*="c/{six}/"]').first.click()
     narrow.wait_for_url(f"**/c/{six}/#findings")
