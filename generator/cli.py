@@ -185,9 +185,10 @@ def _held_problem(problem, held: dict) -> bool:
 @click.option("--port", type=int, default=8000)
 def serve(data: Path, site: Path, port: int) -> None:
     """生成并在本机预览。Build, serve on 127.0.0.1:PORT, rebuild when data/ or content/ change."""
-    from generator.serve import serve as run_serve
+    from generator.serve import generated_content, serve as run_serve
 
-    run_serve(lambda: _build(data, site, "zh"), site, [data, PROJECT_ROOT / "content"], port, _say)
+    content = PROJECT_ROOT / "content"
+    run_serve(lambda: _build(data, site, "zh"), site, [data, content], port, _say, generated_content(content))
 
 
 @cli.command()
