@@ -95,9 +95,26 @@ def _group(communities) -> list[District]:
 
 
 def _latest_date(communities) -> datetime.date:
-    dates = [d for c in communities for d in c.rollout.values()]
-    dates += [p.published_on for c in communities for p in c.periods if p.published_on]
+    """The city's "as of" when city.yaml sets none: the latest date of any record the site shows,
+    so no page shows a record dated after the day its data is said to describe."""
+    dates = [d for c in communities for d in _shown_dates(c) if d is not None]
     return max(dates, default=datetime.date(2000, 1, 1))
+
+
+def _shown_dates(c: Community):
+    """Every date of a record on the community's pages (deadlines are not records: they are left out)."""
+    yield from c.rollout.values()
+    for p in c.periods:
+        yield from (p.published_on, p.reviewed_on)
+        yield from (line.date for line in p.lines)
+    yield from (r.date for r in c.reports)
+    for o in c.opinions:
+        yield from (o.received_on, o.answered_on)
+    yield from (e.held_on for e in c.evaluations)
+    for r in c.rectifications:
+        yield from (r.found_on, r.closed_on)
+    if c.committee is not None:
+        yield c.committee.elected_on
 
 
 def _committee(v: dict, file: str) -> Committee:

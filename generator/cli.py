@@ -10,6 +10,7 @@ import click
 from generator.config import PROJECT_ROOT, BuildPaths
 from generator.print import SHEETS
 from generator.problems import JuwuError
+from generator.version import ENGINE_VERSION
 
 EXIT_HELD = 3  # juwu build: published, but some communities are held back (数据待更正)
 DEFAULT_DATA = PROJECT_ROOT / "data"
@@ -20,8 +21,19 @@ def _say(message: str, err: bool = False) -> None:
     click.echo(message, err=err)
 
 
+def _warn_placeholder(site_url: str | None) -> bool:
+    """Say loudly (stderr, zh + en) that the site's address is a placeholder; True when it is."""
+    from generator.siteurl import is_placeholder, placeholder_warning
+
+    if site_url is None or not is_placeholder(site_url):
+        return False
+    zh, en = placeholder_warning(site_url)
+    click.secho(f"{zh}\n{en}", err=True, fg="yellow", bold=True)
+    return True
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="juwu")
+@click.version_option(version=ENGINE_VERSION, prog_name="juwu", message="%(prog)s %(version)s")
 def cli() -> None:
     """Juwu（居务）：把社区居务监督委员会的公开数据生成公开网站。
 
@@ -62,6 +74,7 @@ def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], chan
         _fail(exc)
     result = validate_city(data, selected)
     result.problems.extend(extra)
+    _warn_placeholder(result.city.settings.site_url if result.city is not None else None)
     problems = result.problems.sorted()
     if fmt == "json":
         report = as_json(problems, lang)
@@ -121,9 +134,11 @@ def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool) -> 
 
 def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: bool = False) -> int:
     from generator.build import build as run_build
+    from generator.siteurl import city_site_url
     from generator.validate.report import as_text
 
     interactive = sys.stderr.isatty()
+    _warn_placeholder(city_site_url(data))
 
     def progress(stage: str, message: str) -> None:
         _say(f"[{stage}] {message}", err=True)
@@ -185,9 +200,10 @@ def _held_problem(problem, held: dict) -> bool:
 @click.option("--port", type=int, default=8000)
 def serve(data: Path, site: Path, port: int) -> None:
     """生成并在本机预览。Build, serve on 127.0.0.1:PORT, rebuild when data/ or content/ change."""
-    from generator.serve import serve as run_serve
+    from generator.serve import generated_content, serve as run_serve
 
-    run_serve(lambda: _build(data, site, "zh"), site, [data, PROJECT_ROOT / "content"], port, _say)
+    content = PROJECT_ROOT / "content"
+    run_serve(lambda: _build(data, site, "zh"), site, [data, content], port, _say, generated_content(content))
 
 
 @cli.command()
@@ -207,7 +223,8 @@ def demo(communities: int, seed: int, out: Path) -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="New folder for the repository.")
 @click.option("--owner", "owners", multiple=True, metavar="@USER",
               help="City staff who review the shared files and may approve anything; repeatable.")
-@click.option("--site-url", help="The public site's address, e.g. https://juwu.example.gov.cn/.")
+@click.option("--site-url", help="The public site's address, e.g. https://juwu.example.gov.cn/ (QR codes on "
+              "printed sheets point there); asked for when not given and the terminal is interactive.")
 @click.option("--engine-repo", help="Where the city's CI and pre-commit fetch Juwu from.")
 @click.option("--engine-rev", help="Juwu release (git tag) the city uses; default: this version's.")
 def init(city: str, out: Path, owners: tuple[str, ...], site_url: str | None, engine_repo: str | None,
@@ -215,11 +232,18 @@ def init(city: str, out: Path, owners: tuple[str, ...], site_url: str | None, en
     """新建城市数据仓库。Create a new city's data repository in OUT."""
     from generator.cityrepo.scaffold import ENGINE_REPO, init_city
 
+    if site_url is None and sys.stdin.isatty():
+        site_url = click.prompt("公开网站的地址 the public site's address (e.g. https://juwu.example.gov.cn/; "
+                                "留空则先用占位地址 empty: a placeholder for now)", default="", show_default=False,
+                                err=True).strip() or None
     try:
         written = init_city(out, city, engine_repo or ENGINE_REPO, engine_rev, owners, site_url)
     except JuwuError as exc:
         _fail(exc)
     _say(f"已新建{city}的数据仓库 created the data repository of {city}: {out} ({len(written)} files)", err=True)
+    from generator.siteurl import city_site_url
+
+    _warn_placeholder(city_site_url(out))
     _say("下一步 next: cd 到该文件夹，git init，然后 juwu add-community …（见 README.md）", err=True)
 
 
@@ -391,8 +415,12 @@ def _community_listed(data: Path, code: str) -> bool:
 @click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="PDF file to write.")
+@click.option("--allow-placeholder-url", is_flag=True,
+              help="Print even while city.yaml's site_url is a placeholder (the QR codes lead nowhere): "
+                   "for test prints and the demo city only.")
 def print_command(data: Path, sheet: str, community: str | None, street: str | None, district: str | None,
-                  period: str | None, report: str | None, size: str, landscape: bool, output: Path) -> None:
+                  period: str | None, report: str | None, size: str, landscape: bool, output: Path,
+                  allow_placeholder_url: bool) -> None:
     """打印公开栏：生成 PDF。Write notice-board sheets (公开栏) as one PDF.
 
     \b
@@ -403,18 +431,23 @@ def print_command(data: Path, sheet: str, community: str | None, street: str | N
     juwu print --sheet rollout --district 319901 --size A3 -o rollout.pdf
     juwu print --sheet findings --community 319901001005 -o findings.pdf
     """
-    sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output))
+    sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output,
+                    allow_placeholder_url))
 
 
-def _print(data, sheet, community, street, district, period, report, size, landscape, output: Path) -> int:
+def _print(data, sheet, community, street, district, period, report, size, landscape, output: Path,
+           allow_placeholder_url: bool = False) -> int:
     from generator.print.run import print_sheets
     from generator.print.select import Request
     from generator.print.sheets import Layout
+    from generator.siteurl import city_site_url
     from generator.validate.report import as_text
 
+    if allow_placeholder_url:  # without the flag a placeholder is refused below, with its own message
+        _warn_placeholder(city_site_url(data))
     request = Request(sheet, community, street, district, period, report, Layout(size.upper(), landscape))
     try:
-        printed = print_sheets(data, request)
+        printed = print_sheets(data, request, allow_placeholder_url)
     except JuwuError as exc:
         _say(f"错误：{exc.zh}\nerror: {exc.en}", err=True)
         _say("没有生成 PDF。No PDF was written.", err=True)

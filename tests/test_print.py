@@ -41,7 +41,11 @@ pytestmark = pytest.mark.skipif(
 # ---------------------------------------------------------------- helpers
 
 def juwu(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, timeout=600)
+    # The demo city's site_url is a placeholder: its sheets print only with --allow-placeholder-url
+    # (tests/test_site_url.py checks the refusal without it).
+    extra = ["--allow-placeholder-url"] if args[:1] == ("print",) else []
+    return subprocess.run([sys.executable, "-m", "generator", *args, *extra], capture_output=True, text=True,
+                          timeout=600)
 
 
 def pdf_text(pdf: Path, page: int | None = None) -> str:

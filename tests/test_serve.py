@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from tests.conftest import read_csv_rows
@@ -23,6 +24,14 @@ def fetch(url: str) -> str | None:
             return response.read().decode("utf-8")
     except OSError:
         return None
+
+
+def fetch_status(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
 
 
 def wait_for(predicate, seconds: float = 120):
@@ -49,6 +58,12 @@ def test_serve_rebuilds_when_data_changes(data_copy, tmp_path):
         communities.write_text(communities.read_text(encoding="utf-8").replace(first["name"], renamed, 1),
                                encoding="utf-8")
         assert wait_for(lambda: renamed in (fetch(url) or "")), "the site was not rebuilt after the change"
+        missing = fetch_status(f"http://127.0.0.1:{port}/c/000000000000/")
+        assert missing[0] == 404 and "页面不存在" in missing[1]  # the site's own Chinese 404 page
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        _, stderr = server.communicate(timeout=20)
+    # The first build and one rebuild for one write: the build reading data/ (and the fetches above)
+    # are not changes. Each build ends with one summary line (已生成 … or 已重新发布 …).
+    builds = [line for line in stderr.splitlines() if line.startswith(("已生成 ", "已重新发布 "))]
+    assert len(builds) == 2, stderr[-2000:]

@@ -8,7 +8,6 @@ Juwu by changing one line in each, on purpose, after reading the changelog.
 from __future__ import annotations
 
 import re
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import yaml
@@ -19,6 +18,7 @@ from generator.cityrepo import CityRepoError
 from generator.cityrepo.files import write_text
 from generator.cityrepo.owners import Owner, check_owner, codeowners_text, owners_text
 from generator.cityrepo.templates import fill
+from generator.version import engine_tag
 
 CITY_DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "city.yaml"
 # Where a city's CI and pre-commit fetch Juwu from. One place to change when the project moves.
@@ -27,11 +27,8 @@ ALLOWED_IN_TARGET = {".git"}  # `git init` or a freshly cloned empty repository 
 
 
 def engine_rev() -> str:
-    """The release tag matching the installed Juwu, e.g. v0.1.0."""
-    try:
-        return f"v{version('juwu')}"
-    except PackageNotFoundError:
-        return "main"
+    """The release tag of this Juwu, e.g. v0.2.0 (generator/version.py; pyproject.toml agrees)."""
+    return engine_tag()
 
 
 def city_yaml(city: str, site_url: str | None) -> str:

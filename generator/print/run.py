@@ -10,8 +10,9 @@ from pathlib import Path
 
 from generator.print.html import print_environment, render_sheet
 from generator.print.pdf import render_pdf
-from generator.print.select import Request, select_sheets
+from generator.print.select import PrintError, Request, select_sheets
 from generator.problems import Problems
+from generator.siteurl import is_placeholder
 from generator.validate import validate_city
 
 
@@ -24,12 +25,21 @@ class Printed:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def print_sheets(data_dir: Path, request: Request) -> Printed:
-    """Raises PrintError (unknown code, period, report) or JuwuError (no PDF engine)."""
+def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool = False) -> Printed:
+    """Raises PrintError (unknown code, period, report; a QR code to a placeholder address unless
+    `allow_placeholder_url`) or JuwuError (no PDF engine)."""
     validation = validate_city(data_dir)
     result = Printed(validation.problems)
     if not validation.ok or validation.city is None:
         return result
+    site_url = validation.city.settings.site_url
+    if is_placeholder(site_url) and not allow_placeholder_url:
+        raise PrintError(
+            f"city.yaml 中的网站地址 site_url 还是占位地址 {site_url}，印在公开表上的二维码扫不开，所以没有打印。"
+            "请先把 site_url 改成本市公开网站的正式地址；只是试印时可加 --allow-placeholder-url。",
+            f"city.yaml's site_url is still the placeholder {site_url}: the QR code on every sheet would lead "
+            "nowhere, so nothing was printed. Set site_url to the city's public site address first; for a test "
+            "print, add --allow-placeholder-url.")
     selection = select_sheets(validation.city, request)
     env = print_environment()
     documents = [render_sheet(env, sheet) for sheet in selection.sheets]

@@ -149,8 +149,9 @@ def _check_kind(kind: str, sources: list[Source], problems: Problems) -> list[Ty
                 source, index = origin[row.row_number - 2]
                 values = row.to_dict()
                 values.pop("_file", None)
+                submitted = dict(zip(data[0], data[row.row_number - 1]))
                 for error in row.errors:
-                    problems.add(_from_frictionless(kind, source, index, error, values, origin))
+                    problems.add(_from_frictionless(kind, source, index, error, values, origin, submitted))
                 rows.append(TypedRow(source, index, values))
     except FrictionlessException as exc:
         problems.add(_incomplete(kind, origin, len(rows), str(exc)))
@@ -308,27 +309,54 @@ _TYPE_HINT = {
 }
 
 
+EMPTY_ZH, EMPTY_EN = "空", "empty"  # how a message shows a cell with nothing in it (never Python's None)
+
+
 def _from_frictionless(kind: str, source: Source, index: int, error, values: dict,
-                       origin: list[tuple[Source, int]] = ()) -> Problem:
+                       origin: list[tuple[Source, int]] = (), submitted: dict | None = None) -> Problem:
+    """One frictionless error as a Problem. The cell is read from what was `submitted` to
+    frictionless, not from the error: frictionless writes a missing cell as the text "None"."""
     name = getattr(error, "field_name", None)
     column = _column_of(source, name) if name else None
     line, cell = source.where(index, column)
-    value = getattr(error, "cell", None)
-    value = None if value in (None, "") else str(value)
+    reported = getattr(error, "cell", None)
+    value = _cell_text(reported, reported if submitted is None else submitted.get(name))
     field = tableschemas.fields(kind).get(name or "", {})
     label = field.get("title", name)
     common = dict(row=line, field=name, value=value, cell=cell, community=source.community)
     if error.type == "type-error":
         hint = _TYPE_HINT.get(field.get("type"), ("请检查内容", "check the value"))
         return Problem("type", ERROR, source.file,
-                       f"“{label}”的值“{value}”不是有效的{_TYPE_ZH.get(field.get('type'), field.get('type'))}",
-                       f"{name}: '{value}' is not a valid {field.get('type')}",
+                       f"“{label}”的值“{_zh(value)}”不是有效的{_TYPE_ZH.get(field.get('type'), field.get('type'))}",
+                       f"{name}: '{_en(value)}' is not a valid {field.get('type')}",
                        hint_zh=hint[0], hint_en=hint[1], **common)
     if error.type == "constraint-error":
         return _constraint_problem(source, field, label, name, value, error.note, common)
     if error.type in ("primary-key", "unique-error"):
         return _duplicate(kind, source, index, error, values, origin)
-    return Problem(error.type, ERROR, source.file, f"数据有误：{error.note}", f"{error.title}: {error.note}", **common)
+    note = error.note or ""
+    return Problem(error.type, ERROR, source.file, f"数据有误：{_note(note, EMPTY_ZH)}",
+                   f"{error.title}: {_note(note, EMPTY_EN)}", **common)
+
+
+def _cell_text(reported, submitted) -> str | None:
+    """The cell as the clerk wrote it, None when it was empty (whatever frictionless reports)."""
+    if submitted is None or submitted == "" or reported is None:
+        return None
+    return str(reported)
+
+
+def _zh(value: str | None) -> str:
+    return EMPTY_ZH if value is None else value
+
+
+def _en(value: str | None) -> str:
+    return EMPTY_EN if value is None else value
+
+
+def _note(note: str, empty: str) -> str:
+    """A frictionless note with its quoted "None" (an empty cell) said in words."""
+    return note.replace('"None"', f'"{empty}"').replace("'None'", f"'{empty}'")
 
 
 def _duplicate(kind: str, source: Source, index: int, error, values: dict, origin) -> Problem:
@@ -336,7 +364,9 @@ def _duplicate(kind: str, source: Source, index: int, error, values: dict, origi
     keys = [k for k in tableschemas.schema(kind).get("primaryKey", []) if k != "community"] or [None]
     name = keys[-1]
     shown = "、".join(tableschemas.title(kind, k) for k in keys if k) or "键"
-    value = " / ".join(str(values.get(k)) for k in keys if k)
+    cells = [_text_or_none(values.get(k)) for k in keys if k]
+    shown_zh, shown_en = " / ".join(map(_zh, cells)), " / ".join(map(_en, cells))
+    value = None if all(c is None for c in cells) else shown_zh
     line, cell = source.where(index, _column_of(source, name))
     match = re.search(r"position (\d+)", error.note or "")
     first = None
@@ -346,14 +376,19 @@ def _duplicate(kind: str, source: Source, index: int, error, values: dict, origi
     earlier_zh = f"第 {first} 行" if first else "前面某行"
     earlier_en = f"row {first}" if first else "an earlier row"
     return Problem("duplicate-key", ERROR, source.file,
-                   f"“{shown}”为“{value}”的行重复：与{earlier_zh}相同", f"{', '.join(k for k in keys if k)} "
-                   f"'{value}' appears twice: the same as {earlier_en}",
+                   f"“{shown}”为“{shown_zh}”的行重复：与{earlier_zh}相同", f"{', '.join(k for k in keys if k)} "
+                   f"'{shown_en}' appears twice: the same as {earlier_en}",
                    hint_zh=f"每行的“{shown}”必须唯一：修改编号，或删除重复的行",
                    hint_en=f"Each row's {', '.join(k for k in keys if k)} must be unique: renumber or delete the repeat",
                    row=line, field=name, value=value, cell=cell, community=source.community)
 
 
+def _text_or_none(value) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
 def _constraint_problem(source, field, label, name, value, note, common) -> Problem:
+    shown_zh, shown_en = _zh(value), _en(value)
     match = re.search(r'constraint "(\w+)"', note or "")
     constraint = match.group(1) if match else ""
     limit = field.get("constraints", {}).get(constraint)
@@ -361,20 +396,20 @@ def _constraint_problem(source, field, label, name, value, note, common) -> Prob
         zh, en = f"“{label}”不能为空", f"{name} is required"
         hint = (f"填写“{label}”", f"Fill in {name}")
     elif constraint == "enum":
-        zh, en = f"“{label}”的值“{value}”不在可选范围内", f"{name}: '{value}' is not one of the allowed values"
+        zh, en = f"“{label}”的值“{shown_zh}”不在可选范围内", f"{name}: '{shown_en}' is not one of the allowed values"
         hint = ("应为以下之一：" + "、".join(limit), "use one of: " + ", ".join(limit))
     elif constraint == "pattern":
-        zh, en = f"“{label}”的格式不正确：“{value}”", f"{name}: '{value}' does not have the expected format"
+        zh, en = f"“{label}”的格式不正确：“{shown_zh}”", f"{name}: '{shown_en}' does not have the expected format"
         hint = (f"格式应符合 {limit}", f"the value must match {limit}")
     elif constraint in ("minimum", "maximum"):
         word = ("不能小于", "must not be below") if constraint == "minimum" else ("不能大于", "must not exceed")
-        zh, en = f"“{label}”{word[0]} {limit}（现为 {value}）", f"{name} {word[1]} {limit} (is {value})"
+        zh, en = f"“{label}”{word[0]} {limit}（现为 {shown_zh}）", f"{name} {word[1]} {limit} (is {shown_en})"
         hint = (f"请核对“{label}”", f"Check {name}")
     elif constraint in ("maxLength", "minLength"):
         zh, en = f"“{label}”过长（最多 {limit} 字）", f"{name} is too long (at most {limit} characters)"
         hint = ("请精简内容", "Shorten the text")
     else:
-        zh, en = f"“{label}”不符合要求：{note}", f"{name}: {note}"
+        zh, en = f"“{label}”不符合要求：{_note(note or '', EMPTY_ZH)}", f"{name}: {_note(note or '', EMPTY_EN)}"
         hint = ("请核对", "Check the value")
     return Problem(f"constraint-{constraint or 'other'}", ERROR, source.file, zh, en,
                    hint_zh=hint[0], hint_en=hint[1], **common)
