@@ -224,7 +224,7 @@ def _map_header(kind: str, source: Source, problems: Problems) -> dict[str, str]
         problems.add(Problem(
             "missing-column", ERROR, source.file,
             f"缺少必填列“{tableschemas.title(kind, name)}”（{name}）", f"missing required column '{name}'",
-            row=1, field=name, community=source.community,
+            row=source.table.header_line, field=name, community=source.community,
             hint_zh=f"在表头加上“{tableschemas.title(kind, name)}”列并填写",
             hint_en=f"Add the column '{name}' to the header and fill it in",
         ))
