@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import board as boards
+from generator.load import categories
 from generator.load.tables import read_csv
 from generator.problems import ERROR
 from generator.validate import validate_city
@@ -174,7 +175,7 @@ def test_the_header_is_found_under_title_unit_and_blank_rows():
     text = "某社区财务公开榜\n,,单位：元\n\n\n月,凭证号,内容,收入,支出,余额\n3,记-1,电费,,10,90\n合  计,,,,10,90\n"
     grid = read_csv(text.encode(), first_row_header=False)
     where = boards.Where("f.csv", None, "2024-03")
-    board = boards.read_board(grid, where, boards.default_keywords())
+    board = boards.read_board(grid, where, categories.default_keywords())
     assert board.header_row == 5 and board.table.lines == [6]
     assert board.table.rows[0][:6] == ["2024-03-01", "记-1", "水电燃气", "电费", "", "10"]
     assert board.totals[0].label == "合计" and board.totals[0].expense.cell == "E7"
@@ -186,18 +187,18 @@ def test_the_header_is_found_under_title_unit_and_blank_rows():
     ("法律咨询购买服务", False, "购买服务"), ("办公经费购买文具", False, "办公用品"),
 ])
 def test_categories_are_inferred_from_the_city_keywords_on_the_line_side(summary, income, category):
-    keywords, incomes, expenses = boards.city_lists(None)
+    keywords, incomes, expenses = categories.city_lists(None)
     from generator.load.yamlfile import parse
 
-    city = parse(Path("generator/defaults/city.yaml").read_text("utf-8"))
-    _, incomes, expenses = boards.city_lists(city)
-    assert boards.infer_category(summary, income, keywords, (incomes, expenses)) == category
+    city = parse(categories.DEFAULTS.read_text("utf-8"))
+    _, incomes, expenses = categories.city_lists(city)
+    assert categories.infer_category(summary, income, keywords, (incomes, expenses)) == category
 
 
 def test_a_city_can_edit_the_keywords():
     from generator.load.yamlfile import parse
 
     city = parse("finance:\n  category_keywords:\n    居民活动: [茶话会]\n")
-    keywords, _, _ = boards.city_lists(city)
-    assert boards.infer_category("茶话会场地布置", False, keywords) == "居民活动"
-    assert boards.infer_category("电费", False, keywords) == boards.UNCLASSIFIED
+    keywords, _, _ = categories.city_lists(city)
+    assert categories.infer_category("茶话会场地布置", False, keywords) == "居民活动"
+    assert categories.infer_category("电费", False, keywords) == categories.UNCLASSIFIED

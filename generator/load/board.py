@@ -8,9 +8,8 @@ the schema's aliases (schemas/ledger_lines.yaml), and keeps the ledger lines as 
 schema's columns; the rows that are not lines are kept apart (`Board`), for generator/load/
 boardcheck.py to check against the lines and the period's header.
 
-Boards carry no category or handled-by column: the category is inferred from the summary with
-the city's `finance.category_keywords` (defaults in generator/defaults/city.yaml), or left
-UNCLASSIFIED with a warning; the handler is NOT_STATED.
+Boards carry no category or handled-by column: the category is inferred from the summary
+(generator/load/categories.py), or left UNCLASSIFIED with a warning; the handler is NOT_STATED.
 """
 
 from __future__ import annotations
@@ -19,18 +18,14 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-
-import yaml
 
 from generator import tableschemas
+from generator.load.categories import UNCLASSIFIED, Keywords, infer_category
 from generator.load.tables import Table, TableRefused
 from generator.problems import WARNING, Problem, column_letter
 
 KIND = "ledger_lines"
 HEADER_SEARCH_ROWS = 15
-UNCLASSIFIED = "未分类"
 NOT_STATED = "未注明"
 OPENING_LABELS = ("上月结转", "上期结转", "上月结余", "上期结余", "期初余额", "年初结转", "承前页", "承上页")
 TOTAL_LABELS = ("本月合计", "本期合计", "本季合计", "本页合计", "本年累计", "累计", "合计", "小计", "总计")
@@ -95,7 +90,7 @@ def needs_board(header: list[str]) -> bool:
     return not all(n in named for n in required)
 
 
-def read_board(grid: Table, where: Where, keywords: tuple[tuple[str, tuple[str, ...]], ...],
+def read_board(grid: Table, where: Where, keywords: Keywords,
                income_categories: tuple[str, ...] = (), expense_categories: tuple[str, ...] = ()) -> Board:
     """The board in `grid` (every non-blank row, no header); TableRefused when no header is found."""
     found = _find_header(grid)
@@ -345,19 +340,6 @@ def _unclassified(where: Where, grid: Table, index: int, col: int, summary: str)
         hint_en="Add a 类别 column, or add a keyword for such summaries to finance.category_keywords in city.yaml")
 
 
-def infer_category(summary: str, income: bool, keywords: tuple[tuple[str, tuple[str, ...]], ...],
-                   sides: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> str:
-    """The first category (in the list's order) one of whose keywords is in the summary and that
-    belongs to the line's side when the city lists its categories; else UNCLASSIFIED."""
-    other_side = set(sides[1] if income else sides[0])
-    for category, words in keywords:
-        if category in other_side:
-            continue
-        if any(w and w in summary for w in words):
-            return category
-    return UNCLASSIFIED
-
-
 def _date_text(text: str, month: str, day: str, period: str) -> str:
     """A line's date as text the schema reads: a whole date as written, else built from the
     period's year (and month) with the board's month and day."""
@@ -390,38 +372,3 @@ def _serial_date(text: str) -> str | None:
     if not 20_000 <= serial <= 80_000:  # 1954 … 2119: anything else is not a date of this ledger
         return None
     return (datetime.date(1899, 12, 30) + datetime.timedelta(days=serial)).isoformat()
-
-
-# --- the city's lists ----------------------------------------------------------------------------
-
-DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "city.yaml"
-Keywords = tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@cache
-def default_keywords() -> Keywords:
-    """Juwu's keyword list (generator/defaults/city.yaml finance.category_keywords)."""
-    finance = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))["finance"]
-    return _keywords(finance["category_keywords"])
-
-
-def city_lists(city: dict | None) -> tuple[Keywords, tuple[str, ...], tuple[str, ...]]:
-    """(category keywords, income categories, expense categories) of a city.yaml as loaded; the
-    defaults' keywords when the city gives none. A malformed list is reported by config.py."""
-    finance = (city or {}).get("finance")
-    finance = finance if isinstance(finance, dict) else {}
-    raw = finance.get("category_keywords")
-    keywords = _keywords(raw) if isinstance(raw, dict) else default_keywords()
-    return keywords, _texts(finance.get("income_categories")), _texts(finance.get("expense_categories"))
-
-
-def _keywords(raw: dict) -> Keywords:
-    return tuple((_plain(k), _texts(v)) for k, v in raw.items() if isinstance(v, list))
-
-
-def _texts(value: object) -> tuple[str, ...]:
-    return tuple(_plain(v) for v in value if _plain(v)) if isinstance(value, list) else ()
-
-
-def _plain(value: object) -> str:
-    return str(getattr(value, "text", value) or "").strip()

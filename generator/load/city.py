@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator import layout
 from generator.load import board as boards
-from generator.load import boardcheck, walk, yamlfile
+from generator.load import boardcheck, categories, walk, yamlfile
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, decode, read_csv, read_xlsx
 from generator.problems import ERROR, WARNING, Problem, Problems
@@ -270,7 +270,7 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
         table = _read_table(data, rel, kind)
         if kind == "ledger_lines" and boards.needs_board(table.header):
             board = boards.read_board(_read_table(data, rel, kind, first_row_header=False),
-                                      boards.Where(rel, community, stem), *boards.city_lists(loaded.city))
+                                      boards.Where(rel, community, stem), *categories.city_lists(loaded.city))
             table = board.table
             problems.extend(board.problems)
     except TableRefused as exc:

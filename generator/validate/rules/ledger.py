@@ -11,7 +11,7 @@ import datetime
 from typing import Iterable
 
 from generator.dates import format_zh, period_bounds
-from generator.load.board import UNCLASSIFIED
+from generator.load.categories import UNCLASSIFIED
 from generator.model import Community, Period
 from generator.money import format_amount
 from generator.problems import ERROR, FINDING, Problem
