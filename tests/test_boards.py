@@ -202,3 +202,24 @@ def test_a_city_can_edit_the_keywords():
     keywords, _, _ = categories.city_lists(city)
     assert categories.infer_category("茶话会场地布置", False, keywords) == "居民活动"
     assert categories.infer_category("电费", False, keywords) == categories.UNCLASSIFIED
+
+
+def test_a_malformed_keyword_list_is_a_city_setting_error(board_city):
+    data, header, spec = board_city
+    city_yaml = data / "city.yaml"
+    text = city_yaml.read_text("utf-8")
+    assert "  category_keywords:\n" in text  # the demo city carries Juwu's defaults
+    city_yaml.write_text(text.replace("  category_keywords:\n", "  category_keywords: 电费\n  old_keywords:\n"), "utf-8")
+    problems = validate_city(data, {A}).problems.items
+    [p] = [p for p in problems if p.code == "city-setting"]
+    assert p.field == "finance.category_keywords" and p.row is not None and "水电燃气" in p.en
+
+
+def test_the_city_settings_carry_the_default_keywords():
+    from generator.config import read_city
+    from generator.load.yamlfile import parse
+    from generator.problems import Problems
+
+    settings = read_city(parse(categories.DEFAULTS.read_text("utf-8")), Problems())
+    assert dict(settings.category_keywords)["水电燃气"][0] == "电费"
+    assert settings.category_keywords == categories.default_keywords()
