@@ -223,3 +223,13 @@ def test_the_city_settings_carry_the_default_keywords():
     settings = read_city(parse(categories.DEFAULTS.read_text("utf-8")), Problems())
     assert dict(settings.category_keywords)["水电燃气"][0] == "电费"
     assert settings.category_keywords == categories.default_keywords()
+
+
+def test_an_unknown_column_of_a_whole_header_is_named_with_what_it_could_mean(board_city):
+    data, header, spec = board_city
+    clean = bf.clean_csv(spec).decode().split("\n")
+    clean[0] = clean[0].replace("funding_source", "资金来原")
+    file = _write(header, "\n".join(clean).encode(), ".csv")
+    _, _, problems = _read(data, header.stem)
+    [p] = [p for p in problems if p.code == "unknown-column"]
+    assert p.file == file and p.cell == "G1" and "资金来源" in p.zh and "资金来源" in p.en

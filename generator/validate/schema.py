@@ -204,9 +204,11 @@ def _map_header(kind: str, source: Source, problems: Problems) -> dict[str, str]
         name = aliases.get(column) or aliases.get(column.lower())
         if name is None:
             if column:
+                close = _close_spellings(kind, column)
                 problems.add(Problem(
                     "unknown-column", WARNING, source.file,
-                    f"不认识的列“{column}”，已忽略", f"unknown column '{column}', ignored",
+                    f"不认识的列“{column}”，已忽略" + (f"；是不是“{'”或“'.join(close)}”？" if close else ""),
+                    f"unknown column '{column}', ignored" + (f"; did you mean {' or '.join(close)}?" if close else ""),
                     row=1, field=column, cell=f"{_letter(position)}1", community=source.community,
                     hint_zh="列名应为模板中的名称：" + "、".join(f.get("title", n) for n, f in fields.items()),
                     hint_en="Column names are those of the template: " + ", ".join(fields),
@@ -229,6 +231,13 @@ def _map_header(kind: str, source: Source, problems: Problems) -> dict[str, str]
             hint_en=f"Add the column '{name}' to the header and fill it in",
         ))
     return None if missing else mapping
+
+
+def _close_spellings(kind: str, column: str) -> list[str]:
+    """Up to three known column titles a mistyped one could have meant (difflib)."""
+    import difflib
+
+    return difflib.get_close_matches(column.strip(), sorted(tableschemas.header_aliases(kind)), n=3, cutoff=0.5)
 
 
 def _check_extra_cells(source: Source, index: int, raw: dict, mapping: dict, problems: Problems) -> None:
