@@ -44,6 +44,9 @@ class CitySettings:
     income_categories: tuple[str, ...] = ()
     expense_categories: tuple[str, ...] = ()
     funding_sources: tuple[str, ...] = ()
+    # Words that give a board line (a sheet with no category column) its category: category → words,
+    # first match wins; Juwu's defaults when the city gives none (generator/load/categories.py).
+    category_keywords: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The working system (四.4), checked against the data: 0 turns a check off.
     meetings_per_year: int = 4  # regular meeting records (例会记录) a full year has at least
     annual_report_by: str = "01-31"  # month-day of the next year by which the annual work report is made
@@ -116,6 +119,7 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         income_categories=tuple(reader.list("finance.income_categories", text=True)),
         expense_categories=tuple(reader.list("finance.expense_categories", text=True)),
         funding_sources=tuple(reader.list("finance.funding_sources", text=True)),
+        category_keywords=reader.keywords("finance.category_keywords"),
         meetings_per_year=reader.int("working_system.meetings_per_year", 4),
         annual_report_by=reader.month_day("working_system.annual_report_by", "01-31"),
         evaluation_by=reader.month_day("working_system.evaluation_by", "01-31"),
@@ -210,6 +214,19 @@ class _Reader:
             except ValueError:
                 self._fail(dotted, node, f"“{text}”不是日期，应写成 2024-10-01", f"'{text}' is not a date such as 2024-10-01")
         return tuple(sorted(found))
+
+    def keywords(self, dotted: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """A mapping of category → list of words; Juwu's defaults when the setting is absent."""
+        from generator.load.categories import city_lists, default_keywords
+
+        node = self._get(dotted, None)
+        if node is None:
+            return default_keywords()
+        if not isinstance(node, dict) or not all(isinstance(v, list) for v in node.values()):
+            self._fail(dotted, node if isinstance(node, Scalar) else None, "应为“类别: [关键词, …]”的列表",
+                       "must map each category to a list of words, e.g. 水电燃气: [电费, 水费]")
+            return ()
+        return city_lists({"finance": {"category_keywords": node}})[0]
 
     def list(self, dotted: str, text: bool = False) -> list:
         node = self._get(dotted, [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -28,14 +29,39 @@ def fields(kind: str) -> dict[str, dict]:
 
 @cache
 def header_aliases(kind: str) -> dict[str, str]:
-    """Header as a clerk may write it (field name or its Chinese title) → field name."""
+    """Header as a clerk may write it (field name, its Chinese title, or a spelling listed under
+    the field's `aliases` in the schema, also without spaces or a unit such as （元）) → field name."""
     aliases: dict[str, str] = {}
+    for f in schema(kind)["fields"]:
+        for spelling in f.get("aliases", ()):
+            aliases.setdefault(spelling, f["name"])
+            aliases.setdefault(plain_title(spelling), f["name"])
     for f in schema(kind)["fields"]:
         aliases[f["name"]] = f["name"]
         aliases[f["name"].lower()] = f["name"]
         if f.get("title"):
             aliases[f["title"]] = f["name"]
     return aliases
+
+
+@cache
+def board_aliases(kind: str) -> dict[str, str]:
+    """header_aliases plus the schema's `boardColumns` (a month, day or running-balance column a
+    published board has), each spelling also as plain_title gives it."""
+    aliases = {plain_title(k): v for k, v in header_aliases(kind).items()}
+    aliases.update(header_aliases(kind))
+    for name, spellings in (schema(kind).get("boardColumns") or {}).items():
+        for spelling in spellings:
+            aliases.setdefault(plain_title(spelling), name)
+    return aliases
+
+
+_UNIT = re.compile(r"[（(]\s*(?:元|人民币元|单位[：:]?\s*元)\s*[）)]$")
+
+
+def plain_title(text: str) -> str:
+    """A column title without spaces (收  入), line breaks or a trailing unit (收入（元）)."""
+    return _UNIT.sub("", "".join(text.split()))
 
 
 def title(kind: str, name: str) -> str:

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from generator import layout
-from generator.load import walk, yamlfile
+from generator.load import board as boards
+from generator.load import boardcheck, categories, walk, yamlfile
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, decode, read_csv, read_xlsx
 from generator.problems import ERROR, WARNING, Problem, Problems
@@ -128,10 +129,16 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
             ))
             continue
         record = _read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
-        if record is not None:
-            loaded.sources.append(Source("ledger_period", header_file, code, period, record=yamlfile.flatten(record)))
+        header = yamlfile.flatten(record) if record is not None else None
+        if header is not None:
+            loaded.sources.append(Source("ledger_period", header_file, code, period, record=header))
         lines = _read_table_file(loaded, data_dir, f"{base}/{period}", listing, "ledger_lines", code, problems,
                                  required=False)
+        if lines is not None and lines.board is not None:
+            where = boards.Where(lines.file, code, period)
+            problems.extend(boardcheck.check(lines.board, header, header_file, where))
+            if header is not None:
+                header.update(boardcheck.header_additions(lines.board, header))
         if lines is None and not suffixes & {".csv", ".xlsx"}:
             problems.add(Problem(
                 "ledger-lines-missing", ERROR, f"{base}/{period}.csv",
@@ -258,13 +265,25 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
     data = walk.read_bytes(loaded, data_dir, rel, problems, community)
     if data is None:
         return None
+    board = None
     try:
-        table = read_xlsx(data, prefer=_sheet_names(kind, rel)) if rel.endswith(".xlsx") else read_csv(data)
+        table = _read_table(data, rel, kind)
+        if kind == "ledger_lines" and boards.needs_board(table.header):
+            board = boards.read_board(_read_table(data, rel, kind, first_row_header=False),
+                                      boards.Where(rel, community, stem), *categories.city_lists(loaded.city))
+            table = board.table
+            problems.extend(board.problems)
     except TableRefused as exc:
         problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, cell=exc.cell,
                              community=community, hint_zh=exc.hint_zh, hint_en=exc.hint_en))
         return None
-    return Source(kind, rel, community, table=table)
+    return Source(kind, rel, community, table=table, board=board)
+
+
+def _read_table(data: bytes, rel: str, kind: str, first_row_header: bool = True):
+    if rel.endswith(".xlsx"):
+        return read_xlsx(data, prefer=_sheet_names(kind, rel), first_row_header=first_row_header)
+    return read_csv(data, first_row_header=first_row_header)
 
 
 def _sheet_names(kind: str, rel: str) -> tuple[str, ...]:

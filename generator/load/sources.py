@@ -24,6 +24,7 @@ class Source:
     record: dict[str, object] | None = None
     body: str = ""  # a report's Markdown
     body_line: int = 1
+    board: object | None = None  # a ledger read as a board (generator/load/board.py Board): its other rows
 
     def rows(self) -> list[dict[str, object]]:
         """Data rows as {column as written: text, or a list of texts}."""

@@ -60,6 +60,10 @@ class Table:
     encoding: str
     sheet: str | None = None
     column_index: dict[str, int] = field(default_factory=dict)
+    # A board read into the schema's columns (generator/load/board.py): column → its column in the
+    # sheet (None for one Juwu filled in), so problems name the cell the clerk wrote.
+    source_columns: dict[str, int | None] | None = None
+    header_line: int = 1  # the header's line or sheet row (a board's is below its title)
 
     def __post_init__(self):
         self.column_index = {name: i for i, name in enumerate(self.header)}
@@ -67,6 +71,8 @@ class Table:
     def cell(self, row_index: int, column: str) -> str | None:
         """Excel-style cell of a data row and column, e.g. 'C7'."""
         col = self.column_index.get(column)
+        if self.source_columns is not None and column in self.source_columns:
+            col = self.source_columns[column]
         if col is None:
             return None
         return f"{column_letter(col)}{self.lines[row_index]}"
@@ -144,7 +150,9 @@ def _mixed_encoding(data: bytes, first_not_utf8: int, utf8_spans: list[tuple[int
     )
 
 
-def read_csv(data: bytes) -> Table:
+def read_csv(data: bytes, first_row_header: bool = True) -> Table:
+    """The table of a CSV file; with first_row_header=False every non-blank row is a data row and
+    the header is empty (a board whose header row is found later, generator/load/board.py)."""
     if len(data) > MAX_TABLE_BYTES:
         raise TableRefused(
             f"文件过大（超过 {MAX_TABLE_BYTES // 1_000_000} MB）",
@@ -165,12 +173,12 @@ def read_csv(data: bytes) -> Table:
             if not any(c.strip() for c in record):
                 continue  # leading blank lines, and blank rows Excel leaves at the end
             record = _within_columns(record, reader.line_num)
-            if header is None:
+            if header is None and first_row_header:
                 header = [c.strip() for c in record]
                 continue
             rows.append([sys.intern(c) if len(c) <= INTERN_CHARS else c for c in record])
             lines.append(reader.line_num)
-            cells += max(len(record), len(header))
+            cells += max(len(record), len(header or ()))
             _check_size(len(rows), cells, reader.line_num, None)
     except csv.Error as exc:
         raise TableRefused(
@@ -247,7 +255,8 @@ _LIMIT_HINT_EN = ("Keep one community's table for one period in a file; delete e
 RESAVE_ZH, RESAVE_EN = sheet_xml.RESAVE_ZH, sheet_xml.RESAVE_EN
 
 
-def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = ()) -> Table:
+def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (),
+              first_row_header: bool = True) -> Table:
     """One sheet of a workbook, after checking the zip is not a bomb.
 
     `sheet` names it exactly; otherwise the first sheet whose name is one of `prefer` (a clerk's
@@ -258,7 +267,7 @@ def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (
     book = _open_workbook(data)
     try:
         ws = _pick_sheet(book, sheet, prefer)
-        header, rows, lines = _sheet_table(ws)
+        header, rows, lines = _sheet_table(ws, first_row_header)
     finally:
         book.close()
     return Table(header, rows, lines, "xlsx", sheet=ws.title)
@@ -294,7 +303,7 @@ def _pick_sheet(book, sheet: str | None, prefer: tuple[str, ...]):
     return ws
 
 
-def _sheet_table(ws) -> tuple[list[str], list[list[str]], list[int]]:
+def _sheet_table(ws, first_row_header: bool = True) -> tuple[list[str], list[list[str]], list[int]]:
     """(header, rows, lines) of a read-only worksheet, within the module's limits."""
     book = ws.parent
     styles = sheet_xml.Styles(frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch)
@@ -308,12 +317,12 @@ def _sheet_table(ws) -> tuple[list[str], list[list[str]], list[int]]:
             for number, cells in sheet_xml.rows(source, ws.title, ws._shared_strings, styles, limits):
                 if not any(c.strip() for c in cells):
                     continue
-                if header is None:
+                if header is None and first_row_header:
                     header = [c.strip() for c in cells]
                     continue
                 rows.append([sys.intern(c) if len(c) <= INTERN_CHARS else c for c in cells])
                 lines.append(number)
-                width = max(width, len(cells), len(header))
+                width = max(width, len(cells), len(header or ()))
                 _check_size(len(rows), len(rows) * width, number, ws.title)
     except sheet_xml.SheetRefused as exc:
         raise TableRefused(exc.zh, exc.en, exc.row, exc.hint_zh, exc.hint_en, cell=exc.cell) from None

@@ -205,9 +205,11 @@ def _map_header(kind: str, source: Source, problems: Problems) -> dict[str, str]
         name = aliases.get(column) or aliases.get(column.lower())
         if name is None:
             if column:
+                close = _close_spellings(kind, column)
                 problems.add(Problem(
                     "unknown-column", WARNING, source.file,
-                    f"不认识的列“{column}”，已忽略", f"unknown column '{column}', ignored",
+                    f"不认识的列“{column}”，已忽略" + (f"；是不是“{'”或“'.join(close)}”？" if close else ""),
+                    f"unknown column '{column}', ignored" + (f"; did you mean {' or '.join(close)}?" if close else ""),
                     row=1, field=column, cell=f"{_letter(position)}1", community=source.community,
                     hint_zh="列名应为模板中的名称：" + "、".join(f.get("title", n) for n, f in fields.items()),
                     hint_en="Column names are those of the template: " + ", ".join(fields),
@@ -225,11 +227,18 @@ def _map_header(kind: str, source: Source, problems: Problems) -> dict[str, str]
         problems.add(Problem(
             "missing-column", ERROR, source.file,
             f"缺少必填列“{tableschemas.title(kind, name)}”（{name}）", f"missing required column '{name}'",
-            row=1, field=name, community=source.community,
+            row=source.table.header_line, field=name, community=source.community,
             hint_zh=f"在表头加上“{tableschemas.title(kind, name)}”列并填写",
             hint_en=f"Add the column '{name}' to the header and fill it in",
         ))
     return None if missing else mapping
+
+
+def _close_spellings(kind: str, column: str) -> list[str]:
+    """Up to three known column titles a mistyped one could have meant (difflib)."""
+    import difflib
+
+    return difflib.get_close_matches(column.strip(), sorted(tableschemas.header_aliases(kind)), n=3, cutoff=0.5)
 
 
 def _check_extra_cells(source: Source, index: int, raw: dict, mapping: dict, problems: Problems) -> None:

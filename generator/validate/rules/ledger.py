@@ -11,6 +11,7 @@ import datetime
 from typing import Iterable
 
 from generator.dates import format_zh, period_bounds
+from generator.load.categories import UNCLASSIFIED
 from generator.model import Community, Period
 from generator.money import format_amount
 from generator.problems import ERROR, FINDING, Problem
@@ -155,8 +156,8 @@ def _lines(ctx: Context, c: Community, p: Period) -> Iterable[Problem]:
                               f"日期 {format_zh(line.date)} 不在本期（{format_zh(bounds[0])}–{format_zh(bounds[1])}）之内",
                               f"the date {line.date} is outside the period {bounds[0]} to {bounds[1]}",
                               field="date", value=line.date, **at)
-        if not line.category or not (income_cats or expense_cats):
-            continue
+        if not line.category or line.category == UNCLASSIFIED or not (income_cats or expense_cats):
+            continue  # a board line no keyword classified: warned about where it was read
         if line.category not in income_cats | expense_cats:
             yield ctx.problem(CATEGORY, file, f"类别“{line.category}”不在城市设置的类别中",
                               f"the category '{line.category}' is not in the city's lists", field="category",
