@@ -75,13 +75,15 @@ def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT) 
 
 @dataclass(frozen=True)
 class Progress:
-    """Committee status of a group of communities against the plan's target date."""
+    """Committee status of a group of communities, judged as each community's page judges it: the
+    committee phase done on or before its deadline is 按期完成, after it 逾期完成."""
 
     total: int
     established: int
-    on_time: int  # established on or before the target date
-    late: int  # established after it
-    overdue: int  # not established and the committee phase's deadline has passed
+    on_time: int  # committee phase done on or before the phase's deadline (按期完成)
+    late: int  # committee phase done after the deadline (逾期完成)
+    overdue: int  # not established and the committee phase's deadline has passed (逾期未成立)
+    deadline: datetime.date  # the committee phase's deadline, against which on_time and late are judged
 
     @property
     def missing(self) -> int:
@@ -95,18 +97,29 @@ def committee_date(city: City, community: Community) -> datetime.date | None:
     return community.rollout.get(city.settings.committee_phase)
 
 
+def phase_deadline(city: City, number: int) -> datetime.date:
+    """A phase's deadline; the plan's target date for a phase the city does not list."""
+    return next((p.deadline for p in city.settings.phases if p.number == number), city.settings.target_date)
+
+
+def on_time(done: datetime.date, deadline: datetime.date) -> bool:
+    """The one test of 按期完成 (else 逾期完成) used by every page."""
+    return done <= deadline
+
+
 def progress(city: City, communities: list[Community]) -> Progress:
-    target = city.settings.target_date
-    established = on_time = overdue = 0
+    deadline = phase_deadline(city, city.settings.committee_phase)
+    established = timely = late = overdue = 0
     for c in communities:
         if c.committee is not None:
             established += 1
             when = committee_date(city, c)
-            on_time += when is not None and when <= target
+            if when is not None:
+                timely += on_time(when, deadline)
+                late += not on_time(when, deadline)
         elif city.settings.committee_phase in city.overdue_phases(c):
             overdue += 1
-    late = established - on_time
-    return Progress(len(communities), established, on_time, late, overdue)
+    return Progress(len(communities), established, timely, late, overdue, deadline)
 
 
 def overdue_communities(city: City, communities: list[Community], limit: int = OVERDUE_LIMIT):
@@ -115,13 +128,24 @@ def overdue_communities(city: City, communities: list[Community], limit: int = O
     return len(found), found[:limit]
 
 
-def phase_counts(city: City, communities: list[Community]) -> list[tuple]:
-    """Per phase: (phase, done, overdue) for a group of communities."""
+@dataclass(frozen=True)
+class PhaseCount:
+    """One phase across a group of communities: done (on time or late) and overdue (not done)."""
+
+    phase: object  # generator.config.RolloutPhase
+    done: int
+    done_late: int  # done after the deadline (逾期完成)
+    overdue: int  # not done and the deadline has passed (逾期未完成)
+
+
+def phase_counts(city: City, communities: list[Community]) -> list[PhaseCount]:
+    """Per phase, for a group of communities: how many did it, how many of them late, how many are overdue."""
     rows = []
     for phase in city.settings.phases:
-        done = sum(phase.number in c.rollout for c in communities)
-        late = len(communities) - done if phase.deadline < city.as_of else 0
-        rows.append((phase, done, late))
+        dates = [c.rollout[phase.number] for c in communities if phase.number in c.rollout]
+        done_late = sum(not on_time(d, phase.deadline) for d in dates)
+        overdue = len(communities) - len(dates) if phase.deadline < city.as_of else 0
+        rows.append(PhaseCount(phase, len(dates), done_late, overdue))
     return rows
 
 
