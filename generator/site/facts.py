@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.model import ZERO, City, Community, Evaluation, Period, Report
+from generator.periods import months_per_period, period_label, step_back
 
 LATEST_LIMIT = 20  # "latest disclosures" on the home page and in the city feed
 OVERDUE_LIMIT = 50  # overdue communities listed on the dashboard (the count is always complete)
@@ -163,9 +164,12 @@ def latest_evaluations(community: Community) -> list[Evaluation]:
     return [e for e in community.evaluations if e.year == year]
 
 
+CHART_MONTHS = 12  # the chart shows the last twelve months (four quarters) up to the latest period
+
+
 @dataclass(frozen=True)
 class Month:
-    """One slot of the year's chart: a period's totals, or None when nothing is published for it."""
+    """One slot of the chart: a period's totals, or None when nothing is published for it."""
 
     year: int
     month: int
@@ -173,26 +177,46 @@ class Month:
     income: Decimal | None
     expense: Decimal | None
     closing: Decimal | None
+    show_year: bool = False  # the first slot, and each slot where the year changes
+    frequency: str = "monthly"
 
     @property
     def label(self) -> str:
-        return f"{self.month}月"
+        """'3月', or '2025年1月' where the year changes ('第1季度' / '2025年第1季度' if quarterly)."""
+        return period_label(self.key, self.frequency, with_year=self.show_year)
+
+    @property
+    def short(self) -> str:
+        """The axis label under the bars: '3' for a month, '第1季度' for a quarter."""
+        return period_label(self.key, self.frequency, with_year=False).removesuffix("月")
 
 
-def year_months(community: Community, monthly: bool = True) -> tuple[int | None, list[Month]]:
-    """The latest year with disclosures: twelve monthly slots (gaps stay empty, never zero), or
-    just the periods published that year when the city discloses less often than monthly."""
+def chart_months(community: Community, frequency: str = "monthly") -> list[Month]:
+    """The twelve months (or four quarters) ending with the latest period, across a year boundary
+    when there is one: gaps stay empty, never zero. Empty when nothing is published."""
     if not community.periods:
-        return None, []
-    year = community.periods[-1].year
-    by_key = {p.key: p for p in community.periods if p.year == year}
-    keys = [f"{year}-{m:02d}" for m in range(1, 13)] if monthly else sorted(by_key)
+        return []
+    step = months_per_period(frequency)
+    latest = max(p.key for p in community.periods)
+    keys = [step_back(latest, step * i) for i in reversed(range(CHART_MONTHS // step))]
+    by_key = {p.key: p for p in community.periods}
     months = []
-    for key in keys:
+    for i, key in enumerate(keys):
         p = by_key.get(key)
-        months.append(Month(year, int(key[5:7]), key, p.income_total if p else None,
-                            p.expense_total if p else None, p.closing_balance if p else None))
-    return year, months
+        show_year = i == 0 or key[:4] != keys[i - 1][:4]
+        months.append(Month(int(key[:4]), int(key[5:7]), key, p.income_total if p else None,
+                            p.expense_total if p else None, p.closing_balance if p else None,
+                            show_year, frequency))
+    return months
+
+
+def span_label(months: list[Month]) -> str:
+    """What the chart covers: '2024年1月至12月', '2024年2月至2025年1月', '2024年第1季度至第4季度'."""
+    if not months:
+        return ""
+    first, last = months[0], months[-1]
+    end = period_label(last.key, last.frequency, with_year=first.year != last.year)
+    return f"{period_label(first.key, first.frequency)}至{end}"
 
 
 def opinions_on_time(community: Community, days: int) -> tuple[int, int]:

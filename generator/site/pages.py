@@ -168,13 +168,14 @@ def street_context(city: City, district: District, street: Street) -> dict:
 
 
 def community_context(city: City, community: Community) -> dict:
-    year, months = facts.year_months(community, city.settings.frequency == "monthly")
-    chart = bar_chart(months, f"chart-{community.code}", f"{community.name}{year}年各月收入与支出") if year else None
+    months = facts.chart_months(community, city.settings.frequency)
+    span = facts.span_label(months)
+    chart = bar_chart(months, f"chart-{community.code}", f"{community.name}{span}收入与支出") if months else None
     committee_eval = facts.committee_evaluation(community)
     return {
         "city": city, "community": community,
         "overdue": city.overdue_phases(community),
-        "year": year, "months": months, "chart": chart,
+        "span": span, "months": months, "chart": chart,
         "opinions": community.opinions[:OPINIONS_SHOWN],
         "evaluations": facts.latest_evaluations(community),
         "committee_eval": committee_eval,
