@@ -7,6 +7,9 @@ that month (2024-03 → 2024年第1季度).
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
 QUARTERLY = "quarterly"
 
 
@@ -25,3 +28,11 @@ def step_back(key: str, months: int) -> str:
     """The period key `months` months before `key` ('2025-01', 2 → '2024-11')."""
     index = int(key[:4]) * 12 + int(key[5:7]) - 1 - months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def period_span(key: str, frequency: str = "monthly") -> tuple[datetime.date, datetime.date]:
+    """The first and last day a period covers: its month, or the quarter ending in its month."""
+    first = step_back(key, months_per_period(frequency) - 1)
+    year, month = int(key[:4]), int(key[5:7])
+    return (datetime.date(int(first[:4]), int(first[5:7]), 1),
+            datetime.date(year, month, calendar.monthrange(year, month)[1]))

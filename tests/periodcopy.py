@@ -41,3 +41,34 @@ def set_as_of(data: Path, as_of: str) -> None:
     city = data / "city.yaml"
     city.write_text(re.sub(r"^as_of: .*$", f"as_of: {as_of}", city.read_text(encoding="utf-8"), flags=re.M),
                     encoding="utf-8")
+
+
+def make_quarterly(data: Path) -> None:
+    """Turn the demo city into one that discloses quarterly: city.yaml says so, and each
+    community's months are merged into the quarter that ends with them (2024-01..03 → 2024-03:
+    the lines of the three months, opening at the first's opening, closing at the last's closing,
+    reviewed and published as the quarter's last month was)."""
+    from generator.catalogue import write_datapackage
+
+    city = data / "city.yaml"
+    city.write_text(re.sub(r"^(\s*frequency:) monthly", r"\1 quarterly", city.read_text(encoding="utf-8"), flags=re.M),
+                    encoding="utf-8")
+    for finance in sorted((data / "communities").glob("*/finance")):
+        quarters: dict[str, list[str]] = {}
+        for header in sorted(finance.glob("*.yaml")):
+            year, month = int(header.stem[:4]), int(header.stem[5:7])
+            quarters.setdefault(f"{year}-{(month + 2) // 3 * 3:02d}", []).append(header.stem)
+        for quarter, months in quarters.items():
+            texts = [(finance / f"{m}.csv").read_text(encoding="utf-8-sig") for m in months]
+            lines = texts[0].splitlines(keepends=True)[:1] + [l for t in texts for l in t.splitlines(keepends=True)[1:]]
+            first = (finance / f"{months[0]}.yaml").read_text(encoding="utf-8")
+            header = (finance / f"{months[-1]}.yaml").read_text(encoding="utf-8")
+            opening = re.search(r"^opening_balance: .*$", first, re.M).group(0)
+            header = re.sub(r"^opening_balance: .*$", opening, header, flags=re.M)
+            header = re.sub(r"^period: .*$", f'period: "{quarter}"', header, flags=re.M)
+            for m in months:
+                (finance / f"{m}.csv").unlink()
+                (finance / f"{m}.yaml").unlink()
+            (finance / f"{quarter}.csv").write_text("".join(lines), encoding="utf-8")
+            (finance / f"{quarter}.yaml").write_text(header, encoding="utf-8")
+    write_datapackage(data)

@@ -50,11 +50,12 @@ class Disclosure:
     community: Community
     period: Period | None = None
     report: Report | None = None
+    frequency: str = "monthly"  # the city's disclosure frequency: names the period
 
     @property
     def title(self) -> str:
         if self.period is not None:
-            return f"{self.period.year}年{self.period.month}月财务收支公开"
+            return f"{period_label(self.period.key, self.frequency)}财务收支公开"
         return self.report.title if self.report else ""
 
     @property
@@ -63,15 +64,18 @@ class Disclosure:
                 (self.report.slug if self.report else ""))
 
 
-def disclosures(community: Community) -> list[Disclosure]:
-    items = [Disclosure(p.published_on, "period", community, period=p) for p in community.periods if p.published_on]
+def disclosures(community: Community, frequency: str = "monthly") -> list[Disclosure]:
+    items = [Disclosure(p.published_on, "period", community, period=p, frequency=frequency)
+             for p in community.periods if p.published_on]
     items += [Disclosure(r.date, "report", community, report=r) for r in community.reports if r.date]
     return sorted(items, key=lambda d: d.sort_key, reverse=True)
 
 
-def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT) -> list[Disclosure]:
+def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT,
+                       frequency: str = "monthly") -> list[Disclosure]:
     """The `limit` most recent disclosures among many communities, newest first (bounded)."""
-    return heapq.nlargest(limit, (d for c in communities for d in disclosures(c)), key=lambda d: d.sort_key)
+    return heapq.nlargest(limit, (d for c in communities for d in disclosures(c, frequency)),
+                          key=lambda d: d.sort_key)
 
 
 @dataclass(frozen=True)
