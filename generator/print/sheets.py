@@ -6,8 +6,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from generator.dates import period_bounds
 from generator.model import City, Community, Period, Report, Street
+from generator.periods import period_label, period_span
 from generator.print.qr import qr_svg
 from generator.site import urls
 from generator.site.findings import Finding, of_community
@@ -49,9 +49,9 @@ def public_url(city: City, path: str) -> str:
     return city.settings.site_url.rstrip("/") + "/" + path
 
 
-def period_title(community: Community, period: Period) -> str:
+def period_title(city: City, community: Community, period: Period) -> str:
     # The same words as the web page's title (site/pages.py), so paper and page match.
-    return f"{community.name}{period.year}年{period.month}月财务收支公开"
+    return f"{community.name}{period_label(period.key, city.settings.frequency)}财务收支公开"
 
 
 def posting_until(city: City, period: Period) -> datetime.date | None:
@@ -63,13 +63,13 @@ def posting_until(city: City, period: Period) -> datetime.date | None:
 
 def period_sheet(city: City, community: Community, period: Period, layout: Layout = Layout()) -> Sheet:
     committee = community.committee
-    return Sheet("period.html", period_title(community, period), period_stamp(city, period),
+    return Sheet("period.html", period_title(city, community, period), period_stamp(city, period),
                  public_url(city, urls.period(community.code, period.key)), layout, {
                      "city": city, "community": community, "committee": committee, "period": period,
                      "issuer": f"{community.name}居民委员会",
                      "reviewing_body": committee.name if committee and committee.name
                      else f"{community.name}居务监督委员会",
-                     "covers": period_bounds(period.key),
+                     "covers": period_span(period.key, city.settings.frequency),
                      "posting_from": period.published_on, "posting_until": posting_until(city, period),
                  })
 

@@ -1,4 +1,4 @@
-"""The year's monthly income and spending as an inline SVG bar chart, drawn at build time.
+"""The last twelve months' income and spending as an inline SVG bar chart, drawn at build time.
 
 No JavaScript and no CDN: the chart prints, works offline and costs a few KB. It is an image with
 a <title> and <desc> for screen readers; the page shows the same numbers as a table beside it.
@@ -14,8 +14,11 @@ from markupsafe import Markup
 
 from generator.site.facts import Month
 
-WIDTH, HEIGHT = 480, 260
-LEFT, RIGHT, TOP, BOTTOM = 52, 6, 28, 28  # a small viewBox: its 16-unit text stays legible on a phone
+WIDTH, HEIGHT = 480, 280
+# A small viewBox: its 16-unit text stays legible on a phone. Under the bars: the month (or
+# quarter), and below it the year at the first slot and wherever the year changes.
+LEFT, RIGHT, TOP, BOTTOM = 52, 6, 28, 48
+YEAR_WIDTH = 60  # "2025年" in 16-unit text
 INCOME_COLOUR, EXPENSE_COLOUR = "#2e7d32", "#8c2f1b"
 _STEPS = (1, 2, 2.5, 5)
 
@@ -47,6 +50,7 @@ def bar_chart(months: list[Month], chart_id: str, title: str) -> Markup:
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(months), 1)
     bar = slot * 0.36
+    axis = "季度" if months and months[0].frequency == "quarterly" else "月份"
 
     def y(value: Decimal) -> float:
         return TOP + plot_h - float(value / top) * plot_h
@@ -69,13 +73,22 @@ def bar_chart(months: list[Month], chart_id: str, title: str) -> Markup:
                 by = y(value)
                 parts.append(f'<rect x="{x + dx:.1f}" y="{by:.1f}" width="{bar:.1f}" '
                              f'height="{TOP + plot_h - by:.1f}" fill="{colour}"/>')
-        parts.append(f'<text x="{LEFT + (i + 0.5) * slot:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-                     f'{m.month}</text>')
+        parts.append(f'<text x="{LEFT + (i + 0.5) * slot:.1f}" y="{HEIGHT - 28}" text-anchor="middle">'
+                     f'{escape(m.short)}</text>')
+        if m.show_year:
+            # From the slot's left edge, or ending at the chart's right edge when no room is left there.
+            room = WIDTH - RIGHT - (LEFT + i * slot) >= YEAR_WIDTH
+            x, anchor = (LEFT + i * slot + 2, "start") if room else (WIDTH - RIGHT, "end")
+            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 6}" text-anchor="{anchor}" '
+                         f'class="juwu-chart__year">{m.year}年</text>')
+            if i:
+                parts.append(f'<line x1="{LEFT + i * slot:.1f}" x2="{LEFT + i * slot:.1f}" y1="{TOP}" '
+                             f'y2="{HEIGHT - 4}" class="juwu-chart__grid"/>')
     parts.append(f'<rect x="{LEFT}" y="6" width="12" height="12" fill="{INCOME_COLOUR}"/>'
                  f'<text x="{LEFT + 16}" y="16">收入</text>'
                  f'<rect x="{LEFT + 64}" y="6" width="12" height="12" fill="{EXPENSE_COLOUR}"/>'
                  f'<text x="{LEFT + 80}" y="16">支出</text>'
-                 f'<text x="{WIDTH - RIGHT}" y="16" text-anchor="end">单位：元；横轴：月份</text>')
+                 f'<text x="{WIDTH - RIGHT}" y="16" text-anchor="end">单位：元；横轴：{axis}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

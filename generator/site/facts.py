@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.model import ZERO, City, Community, Evaluation, Period, Report
+from generator.periods import months_per_period, period_label, step_back
 
 LATEST_LIMIT = 20  # "latest disclosures" on the home page and in the city feed
 OVERDUE_LIMIT = 50  # overdue communities listed on the dashboard (the count is always complete)
@@ -49,11 +50,12 @@ class Disclosure:
     community: Community
     period: Period | None = None
     report: Report | None = None
+    frequency: str = "monthly"  # the city's disclosure frequency: names the period
 
     @property
     def title(self) -> str:
         if self.period is not None:
-            return f"{self.period.year}年{self.period.month}月财务收支公开"
+            return f"{period_label(self.period.key, self.frequency)}财务收支公开"
         return self.report.title if self.report else ""
 
     @property
@@ -62,26 +64,31 @@ class Disclosure:
                 (self.report.slug if self.report else ""))
 
 
-def disclosures(community: Community) -> list[Disclosure]:
-    items = [Disclosure(p.published_on, "period", community, period=p) for p in community.periods if p.published_on]
+def disclosures(community: Community, frequency: str = "monthly") -> list[Disclosure]:
+    items = [Disclosure(p.published_on, "period", community, period=p, frequency=frequency)
+             for p in community.periods if p.published_on]
     items += [Disclosure(r.date, "report", community, report=r) for r in community.reports if r.date]
     return sorted(items, key=lambda d: d.sort_key, reverse=True)
 
 
-def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT) -> list[Disclosure]:
+def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT,
+                       frequency: str = "monthly") -> list[Disclosure]:
     """The `limit` most recent disclosures among many communities, newest first (bounded)."""
-    return heapq.nlargest(limit, (d for c in communities for d in disclosures(c)), key=lambda d: d.sort_key)
+    return heapq.nlargest(limit, (d for c in communities for d in disclosures(c, frequency)),
+                          key=lambda d: d.sort_key)
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Committee status of a group of communities against the plan's target date."""
+    """Committee status of a group of communities, judged as each community's page judges it: the
+    committee phase done on or before its deadline is 按期完成, after it 逾期完成."""
 
     total: int
     established: int
-    on_time: int  # established on or before the target date
-    late: int  # established after it
-    overdue: int  # not established and the committee phase's deadline has passed
+    on_time: int  # committee phase done on or before the phase's deadline (按期完成)
+    late: int  # committee phase done after the deadline (逾期完成)
+    overdue: int  # not established and the committee phase's deadline has passed (逾期未成立)
+    deadline: datetime.date  # the committee phase's deadline, against which on_time and late are judged
 
     @property
     def missing(self) -> int:
@@ -95,18 +102,29 @@ def committee_date(city: City, community: Community) -> datetime.date | None:
     return community.rollout.get(city.settings.committee_phase)
 
 
+def phase_deadline(city: City, number: int) -> datetime.date:
+    """A phase's deadline; the plan's target date for a phase the city does not list."""
+    return next((p.deadline for p in city.settings.phases if p.number == number), city.settings.target_date)
+
+
+def on_time(done: datetime.date, deadline: datetime.date) -> bool:
+    """The one test of 按期完成 (else 逾期完成) used by every page."""
+    return done <= deadline
+
+
 def progress(city: City, communities: list[Community]) -> Progress:
-    target = city.settings.target_date
-    established = on_time = overdue = 0
+    deadline = phase_deadline(city, city.settings.committee_phase)
+    established = timely = late = overdue = 0
     for c in communities:
         if c.committee is not None:
             established += 1
             when = committee_date(city, c)
-            on_time += when is not None and when <= target
+            if when is not None:
+                timely += on_time(when, deadline)
+                late += not on_time(when, deadline)
         elif city.settings.committee_phase in city.overdue_phases(c):
             overdue += 1
-    late = established - on_time
-    return Progress(len(communities), established, on_time, late, overdue)
+    return Progress(len(communities), established, timely, late, overdue, deadline)
 
 
 def overdue_communities(city: City, communities: list[Community], limit: int = OVERDUE_LIMIT):
@@ -115,13 +133,24 @@ def overdue_communities(city: City, communities: list[Community], limit: int = O
     return len(found), found[:limit]
 
 
-def phase_counts(city: City, communities: list[Community]) -> list[tuple]:
-    """Per phase: (phase, done, overdue) for a group of communities."""
+@dataclass(frozen=True)
+class PhaseCount:
+    """One phase across a group of communities: done (on time or late) and overdue (not done)."""
+
+    phase: object  # generator.config.RolloutPhase
+    done: int
+    done_late: int  # done after the deadline (逾期完成)
+    overdue: int  # not done and the deadline has passed (逾期未完成)
+
+
+def phase_counts(city: City, communities: list[Community]) -> list[PhaseCount]:
+    """Per phase, for a group of communities: how many did it, how many of them late, how many are overdue."""
     rows = []
     for phase in city.settings.phases:
-        done = sum(phase.number in c.rollout for c in communities)
-        late = len(communities) - done if phase.deadline < city.as_of else 0
-        rows.append((phase, done, late))
+        dates = [c.rollout[phase.number] for c in communities if phase.number in c.rollout]
+        done_late = sum(not on_time(d, phase.deadline) for d in dates)
+        overdue = len(communities) - len(dates) if phase.deadline < city.as_of else 0
+        rows.append(PhaseCount(phase, len(dates), done_late, overdue))
     return rows
 
 
@@ -139,9 +168,12 @@ def latest_evaluations(community: Community) -> list[Evaluation]:
     return [e for e in community.evaluations if e.year == year]
 
 
+CHART_MONTHS = 12  # the chart shows the last twelve months (four quarters) up to the latest period
+
+
 @dataclass(frozen=True)
 class Month:
-    """One slot of the year's chart: a period's totals, or None when nothing is published for it."""
+    """One slot of the chart: a period's totals, or None when nothing is published for it."""
 
     year: int
     month: int
@@ -149,26 +181,46 @@ class Month:
     income: Decimal | None
     expense: Decimal | None
     closing: Decimal | None
+    show_year: bool = False  # the first slot, and each slot where the year changes
+    frequency: str = "monthly"
 
     @property
     def label(self) -> str:
-        return f"{self.month}月"
+        """'3月', or '2025年1月' where the year changes ('第1季度' / '2025年第1季度' if quarterly)."""
+        return period_label(self.key, self.frequency, with_year=self.show_year)
+
+    @property
+    def short(self) -> str:
+        """The axis label under the bars: '3' for a month, '第1季度' for a quarter."""
+        return period_label(self.key, self.frequency, with_year=False).removesuffix("月")
 
 
-def year_months(community: Community, monthly: bool = True) -> tuple[int | None, list[Month]]:
-    """The latest year with disclosures: twelve monthly slots (gaps stay empty, never zero), or
-    just the periods published that year when the city discloses less often than monthly."""
+def chart_months(community: Community, frequency: str = "monthly") -> list[Month]:
+    """The twelve months (or four quarters) ending with the latest period, across a year boundary
+    when there is one: gaps stay empty, never zero. Empty when nothing is published."""
     if not community.periods:
-        return None, []
-    year = community.periods[-1].year
-    by_key = {p.key: p for p in community.periods if p.year == year}
-    keys = [f"{year}-{m:02d}" for m in range(1, 13)] if monthly else sorted(by_key)
+        return []
+    step = months_per_period(frequency)
+    latest = max(p.key for p in community.periods)
+    keys = [step_back(latest, step * i) for i in reversed(range(CHART_MONTHS // step))]
+    by_key = {p.key: p for p in community.periods}
     months = []
-    for key in keys:
+    for i, key in enumerate(keys):
         p = by_key.get(key)
-        months.append(Month(year, int(key[5:7]), key, p.income_total if p else None,
-                            p.expense_total if p else None, p.closing_balance if p else None))
-    return year, months
+        show_year = i == 0 or key[:4] != keys[i - 1][:4]
+        months.append(Month(int(key[:4]), int(key[5:7]), key, p.income_total if p else None,
+                            p.expense_total if p else None, p.closing_balance if p else None,
+                            show_year, frequency))
+    return months
+
+
+def span_label(months: list[Month]) -> str:
+    """What the chart covers: '2024年1月至12月', '2024年2月至2025年1月', '2024年第1季度至第4季度'."""
+    if not months:
+        return ""
+    first, last = months[0], months[-1]
+    end = period_label(last.key, last.frequency, with_year=first.year != last.year)
+    return f"{period_label(first.key, first.frequency)}至{end}"
 
 
 def opinions_on_time(community: Community, days: int) -> tuple[int, int]:

@@ -79,12 +79,12 @@ def atom_feed(title: str, feed_url: str, page_url: str, items: list[facts.Disclo
 
 def city_feed(city: City) -> bytes:
     url = city.settings.site_url
-    items = facts.latest_disclosures(city.communities, FEED_LIMIT)
+    items = facts.latest_disclosures(city.communities, FEED_LIMIT, city.settings.frequency)
     return atom_feed(f"{city.settings.name}居务监督公开", url + CITY_FEED, url, items, url, city.as_of)
 
 
 def community_feed(city: City, c: Community) -> bytes:
     url = city.settings.site_url
-    items = facts.disclosures(c)[:FEED_LIMIT]
+    items = facts.disclosures(c, city.settings.frequency)[:FEED_LIMIT]
     return atom_feed(f"{c.name}居务监督公开", url + community_feed_path(c.code), url + urls.community(c.code),
                      items, url, facts.community_changed(c) or city.as_of)

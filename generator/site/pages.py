@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from generator.model import City, Community, District, Street
+from generator.periods import period_label
 from generator.site import facts, findings, urls
 from generator.site.chart import bar_chart
 from generator.site.downloads import (
@@ -85,7 +86,7 @@ def home_context(city: City) -> dict:
         "city": city,
         "overall": facts.progress(city, everyone),
         "districts": [(d, facts.progress(city, d.communities)) for d in city.districts],
-        "latest": facts.latest_disclosures(everyone),
+        "latest": facts.latest_disclosures(everyone, frequency=city.settings.frequency),
         "open_findings": len(findings.open_of(everyone)),
         "downloads": _downloads(CITY_DIR, CITY_TABLES),
         "feed": CITY_FEED,
@@ -153,7 +154,7 @@ def district_context(city: City, district: District) -> dict:
         "overdue_count": overdue_count,
         "overdue": _community_rows(city, overdue),
         "attention": _community_rows(city, attention),
-        "latest": facts.latest_disclosures(district.communities, 10),
+        "latest": facts.latest_disclosures(district.communities, 10, city.settings.frequency),
         "open_findings": len(findings.open_of(district.communities)),
     }
 
@@ -163,18 +164,19 @@ def street_context(city: City, district: District, street: Street) -> dict:
         "city": city, "district": district, "street": street,
         "overall": facts.progress(city, street.communities),
         "rows": _community_rows(city, street.communities),
-        "latest": facts.latest_disclosures(street.communities, 10),
+        "latest": facts.latest_disclosures(street.communities, 10, city.settings.frequency),
     }
 
 
 def community_context(city: City, community: Community) -> dict:
-    year, months = facts.year_months(community, city.settings.frequency == "monthly")
-    chart = bar_chart(months, f"chart-{community.code}", f"{community.name}{year}年各月收入与支出") if year else None
+    months = facts.chart_months(community, city.settings.frequency)
+    span = facts.span_label(months)
+    chart = bar_chart(months, f"chart-{community.code}", f"{community.name}{span}收入与支出") if months else None
     committee_eval = facts.committee_evaluation(community)
     return {
         "city": city, "community": community,
         "overdue": city.overdue_phases(community),
-        "year": year, "months": months, "chart": chart,
+        "span": span, "months": months, "chart": chart,
         "opinions": community.opinions[:OPINIONS_SHOWN],
         "evaluations": facts.latest_evaluations(community),
         "committee_eval": committee_eval,
@@ -203,7 +205,7 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
             "ledger": ledger,
             "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
         }
-        title = f"{community.name}{period.year}年{period.month}月财务收支公开"
+        title = f"{community.name}{period_label(period.key, city.settings.frequency)}财务收支公开"
         pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
                           c_crumbs, changed=period.published_on or period.reviewed_on, version=version))
     for report in community.reports:

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from generator.dates import format_zh
 from generator.model import SIX_UNIFICATIONS
 from generator.money import format_amount, to_capital
+from generator.periods import period_label
 from generator.site import urls
 from generator.site.markdown import render_markdown
 from generator.site.pages import Page
@@ -74,7 +75,7 @@ def environment() -> Environment:
         characters=_pieces,  # for search documents: see templates/search/community.html
         spellings=_spellings,
     )
-    env.globals.update(urls=urls, SIX_UNIFICATIONS=SIX_UNIFICATIONS)
+    env.globals.update(urls=urls, SIX_UNIFICATIONS=SIX_UNIFICATIONS, period_label=period_label)
     return env
 
 

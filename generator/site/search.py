@@ -29,6 +29,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
+from generator.periods import period_label
 from generator.problems import JuwuError
 from generator.site import pagefind_stable
 from generator.site.pages import Page
@@ -72,7 +73,7 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
         filters.append((DISTRICT_FILTER, district.name))
     period = context.get("period")
     if period is not None:
-        meta.append(("period", f"{period.year}年{period.month}月"))
+        meta.append(("period", period_label(period.key, context["city"].settings.frequency)))
     report = context.get("report")
     if report is not None and report.date is not None:
         meta.append(("period", f"{report.date.year}年{report.date.month}月{report.date.day}日"))
