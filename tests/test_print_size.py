@@ -59,7 +59,7 @@ def sheets(tmp_path_factory) -> dict[str, list]:
     for size in ("A4", "A3"):
         pdf = out / f"{size}.pdf"
         result = subprocess.run([sys.executable, "-m", "generator", "print", str(DATA), "--community", CODE,
-                                 "--period", PERIOD, "--size", size, "-o", str(pdf)],
+                                 "--period", PERIOD, "--size", size, "-o", str(pdf), "--allow-placeholder-url"],
                                 capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stderr
         found[size] = words(pdf)

@@ -92,7 +92,8 @@ def test_the_printed_sheet_names_the_quarter_and_covers_three_months(quarterly, 
     data, _ = quarterly
     out = tmp_path / "q.pdf"
     result = subprocess.run([sys.executable, "-m", "generator", "print", str(data), "--community", CODE,
-                             "--period", "2024-06", "-o", str(out)], capture_output=True, text=True, timeout=600)
+                             "--period", "2024-06", "-o", str(out), "--allow-placeholder-url"], capture_output=True,
+                            text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                                              check=True).stdout)
