@@ -69,3 +69,18 @@ def test_the_home_page_counts_open_findings_and_links_the_supervision_page(built
     n = len([p for p in _findings() if p.closed is None])
     assert re.search(rf"尚未整改的问题：<strong>{n}</strong>", home)
     assert 'href="supervision/"' in home
+
+
+def test_a_long_list_is_cut_on_the_page_and_whole_in_its_csv(monkeypatch):
+    from generator.site import findings
+    from generator.site.pages import site_pages
+    from generator.site.render import environment, render_page
+
+    city = validate_city(DATA).city
+    monkeypatch.setattr(findings, "LIST_LIMIT", 2)
+    page = next(p for p in site_pages(city) if p.template == "supervision_list.html" and p.context["total"] > 2)
+    html = render_page(environment(), page)
+    assert html.count('#findings">') == 2 and "本页列出前 2 个" in html
+    rel = page.path + "findings.csv"
+    rows = list(csv.DictReader(io.StringIO(findings.published(city)[rel].decode("utf-8-sig"))))
+    assert len(rows) == page.context["total"]

@@ -20,6 +20,7 @@ HOME = "supervision/"
 AGES = (("new", "30 天以内", 0, 30), ("months", "31–90 天", 31, 90), ("year", "91–365 天", 91, 365),
         ("older", "一年以上", 366, None))
 FEED_ENTRIES = 50
+LIST_LIMIT = 100  # rows on a 督办 list page (a page stays small in a city of 5,000); its CSV has them all
 # What a filter link says: the rule in a few words (its full text is on the list page).
 SHORT = {
     "committee-size": "委员会人数", "committee-chair": "主任人数", "chair-not-party-member": "主任政治面貌",

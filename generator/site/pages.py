@@ -119,7 +119,8 @@ def supervision_pages(city: City, home: list[tuple[str, str]], version: str) -> 
     crumbs = home + [("督办", findings.HOME)]
     for district, path, title, found, chosen in findings.district_lists(city):
         all_of_district = findings.open_of(district.communities) if chosen else found
-        context = {"city": city, "district": district, "findings": found, "chosen": chosen,
+        context = {"city": city, "district": district, "findings": found[:findings.LIST_LIMIT], "total": len(found),
+                   "chosen": chosen,
                    "chips": findings.chips(all_of_district, city.as_of, district.code),
                    "all_path": findings.district_path(district.code),
                    "feed": findings.feed_path(district.code), "ages": findings.AGES}
