@@ -91,7 +91,7 @@ def check_links(links: dict[int, tuple[str, bytes]], current: bytes | None) -> l
         return [_problem("manifest-unreadable", CURRENT, "manifest.json 不是 Juwu 的清单（内容被改动或损坏）",
                          "manifest.json is not a Juwu manifest (altered or damaged)")]
     newest = body["n"]
-    for n in range(1, newest + 1):
+    for n in range(restart_point(body) or 1, newest + 1):  # links before a logged rewrite may be gone
         if n not in links:
             problems.append(_problem("chain-link-missing", f"{FOLDER}/{n}-*.json",
                                      f"清单链缺少第 {n} 个清单：发布历史被删减",
@@ -118,6 +118,18 @@ def check_links(links: dict[int, tuple[str, bytes]], current: bytes | None) -> l
                                  f"manifest.json 与 {FOLDER}/ 中第 {newest} 个清单不同",
                                  f"manifest.json differs from link {newest} in {FOLDER}/"))
     return problems
+
+
+def restart_point(body: dict) -> int:
+    """The number of the newest manifest made by `juwu build --rewrite-history` (0: none)."""
+    return max((r["n"] for r in body.get("rewritten") or [] if isinstance(r, dict) and isinstance(r.get("n"), int)),
+               default=0)
+
+
+def rewrites(body: dict) -> list[tuple[int, str]]:
+    """(manifest number, reason) of every logged rewrite of the published history."""
+    return [(r["n"], str(r.get("reason"))) for r in body.get("rewritten") or []
+            if isinstance(r, dict) and isinstance(r.get("n"), int)]
 
 
 def _restarted(link: dict, n: int) -> bool:
