@@ -19,8 +19,10 @@ from typing import Callable
 
 from generator import buildcache
 from generator import heldback
+from generator import manifest
 from generator.buildcache import BuildCache, Plan
 from generator.config import PROJECT_ROOT, BuildPaths
+from generator.keys import SecretKey
 from generator.load.sources import digest_of
 from generator.model import City, HeldBack
 from generator.problems import JuwuError, Problems
@@ -90,11 +92,18 @@ class Scope:
                 and (site / urls.community(code) / "index.html").is_file())
 
 
-def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False) -> BuildResult:
+def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False,
+          rewrite_history: str | None = None, signing_key: SecretKey | None = None) -> BuildResult:
     """Build the site; one build of a site at a time (a second waits for the first), since both
-    would read and write the same build cache."""
+    would read and write the same build cache. The manifest chain is checked before anything is
+    written, and extended once the site is live (generator/manifest.py)."""
     with BuildCache(paths.cache).locked():
-        return _build(paths, progress, full)
+        chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
+        result = _build(paths, progress, full)
+        if result.built:
+            hashes = BuildCache(paths.cache).state().hashes  # city.source_hashes, as the cache saved them
+            manifest.publish(paths.site, paths.cache, chain, paths.data, hashes, result.version, signing_key)
+        return result
 
 
 def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:

@@ -122,19 +122,32 @@ def _finding_codes(values: tuple[str, ...]) -> set[str]:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
 @click.option("--stats", type=click.Path(path_type=Path), help="Write stage timings as JSON (for make bench).")
 @click.option("--full", is_flag=True, help="Rebuild everything, even when only some communities changed.")
-def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool) -> None:
+@click.option("--signing-key", type=click.Path(path_type=Path, dir_okay=False), envvar="JUWU_SIGNING_KEY",
+              help="Sign manifest.json with this key (juwu keys init); default: $JUWU_SIGNING_KEY.")
+@click.option("--rewrite-history", metavar="REASON",
+              help="Publish even though the site's manifest chain does not match the recorded one; the reason "
+                   "is logged in the manifest (rewritten).")
+def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool, signing_key: Path | None,
+          rewrite_history: str | None) -> None:
     """检查并生成网站。Validate DATA and build the site. Errors in the city's own files leave --site as
     it was (exit 1); a community with data errors is held back (its last good pages stay, marked
     数据待更正) while the rest publishes (exit 3). Compliance findings are published (exit 0).
 
     When only some community folders changed since the last build, only they are checked and
-    their pages republished (the rest of the site is reused); --full rebuilds everything."""
-    sys.exit(_build(data, site, lang, stats, full))
+    their pages republished (the rest of the site is reused); --full rebuilds everything.
+
+    Every build publishes manifest.json (signed when a key is given) extending the chain of
+    earlier manifests; a chain that was altered is refused unless --rewrite-history REASON."""
+    if rewrite_history is not None and not rewrite_history.strip():
+        raise click.BadParameter("请写明原因 give a reason", param_hint="--rewrite-history")
+    sys.exit(_build(data, site, lang, stats, full, signing_key, rewrite_history))
 
 
-def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: bool = False) -> int:
+def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: bool = False,
+           signing_key: Path | None = None, rewrite_history: str | None = None) -> int:
     from generator.build import build as run_build
     from generator.siteurl import city_site_url
+    from generator.keys import load_secret
     from generator.validate.report import as_text
 
     interactive = sys.stderr.isatty()
@@ -144,7 +157,11 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         _say(f"[{stage}] {message}", err=True)
 
     try:
-        result = run_build(BuildPaths.for_data(data, site), progress, full=full)
+        secret = load_secret(signing_key, [data, site]) if signing_key else None
+        if rewrite_history is not None:
+            _say(f"改写发布历史 rewriting the published history: {rewrite_history}", err=True)
+        result = run_build(BuildPaths.for_data(data, site), progress, full=full, rewrite_history=rewrite_history,
+                           signing_key=secret)
     except JuwuError as exc:
         _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
         return 1
@@ -301,6 +318,80 @@ def catalogue(data: Path) -> None:
     from generator.cityrepo.files import refresh_catalogue
 
     _say(f"wrote {refresh_catalogue(data)}", err=True)
+
+
+@cli.group()
+def keys() -> None:
+    """签名密钥。The Ed25519 key that signs the published manifest (minisign format)."""
+
+
+@keys.command("init")
+@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path.home() / ".juwu-keys",
+              show_default=True, help="Where to write juwu.key (secret, mode 600) and juwu.pub.")
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="The data repository (the key may not be inside it).")
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, show_default=True,
+              help="The published site (the key may not be inside it).")
+def keys_init(folder: Path, data: Path, site: Path) -> None:
+    """生成签名密钥对。Make an Ed25519 key pair for signing manifests; never inside DATA or the site."""
+    from generator.keys import init_keys
+
+    try:
+        secret, public = init_keys(folder, [data, site, PROJECT_ROOT])
+    except JuwuError as exc:
+        _fail(exc)
+    _say(f"私钥 secret key: {secret}（妥善保管，不要提交到任何仓库 keep it safe, never commit it）", err=True)
+    _say(f"公钥 public key: {public}（放进城市数据仓库 put it in the city repository）", err=True)
+    _say(f"构建时签名 sign builds: export JUWU_SIGNING_KEY={secret}", err=True)
+
+
+@cli.command()
+@click.argument("site", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_SITE)
+@click.option("--pubkey", type=click.Path(path_type=Path, dir_okay=False),
+              help="The city's public key (juwu.pub from the city repository); without it only a signature the "
+                   "manifest declares is checked, against the site's own pubkey.txt.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
+def verify(site: Path, pubkey: Path | None, lang: str) -> None:
+    """核验网站。Check SITE against its manifest: every file's SHA-256, the chain of earlier manifests and
+    the signature. Exit 0 when nothing was tampered with, 1 otherwise."""
+    from generator.keys import read_public
+    from generator.manifest import PUBKEY, verify_site
+
+    try:
+        key_file = pubkey or (site / PUBKEY)
+        text = key_file.read_text(encoding="utf-8") if (pubkey or key_file.is_file()) else None
+        public = read_public(text, str(key_file)) if text and "minisign public key" in text else None
+    except OSError as exc:
+        _fail(JuwuError(f"无法读取公钥 {pubkey}：{exc.strerror}", f"cannot read the public key {pubkey}: {exc.strerror}"))
+    except JuwuError as exc:
+        _fail(exc)
+    if pubkey is not None and public is None:
+        _fail(JuwuError(f"{pubkey} 不是 minisign 公钥", f"{pubkey} is not a minisign public key"))
+    problems = verify_site(site, public)
+    for n, reason in _rewrites(site):
+        _say(f"注意：发布历史在第 {n} 次发布时被改写，原因：{reason}" if lang == "zh" else
+             f"note: the published history was rewritten at manifest {n}, reason: {reason}", err=True)
+    for p in problems:
+        _say(f"{p.file}: {p.zh if lang == 'zh' else p.en}" + (f"（{p.hint_zh}）" if lang == "zh" and p.hint_zh else ""),
+             err=True)
+    if problems:
+        _say(f"核验未通过：{len(problems)} 处不符，网站内容与发布时不同。" if lang == "zh" else
+             f"verification failed: {len(problems)} problem(s); the site is not what was published.", err=True)
+        sys.exit(1)
+    signed = "，签名有效" if public is not None else "（未核验签名：没有公钥）"
+    signed_en = ", signature good" if public is not None else " (signature not checked: no public key)"
+    _say(f"核验通过：每个文件都与清单一致，清单链完整{signed}。" if lang == "zh" else
+         f"verified: every file matches the manifest and the chain is whole{signed_en}.", err=True)
+
+
+def _rewrites(site: Path) -> list[tuple[int, str]]:
+    from generator.manifest import CURRENT, parse, rewrites
+
+    try:
+        body = parse((site / CURRENT).read_bytes())
+    except OSError:
+        return []
+    return rewrites(body) if body else []
 
 
 def _fail(exc: JuwuError) -> None:

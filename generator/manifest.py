@@ -1,0 +1,374 @@
+"""The published manifest: the SHA-256 of every data file a build read and of every file the site
+publishes, the data repository's commit, and the SHA-256 of the previous manifest, so the published
+history is a chain that cannot be shortened or rewritten without it showing.
+
+`manifest.json` is the newest link; every link (the newest too) is kept as `manifests/<n>-<sha>.json`
+(with its `.minisig` when signed). The build cache records the chain (number and hash of each link):
+a build refuses to extend a chain that no longer matches the record unless the operator asks for it
+(`juwu build --rewrite-history REASON`), and that request is logged in the manifest (`rewritten`).
+
+Pure functions make and check manifests; the I/O part (`check_chain`, `publish`, `verify_site`)
+reads and writes the site. No clock: a manifest's date is the data's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import keys
+from generator.problems import ERROR, JuwuError, Problem
+
+FORMAT = "juwu-manifest/1"
+CURRENT, SIGNATURE, FOLDER, PUBKEY = "manifest.json", "manifest.json.minisig", "manifests", "pubkey.txt"
+LINK_RE = re.compile(r"^([1-9][0-9]*)-([0-9a-f]{64})\.json$")
+RACY_NS = 2_000_000_000
+NO_KEY_TEXT = "本站的清单未签名。This site's manifest is not signed.\n"
+
+
+# --- pure ----------------------------------------------------------------------------------------
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def make(n: int, previous: str | None, data_files: dict[str, str], site_files: dict[str, str],
+         commit: str | None, version: str, rewritten: list[dict], key_id: str | None) -> bytes:
+    """A manifest's bytes: canonical JSON (sorted keys, one file per line), same input, same bytes."""
+    body = {"format": FORMAT, "n": n, "previous": previous, "data_commit": commit, "data_version": version,
+            "date": version.rsplit(" · ", 1)[-1], "signed_by": key_id, "rewritten": rewritten,
+            "data": dict(sorted(data_files.items())), "site": dict(sorted(site_files.items()))}
+    return (json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def parse(data: bytes) -> dict | None:
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(body, dict) or body.get("format") != FORMAT or not isinstance(body.get("n"), int):
+        return None
+    for key in ("data", "site"):
+        if not isinstance(body.get(key), dict):
+            return None
+    return body
+
+
+def link_name(n: int, sha: str) -> str:
+    return f"{n}-{sha}.json"
+
+
+def trusted_comment(n: int, sha: str, version: str) -> str:
+    return f"juwu manifest {n} sha256:{sha} data {version}"
+
+
+def excluded(rel: str) -> bool:
+    """The manifest's own files are not listed in it."""
+    return rel in (CURRENT, SIGNATURE) or rel.startswith(FOLDER + "/")
+
+
+def _problem(code: str, file: str, zh: str, en: str, hint_zh: str = "", hint_en: str = "") -> Problem:
+    return Problem(code, ERROR, file, zh, en, hint_zh=hint_zh, hint_en=hint_en)
+
+
+def check_links(links: dict[int, tuple[str, bytes]], current: bytes | None) -> list[Problem]:
+    """The chain: links 1..n each present once, each named by its own hash, each pointing at the
+    one before (a link that starts afresh must log why in `rewritten`), the newest equal to
+    manifest.json. `links`: n → (file name, bytes)."""
+    problems: list[Problem] = []
+    if current is None:
+        return [_problem("manifest-missing", CURRENT, "网站没有 manifest.json", "the site has no manifest.json")]
+    body = parse(current)
+    if body is None:
+        return [_problem("manifest-unreadable", CURRENT, "manifest.json 不是 Juwu 的清单（内容被改动或损坏）",
+                         "manifest.json is not a Juwu manifest (altered or damaged)")]
+    newest = body["n"]
+    for n in range(restart_point(body) or 1, newest + 1):  # links before a logged rewrite may be gone
+        if n not in links:
+            problems.append(_problem("chain-link-missing", f"{FOLDER}/{n}-*.json",
+                                     f"清单链缺少第 {n} 个清单：发布历史被删减",
+                                     f"link {n} of the manifest chain is missing: the published history was shortened"))
+    for n in sorted(links):
+        name, data = links[n]
+        rel = f"{FOLDER}/{name}"
+        sha, link = sha256(data), parse(data)
+        if n < 0:
+            problems.append(_problem("chain-link-duplicate", rel, f"{rel} 与另一个清单编号重复：清单链被改写",
+                                     f"{rel} repeats another link's number: the chain was rewritten"))
+        elif name != link_name(n, sha):
+            problems.append(_problem("chain-link-altered", rel, f"{rel} 的内容与文件名中的哈希不符：这个旧清单被改过",
+                                     f"{rel} does not hash to the name it carries: this old manifest was altered"))
+        elif link is None or link["n"] != n:
+            problems.append(_problem("chain-link-unreadable", rel, f"{rel} 不是第 {n} 个清单",
+                                     f"{rel} is not manifest number {n}"))
+        elif (n - 1 in links and link.get("previous") != sha256(links[n - 1][1])
+              and not _restarted(link, n)):
+            problems.append(_problem("chain-broken", rel, f"{rel} 没有指向第 {n - 1} 个清单：清单链被改写",
+                                     f"{rel} does not point at manifest {n - 1}: the chain was rewritten"))
+    if newest in links and links[newest][1] != current:
+        problems.append(_problem("manifest-not-newest-link", CURRENT,
+                                 f"manifest.json 与 {FOLDER}/ 中第 {newest} 个清单不同",
+                                 f"manifest.json differs from link {newest} in {FOLDER}/"))
+    return problems
+
+
+def restart_point(body: dict) -> int:
+    """The number of the newest manifest made by `juwu build --rewrite-history` (0: none)."""
+    return max((r["n"] for r in body.get("rewritten") or [] if isinstance(r, dict) and isinstance(r.get("n"), int)),
+               default=0)
+
+
+def rewrites(body: dict) -> list[tuple[int, str]]:
+    """(manifest number, reason) of every logged rewrite of the published history."""
+    return [(r["n"], str(r.get("reason"))) for r in body.get("rewritten") or []
+            if isinstance(r, dict) and isinstance(r.get("n"), int)]
+
+
+def _restarted(link: dict, n: int) -> bool:
+    """A link where the operator rewrote history on purpose (logged) may point anywhere."""
+    return any(isinstance(r, dict) and r.get("n") == n for r in link.get("rewritten") or [])
+
+
+def check_files(body: dict, actual: dict[str, str]) -> list[Problem]:
+    """Every published file against the manifest: changed, missing, or not listed."""
+    listed: dict[str, str] = body["site"]
+    problems = []
+    for rel in sorted(set(listed) | set(actual)):
+        if rel not in actual:
+            problems.append(_problem("file-missing", rel, f"{rel} 在清单中，但网站上没有这个文件",
+                                     f"{rel} is listed in the manifest but missing from the site"))
+        elif rel not in listed:
+            problems.append(_problem("file-not-listed", rel, f"{rel} 不在清单中：是后来加进网站的",
+                                     f"{rel} is not in the manifest: it was added to the site afterwards"))
+        elif listed[rel] != actual[rel]:
+            problems.append(_problem("file-altered", rel, f"{rel} 的内容与清单中的 SHA-256 不符：发布后被改动过",
+                                     f"{rel} does not match its SHA-256 in the manifest: changed after publishing",
+                                     "重新运行 juwu build 发布，并查明是谁改动了网站文件",
+                                     "republish with juwu build and find out who changed the site's files"))
+    return problems
+
+
+def check_signature(current: bytes, signature: str | None, public: keys.PublicKey | None,
+                    body: dict) -> list[Problem]:
+    """The newest manifest's signature, when a public key is given or the manifest says it was signed."""
+    if public is None:
+        if body.get("signed_by") and signature is None:
+            return [_problem("signature-missing", SIGNATURE, "清单写明已签名，但签名文件不见了",
+                             "the manifest says it was signed, but its signature is gone")]
+        return []
+    if signature is None:
+        return [_problem("signature-missing", SIGNATURE, "没有清单的签名文件 manifest.json.minisig",
+                         "the manifest's signature manifest.json.minisig is missing")]
+    if keys.verify(public, current, signature) is None:
+        return [_problem("signature-bad", SIGNATURE, "清单的签名不对：清单被改过，或签名是伪造的，或不是用这把公钥签的",
+                         "the manifest's signature does not verify: the manifest was altered, the signature forged, "
+                         "or it was made with another key")]
+    return []
+
+
+# --- I/O: the build's side -----------------------------------------------------------------------
+
+@dataclass
+class Chain:
+    """What a build extends: read and checked before anything is written."""
+
+    n: int  # the new manifest's number
+    previous: str | None  # sha256 of the manifest it extends
+    rewritten: list[dict] = field(default_factory=list)
+    held: Path | None = None  # the site's manifests/, linked aside while the site is replaced
+
+
+def check_chain(site: Path, cache: Path, rewrite: str | None) -> Chain:
+    """Read the site's chain and compare it with the one recorded in the build cache. Refuses
+    (JuwuError) a chain that does not match, unless `rewrite` gives the operator's reason."""
+    recorded = _read_record(cache)
+    current = _read(site / CURRENT)
+    body = parse(current) if current is not None else None
+    links = _links(site)
+    if recorded is not None:
+        ok = current is not None and sha256(current) == recorded["sha"] and _names(links) == recorded["links"]
+    elif current is not None:  # no record (a lost cache, a new build machine): the chain must hold by itself
+        ok = not check_links({n: (name, _read(site / FOLDER / name) or b"") for n, name in links.items()}, current)
+    else:
+        ok = not links
+    rewritten = list(body.get("rewritten") or []) if body else []
+    n = (body["n"] if body else (recorded["n"] if recorded else 0)) + 1
+    if not ok and rewrite is None:
+        raise JuwuError(
+            "网站上的清单链与上次发布时记录的不一致（manifest.json 或 manifests/ 被改动、删减或替换），拒绝继续发布。"
+            "请先查明原因；确实需要改写发布历史时，运行 juwu build --rewrite-history \"原因\"（原因会写进清单）。",
+            "the site's manifest chain does not match the one recorded at the last publication (manifest.json or "
+            "manifests/ was changed, shortened or replaced); refusing to publish. Find out why; if history truly "
+            "must be rewritten, run juwu build --rewrite-history \"REASON\" (the reason goes into the manifest).")
+    if rewrite is not None:
+        rewritten.append({"n": n, "reason": rewrite, "expected": recorded["sha"] if recorded else None,
+                          "found": sha256(current) if current is not None else None})
+    return Chain(n, sha256(current) if current is not None else None, rewritten, _hold(site, cache))
+
+
+def publish(site: Path, cache: Path, chain: Chain, data: Path, data_files: dict[str, str], version: str,
+            secret: keys.SecretKey | None) -> str:
+    """After the site went live: put the chain back, write pubkey.txt, hash the site, write the new
+    manifest (and its signature) atomically, record the chain in the cache. Returns its sha256."""
+    _restore(chain.held, site / FOLDER)
+    _write(site / PUBKEY, (keys.public_text(secret.public) if secret else NO_KEY_TEXT).encode("utf-8"))
+    files = hash_tree(site, cache / "manifest-stat.pickle")
+    key_id = secret.public.id_hex if secret else None
+    body = make(chain.n, chain.previous, data_files, files, data_commit(data), version, chain.rewritten, key_id)
+    sha = sha256(body)
+    name = link_name(chain.n, sha)
+    _write(site / FOLDER / name, body)
+    if secret is not None:
+        signature = keys.sign(secret, body, trusted_comment(chain.n, sha, version)).encode("utf-8")
+        _write(site / FOLDER / (name + ".minisig"), signature)
+        _write(site / SIGNATURE, signature)
+    else:
+        (site / SIGNATURE).unlink(missing_ok=True)
+    _write(site / CURRENT, body)
+    links = _links(site)
+    _write(cache / "manifest-chain.json", json.dumps({"n": chain.n, "sha": sha, "links": _names(links)}).encode())
+    return sha
+
+
+def data_commit(data: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=data, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def hash_tree(root: Path, stat_cache: Path | None = None) -> dict[str, str]:
+    """rel → sha256 of every file under root but the manifest's own; a file whose inode, size,
+    mtime and ctime are as last time (and not changed around then) is not read again."""
+    known = _load_stat(stat_cache)
+    racy = known.pop("", (0,))[0] - RACY_NS
+    seen: dict = {"": (time.time_ns(),)}
+    found = {}
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        base = Path(folder).relative_to(root).as_posix()
+        for name in sorted(names):
+            rel = name if base == "." else f"{base}/{name}"
+            if excluded(rel):
+                continue
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            old = known.get(rel)
+            sha = old[1] if old and old[0] == key and st.st_ctime_ns < racy else _file_sha(path)
+            found[rel], seen[rel] = sha, (key, sha)
+    if stat_cache is not None:
+        _write(stat_cache, pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL))
+    return found
+
+
+def _load_stat(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as f:
+            value = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _file_sha(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _links(site: Path) -> dict[int, str]:
+    """n → file name of every link in the site's manifests/ (a number twice: both kept apart)."""
+    found: dict[int, str] = {}
+    folder = site / FOLDER
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            match = LINK_RE.match(path.name)
+            if match:
+                n = int(match.group(1))
+                found[n if n not in found else -len(found) - 1] = path.name
+    return found
+
+
+def _names(links: dict[int, str]) -> list[str]:
+    return [links[n] for n in sorted(links)]
+
+
+def _read_record(cache: Path) -> dict | None:
+    data = _read(cache / "manifest-chain.json")
+    try:
+        return json.loads(data) if data else None
+    except ValueError:
+        return None
+
+
+def _hold(site: Path, cache: Path) -> Path | None:
+    """Link the site's manifests/ aside: a full build replaces the whole site tree."""
+    folder = site / FOLDER
+    if not folder.is_dir():
+        return None
+    held = cache / "manifests-held"
+    shutil.rmtree(held, ignore_errors=True)
+    held.mkdir(parents=True)
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.is_symlink():
+            try:
+                os.link(path, held / path.name)
+            except OSError:
+                shutil.copy2(path, held / path.name)
+    return held
+
+
+def _restore(held: Path | None, folder: Path) -> None:
+    if held is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(held.iterdir()):
+        if not (folder / path.name).exists():
+            os.replace(path, folder / path.name)
+    shutil.rmtree(held, ignore_errors=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+# --- I/O: juwu verify ----------------------------------------------------------------------------
+
+def verify_site(site: Path, public: keys.PublicKey | None) -> list[Problem]:
+    """Everything `juwu verify` checks: each file against the manifest, the chain of manifests,
+    the signature. An empty list: the site is what was published."""
+    current = _read(site / CURRENT)
+    links = {n: (name, _read(site / FOLDER / name) or b"") for n, name in _links(site).items()}
+    problems = check_links(links, current)
+    body = parse(current) if current is not None else None
+    if body is None:
+        return problems
+    signature = _read(site / SIGNATURE)
+    problems += check_signature(current, signature.decode("utf-8", "replace") if signature else None, public, body)
+    problems += check_files(body, hash_tree(site))
+    return problems

@@ -1,0 +1,147 @@
+"""The manifest a build publishes: what it lists, the chain it extends, determinism, and the
+refusal to build on a chain that was rewritten unless the operator says why."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import keys, manifest
+from generator.build import build
+from generator.buildcache import BuildCache
+from generator.config import BuildPaths
+from generator.problems import JuwuError
+from tests.conftest import DATA
+
+
+def juwu(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, timeout=600)
+
+
+def body(site: Path) -> dict:
+    return json.loads((site / manifest.CURRENT).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def published(tmp_path) -> Path:
+    site = tmp_path / "live" / "site"
+    assert build(BuildPaths.for_data(DATA, site)).built
+    return site
+
+
+def test_the_manifest_lists_every_data_file_and_every_published_file(published):
+    listed = body(published)
+    state = BuildCache(BuildPaths.for_data(DATA, published).cache).state()
+    assert listed["data"] == state.hashes and "communities.csv" in listed["data"]
+    on_disk = {p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file()}
+    assert set(listed["site"]) == {rel for rel in on_disk if not manifest.excluded(rel)}
+    assert {"index.html", "pubkey.txt", "sitemap.xml", "feed.xml", "downloads/communities.csv"} <= set(listed["site"])
+    assert listed["site"]["index.html"] == manifest.sha256((published / "index.html").read_bytes())
+    assert listed["n"] == 1 and listed["previous"] is None and listed["rewritten"] == []
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=DATA, capture_output=True, text=True).stdout.strip()
+    assert listed["data_commit"] == (commit or None)
+    assert listed["date"] == listed["data_version"].split(" · ")[1]  # the data's date, never the clock
+
+
+def test_each_build_extends_the_chain_and_keeps_every_link(published):
+    first = (published / manifest.CURRENT).read_bytes()
+    assert build(BuildPaths.for_data(DATA, published)).built  # a republish (nothing changed)
+    assert build(BuildPaths.for_data(DATA, published), full=True).built  # a full build replaces the tree
+    third = body(published)
+    links = sorted(p.name for p in (published / manifest.FOLDER).glob("*.json"))
+    assert [name.split("-")[0] for name in links] == ["1", "2", "3"]
+    assert links[0] == manifest.link_name(1, manifest.sha256(first))
+    second = (published / manifest.FOLDER / links[1]).read_bytes()
+    assert json.loads(second)["previous"] == manifest.sha256(first)
+    assert third["n"] == 3 and third["previous"] == manifest.sha256(second)
+    assert manifest.verify_site(published, None) == []
+
+
+def test_identical_builds_give_identical_manifests_but_the_chain_pointer(published, tmp_path):
+    assert build(BuildPaths.for_data(DATA, published), full=True).built
+    other = tmp_path / "other" / "site"
+    assert build(BuildPaths.for_data(DATA, other)).built
+    a, b = body(published), body(other)
+    assert (a["n"], b["n"]) == (2, 1) and a["previous"] and b["previous"] is None
+    for key in ("n", "previous"):
+        a.pop(key), b.pop(key)
+    assert a == b
+
+
+def test_a_build_on_a_rewritten_chain_is_refused(published):
+    """Someone replaces the published history with their own: the build refuses and writes nothing."""
+    forged = body(published) | {"data_version": "00000000 · 2020-01-01"}
+    data = (json.dumps(forged, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    shutil.rmtree(published / manifest.FOLDER)
+    (published / manifest.FOLDER).mkdir()
+    (published / manifest.FOLDER / manifest.link_name(1, manifest.sha256(data))).write_bytes(data)
+    (published / manifest.CURRENT).write_bytes(data)
+    before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    with pytest.raises(JuwuError) as refused:
+        build(BuildPaths.for_data(DATA, published), full=True)
+    assert "--rewrite-history" in refused.value.zh and "--rewrite-history" in refused.value.en
+    assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
+
+
+def test_a_shortened_chain_is_refused_by_the_cli_and_rewritten_only_with_a_reason(published):
+    first = manifest.sha256((published / manifest.CURRENT).read_bytes())  # what the cache recorded
+    shutil.rmtree(published / manifest.FOLDER)
+    (published / manifest.CURRENT).unlink()
+    refused = juwu("build", str(DATA), "--site", str(published))
+    assert refused.returncode == 1
+    assert "清单链与上次发布时记录的不一致" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (published / manifest.CURRENT).exists()
+    assert juwu("build", str(DATA), "--site", str(published), "--rewrite-history", " ").returncode == 2
+    rewritten = juwu("build", str(DATA), "--site", str(published), "--rewrite-history", "服务器迁移时清单丢失")
+    assert rewritten.returncode == 0, rewritten.stderr
+    listed = body(published)
+    assert listed["n"] == 2 and listed["previous"] is None
+    assert listed["rewritten"] == [{"n": 2, "reason": "服务器迁移时清单丢失", "expected": first, "found": None}]
+    verified = juwu("verify", str(published))
+    assert verified.returncode == 0, verified.stderr
+    assert "发布历史在第 2 次发布时被改写，原因：服务器迁移时清单丢失" in verified.stderr
+    assert juwu("build", str(DATA), "--site", str(published)).returncode == 0  # the new chain goes on
+    assert body(published)["rewritten"] == listed["rewritten"]  # the log is carried forward
+
+
+def test_a_lost_cache_trusts_a_chain_that_holds_and_refuses_one_that_does_not(published):
+    cache = BuildPaths.for_data(DATA, published).cache
+    shutil.rmtree(cache)
+    assert build(BuildPaths.for_data(DATA, published)).built
+    assert body(published)["n"] == 2
+    shutil.rmtree(cache)
+    next((published / manifest.FOLDER).glob("1-*.json")).unlink()
+    with pytest.raises(JuwuError):
+        build(BuildPaths.for_data(DATA, published))
+
+
+def test_the_signing_key_never_lives_in_the_data_or_the_site(tmp_path, published):
+    result = juwu("keys", "init", "--dir", str(DATA / "keys"), "--data", str(DATA), "--site", str(published))
+    assert result.returncode == 1 and "私钥不能放在" in result.stderr and not (DATA / "keys").exists()
+    made = juwu("keys", "init", "--dir", str(tmp_path / "k"), "--data", str(DATA), "--site", str(published))
+    assert made.returncode == 0, made.stderr
+    secret = tmp_path / "k" / keys.SECRET_NAME
+    assert secret.stat().st_mode & 0o077 == 0
+    assert juwu("keys", "init", "--dir", str(tmp_path / "k")).returncode == 1  # never overwritten
+    inside = published / "juwu.key"
+    shutil.copy(secret, inside)
+    refused = juwu("build", str(DATA), "--site", str(published), "--signing-key", str(inside))
+    assert refused.returncode == 1 and "会被公开" in refused.stderr
+
+
+def test_a_signed_build_publishes_the_public_key_and_the_about_page_links_it(published, tmp_path):
+    secret_path, public_path = keys.init_keys(tmp_path / "k", [DATA])
+    result = subprocess.run([sys.executable, "-m", "generator", "build", str(DATA), "--site", str(published)],
+                            capture_output=True, text=True, timeout=600,
+                            env={**__import__("os").environ, "JUWU_SIGNING_KEY": str(secret_path)})
+    assert result.returncode == 0, result.stderr
+    assert (published / "pubkey.txt").read_text(encoding="utf-8") == public_path.read_text(encoding="utf-8")
+    assert body(published)["signed_by"] == keys.read_public(public_path.read_text()).id_hex
+    about = (published / "about" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../pubkey.txt"' in about and 'href="../manifest.json"' in about
+    assert juwu("verify", str(published), "--pubkey", str(public_path)).returncode == 0
