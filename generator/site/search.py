@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from markupsafe import Markup
 
 from generator.periods import period_label
 from generator.problems import JuwuError
-from generator.site import pagefind_stable
+from generator.site import pagefind_bin, pagefind_stable
 from generator.site.pages import Page
 from generator.site.privacy import mask_personal
 
@@ -101,7 +102,35 @@ def document(env: Environment, page: Page) -> str | None:
     template = DOCUMENTS.get(page.kind)
     if template is None:
         return None
-    return env.get_template(template).render(page.context | {"page": page, "marks": marks(page)})
+    text = env.get_template(template).render(page.context | {"page": page, "marks": marks(page)})
+    return with_characters(text)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def characters(document_html: str) -> str:
+    """Every run of Chinese in a document's text, one character at a time (楼道灯更换 → 楼 道 灯 更 换).
+
+    Pagefind cuts text into dictionary words, and how it cuts a run depends on its neighbours: in
+    民生实事项目 it cuts 民生 / 实 / 事项 / 目, so 实事, typed alone, is not a word of that page.
+    Spelled out, every run is also indexed character by character, and the search page looks for
+    the query's characters side by side (juwu-search.js): whatever the resident types that stands
+    on the page is found (tests/browser/test_search_recall.py)."""
+    body = document_html.split("<body>", 1)[-1]
+    body = body.split('<div class="index-only">', 1)[0]
+    runs = _HAN_RUN.findall(html.unescape(_TAG.sub(" ", body)))
+    return " / ".join(" ".join(run) for run in runs)
+
+
+def with_characters(document_html: str) -> str:
+    """The document with its characters() last, in a block the excerpts and recall ignore."""
+    spelled = characters(document_html)
+    if not spelled:
+        return document_html
+    block = f'<div class="index-only" data-pagefind-weight="0.5"><p>{html.escape(spelled)}</p></div>\n'
+    return document_html.replace("</body>", block + "</body>", 1)
 
 
 def bundle_names(page: Page) -> list[str]:
@@ -130,13 +159,8 @@ class IndexStats:
 
 
 def executable() -> Path:
-    """The Pagefind binary from the pagefind-bin-extended wheel (the build that segments Chinese)."""
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError:  # pragma: no cover - a broken install
-        raise JuwuError("未安装 pagefind-bin-extended，无法生成搜索索引",
-                        "pagefind-bin-extended is not installed; cannot build the search index") from None
-    return get_executable()
+    """The Pagefind binary (1.6.0 from npm, installed into the virtual environment: pagefind_bin)."""
+    return pagefind_bin.executable()
 
 
 def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) -> IndexStats:
