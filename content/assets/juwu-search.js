@@ -2,13 +2,15 @@
 // directory bundle, or one district's full bundle once the resident picks the district. A small
 // page of our own instead of Pagefind's 134 KB UI keeps the page within the weight budget.
 //
-// What a query finds (JuwuSearch.find, also used by tests/browser/test_search_recall.py):
-// first the pages where its words stand together as typed (Pagefind's exact phrase, '"…"'; since
-// Pagefind 1.6 the page text and the query are cut into words the same way, so every page whose
-// text holds the word is found), then at most NEAR pages that hold its words apart (物业费 →
-// 物业服务费). Pagefind alone also returns pages holding only part of a query (月饼 → every page
-// with 月), hundreds for a word that is on no page: those are shown only as a handful of near
-// matches, said to be near, with shorter words to try.
+// What a query lists (JuwuSearch.find, also what tests/browser/test_search_recall.py measures):
+// 1. the pages holding it as typed: its words side by side (Pagefind's exact phrase, '"…"'), or
+//    its characters side by side, as every document also spells its Chinese out one character at
+//    a time (search.characters): Pagefind cuts 民生实事项目 into 民生 / 实 / 事项 / 目, so 实事,
+//    typed alone, is found only that way;
+// 2. the pages holding each of its words apart (物业管理 → 物业的日常管理);
+// in Pagefind's own order (a word in a title weighs more than one in a list); then
+// 3. at most NEAR pages holding part of it, said to be near. Pagefind alone returns every page
+//    with any part of a query (月饼 → every page with 月): hundreds for a word on no page.
 (function () {
   "use strict";
   var NEAR = 5;
@@ -18,44 +20,86 @@
     filters = filters || {};
     if (/["\s]/.test(query)) {  // words apart or a phrase of the resident's own: as typed
       return pagefind.search(query, { filters: filters }).then(function (found) {
-        return { exact: found.results, near: [], filters: found.filters || {} };
+        return { exact: found.results, apart: [], near: [], listed: found.results, filters: found.filters || {} };
       });
     }
-    // The query's characters side by side, as the search documents also spell their text out
-    // (search.characters): this finds the query wherever the page's words were cut differently.
-    var spelled = query.replace(/([\u3400-\u9fff])(?=[\u3400-\u9fff])/g, "$1 ");
-    var none = Promise.resolve({ results: [], filters: {} });
+    var words = cut(query);
+    var both = words.length > 1 && words.every(function (w) { return w.length > 1; });
     return Promise.all([
       pagefind.search('"' + query + '"', { filters: filters }),
-      spelled !== query ? pagefind.search('"' + spelled + '"', { filters: filters }) : none,
+      pagefind.search('"' + spell(query) + '"', { filters: filters }),
       pagefind.search(query, { filters: filters }),
-    ]).then(function (searches) {
-      var seen = {}, exact = [], near = [];
-      searches[0].results.concat(searches[1].results).forEach(function (r) {
-        if (!seen[r.id]) { seen[r.id] = true; exact.push(r); }
+    ].concat((both ? words : []).map(function (word) {
+      return pagefind.search('"' + spell(word) + '"', { filters: filters });
+    }))).then(function (searches) {
+      var loose = searches[2].results;
+      var exact = union([searches[0].results, searches[1].results]);
+      var isExact = ids(exact);
+      // Each of the query's words apart, when each has two characters or more: a single
+      // character is on most pages (快递员 → 快递费 … 人员).
+      var each = searches.slice(3).map(function (s) { return ids(s.results); });
+      var apart = !both ? [] : union(searches.slice(3).map(function (s) { return s.results; })).filter(function (r) {
+        return !isExact[r.id] && each.every(function (has) { return has[r.id]; });
       });
-      searches[2].results.forEach(function (r) { if (!seen[r.id]) near.push(r); });
-      var counts = exact.length === searches[0].results.length ? searches[0] : searches[1];
-      return { exact: exact, near: near.slice(0, NEAR), filters: counts.filters || {} };
+      var rank = {};
+      loose.forEach(function (r, i) { rank[r.id] = i; });
+      var listed = exact.concat(apart).map(function (r, i) { return [r.id in rank ? rank[r.id] : loose.length + i, r]; })
+        .sort(function (x, y) { return x[0] - y[0]; }).map(function (x) { return x[1]; });
+      var isListed = ids(listed);
+      var counts = searches[1].results.length >= searches[0].results.length ? searches[1] : searches[0];
+      return { exact: exact, apart: apart, listed: listed, filters: counts.filters || {},
+               near: loose.filter(function (r) { return !isListed[r.id]; }).slice(0, NEAR) };
     });
   }
 
-  // Shorter words to try: the words the browser cuts the query into, or its halves.
-  function shorter(query) {
-    var words = [];
-    if (typeof Intl !== "undefined" && Intl.Segmenter) {
-      Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(query)).forEach(function (s) {
-        if (s.isWordLike && s.segment.length >= 2 && s.segment !== query) words.push(s.segment);
-      });
-    }
-    var chars = Array.from(query.replace(/\s+/g, ""));
-    if (!words.length && chars.length >= 3) {
-      words.push(chars.slice(0, 2).join(""), chars.slice(-2).join(""));
-    }
-    return words.filter(function (w, i) { return words.indexOf(w) === i; }).slice(0, 4);
+  // 楼道灯 → "楼 道 灯": how the search documents spell their Chinese out for the index.
+  function spell(text) {
+    return text.replace(/([\u3400-\u9fff])(?=[\u3400-\u9fff])/g, "$1 ");
   }
 
-  window.JuwuSearch = { find: find, shorter: shorter, NEAR: NEAR };
+  // The words the browser cuts a query into (物业管理 → 物业 / 管理); none when it is one word.
+  function cut(query) {
+    if (typeof Intl === "undefined" || !Intl.Segmenter) return [];
+    var words = Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(query))
+      .filter(function (s) { return s.isWordLike; }).map(function (s) { return s.segment; });
+    return words.length > 1 ? words : [];
+  }
+
+  function ids(results) {
+    var found = {};
+    results.forEach(function (r) { found[r.id] = true; });
+    return found;
+  }
+
+  function union(lists) {
+    var seen = {}, all = [];
+    lists.forEach(function (list) {
+      list.forEach(function (r) { if (!seen[r.id]) { seen[r.id] = true; all.push(r); } });
+    });
+    return all;
+  }
+
+  // Shorter words to try: the words the browser cuts the query into, or its two ends.
+  function shorter(query) {
+    var words = cut(query).filter(function (w) { return w.length >= 2; });
+    var chars = Array.from(query.replace(/\s+/g, ""));
+    if (!words.length && chars.length >= 3) words.push(chars.slice(0, 2).join(""), chars.slice(-2).join(""));
+    return words.filter(function (w, i) { return words.indexOf(w) === i && w !== query; }).slice(0, 4);
+  }
+
+  // An excerpt from the characters spelled out for the index reads as text again (实 事 项 目 →
+  // 实事项目); pieces marked one by one are marked as one.
+  function readable(excerpt) {
+    function single(token) { return /^[\u3400-\u9fff]$/.test(token.replace(/<\/?mark>/g, "")); }
+    var out = "";
+    (excerpt || "").split(" ").forEach(function (token, i, tokens) {
+      if (i > 0) out += single(token) && single(tokens[i - 1]) ? "" : " ";
+      out += token === "/" ? "…" : token;
+    });
+    return out.replace(/<\/mark><mark>/g, "");
+  }
+
+  window.JuwuSearch = { find: find, shorter: shorter, readable: readable, NEAR: NEAR };
 
   var input = document.getElementById("juwu-search-input");
   var picker = document.getElementById("juwu-search-district");
@@ -87,14 +131,14 @@
     return engines[bundle];
   }
 
-  // The kind picker: each kind with how many pages of it the query found (or the bundle holds).
+  // The kind picker: each kind with how many pages of it hold the query (or the bundle holds).
   function showKinds(counts) {
     var wanted = kind.value;
     while (kind.options.length > 1) kind.remove(1);
     Object.keys(counts).sort().forEach(function (name) {
       kind.add(new Option(name + "（" + counts[name] + "）", name));
     });
-    kind.value = counts.hasOwnProperty(wanted) ? wanted : "";
+    kind.value = Object.prototype.hasOwnProperty.call(counts, wanted) ? wanted : "";
   }
 
   function loadKinds() {
@@ -130,7 +174,7 @@
       // spells names out piece by piece for the index, which reads badly as an excerpt).
       excerpt.textContent = meta.summary;
     } else {
-      excerpt.innerHTML = data.excerpt;  // Pagefind's excerpt: page text, escaped, with <mark>
+      excerpt.innerHTML = readable(data.excerpt);  // Pagefind's excerpt: page text, escaped, with <mark>
     }
     li.appendChild(link);
     li.appendChild(excerpt);
@@ -139,15 +183,16 @@
 
   // Where the search looked: the district (or the whole city) and the kind, in words.
   function scope() {
-    var where = picker.options[picker.selectedIndex] ? picker.options[picker.selectedIndex].text : "全市";
-    where = where.replace(/（.*）$/, "");
+    var option = picker.options[picker.selectedIndex];
+    var where = option ? option.text.replace(/（.*）$/, "") : "全市";
     return kind.value ? where + "的" + kind.value : where;
   }
 
-  function showShorter(query, words) {
+  function showShorter(words) {
     if (!suggest) return;
     suggest.replaceChildren();
-    if (!words.length) { suggest.hidden = true; return; }
+    suggest.hidden = !words.length;
+    if (!words.length) return;
     suggest.append("可以试试更短的词：");
     words.forEach(function (word) {
       var button = document.createElement("button");
@@ -157,7 +202,23 @@
       button.addEventListener("click", function () { input.value = word; run(); });
       suggest.append(button, " ");
     });
-    suggest.hidden = false;
+  }
+
+  function describe(query, found) {
+    var where = "在" + scope() + "中";
+    var more = found.total > SHOWN ? "，显示前 " + SHOWN + " 条" : "";
+    var near = found.near.length ? "；最后 " + found.near.length + " 条只含其中部分字词，仅供参考" : "";
+    if (found.exact) {
+      return where + "找到 " + found.exact + " 条包含“" + query + "”的结果" +
+        (found.total > found.exact ? "，另有 " + (found.total - found.exact) + " 条分别含有其中各个词" : "") + more + near;
+    }
+    if (found.total) {
+      return where + "没有找到包含“" + query + "”的内容；下面 " + found.total + " 条分别含有其中各个词" + more + near;
+    }
+    if (found.near.length) {
+      return where + "没有找到包含“" + query + "”的内容。下面 " + found.near.length + " 条只含其中部分字词，仅供参考。";
+    }
+    return where + "没有找到包含“" + query + "”的内容。";
   }
 
   function run() {
@@ -166,41 +227,30 @@
     if (!query) {
       message.textContent = "";
       list.replaceChildren();
-      showShorter(query, []);
+      showShorter([]);
       if (kinds[picker.value]) showKinds(kinds[picker.value]);
       return;
     }
     message.textContent = "正在搜索“" + query + "”……";
-    var bundle = picker.value;
-    var all = Object.keys(kinds[bundle] || {});
-    engine(bundle).then(function (pagefind) {
+    var all = Object.keys(kinds[picker.value] || {});
+    engine(picker.value).then(function (pagefind) {
       // Counts per kind come from a search over every kind (Pagefind counts only when filtering).
       var counting = find(pagefind, query, all.length ? { "类别": { any: all } } : {});
       var chosen = kind.value ? find(pagefind, query, { "类别": kind.value }) : counting;
       return Promise.all([counting, chosen]);
     }).then(function (found) {
-      var counts = found[0].filters[KIND] || {};
       var shown = found[1];
-      var exact = shown.exact.slice(0, SHOWN), near = shown.exact.length ? [] : shown.near;
-      return Promise.all(exact.concat(near).map(function (r) { return r.data(); })).then(function (data) {
-        return { counts: counts, total: shown.exact.length, exact: data.slice(0, exact.length),
-                 near: data.slice(exact.length) };
+      var listed = shown.listed.slice(0, SHOWN), near = shown.near.slice(0, Math.max(0, SHOWN - listed.length));
+      return Promise.all(listed.concat(near).map(function (r) { return r.data(); })).then(function (data) {
+        return { counts: found[0].filters[KIND] || {}, total: shown.listed.length, exact: shown.exact.length,
+                 listed: data.slice(0, listed.length), near: data.slice(listed.length) };
       });
     }).then(function (found) {
       if (mine !== latest) return;
       showKinds(found.counts);
-      var where = scope();
-      if (found.total) {
-        message.textContent = "在" + where + "中找到 " + found.total + " 条包含“" + query + "”的结果" +
-          (found.total > SHOWN ? "，显示前 " + SHOWN + " 条" : "");
-      } else if (found.near.length) {
-        message.textContent = "在" + where + "中没有找到包含“" + query + "”的内容。下面 " + found.near.length +
-          " 条只含其中部分字词，仅供参考。";
-      } else {
-        message.textContent = "在" + where + "中没有找到包含“" + query + "”的内容。";
-      }
-      showShorter(query, found.total ? [] : shorter(query));
-      list.replaceChildren.apply(list, found.exact.map(function (data) { return item(data, query, false); })
+      message.textContent = describe(query, found);
+      showShorter(found.exact ? [] : shorter(query));
+      list.replaceChildren.apply(list, found.listed.map(function (data) { return item(data, query, false); })
         .concat(found.near.map(function (data) { return item(data, query, true); })));
     }).catch(function () {
       if (mine === latest) message.textContent = "搜索暂时不可用，请从首页逐级查找。";

@@ -45,12 +45,13 @@ SEARCH_JS = """async ({bundle, words}) => {
   const urls = {}; const out = {};
   for (const w of words) {
     const r = await window.JuwuSearch.find(pf, w);
-    const found = [];
-    for (const x of r.exact.concat(r.near)) {
+    const found = [], exact = [];
+    for (const x of r.listed.concat(r.near)) {  // what the search page lists
       if (!(x.id in urls)) urls[x.id] = (await x.data()).url;
       found.push(urls[x.id]);
     }
-    out[w] = found;
+    for (const x of r.exact) if (x.id in urls) exact.push(urls[x.id]);
+    out[w] = {found: found, exact: exact, near: r.listed.length === 0};
   }
   return out; }"""
 
@@ -86,6 +87,7 @@ class Recall:
     expected: int = 0  # (word, page) pairs where the page contains the word
     found: int = 0  # ...of which the search found the page
     worst: list[tuple[float, str, int, int]] = field(default_factory=list)  # (recall, word, found, expected)
+    wrong: list[tuple[str, str]] = field(default_factory=list)  # (word, page) said to hold the word, but not
 
     @property
     def ratio(self) -> float:
@@ -104,9 +106,10 @@ def measure(page, bundle: str, pages: dict[str, str], words: list[str]) -> tuple
     recall = Recall(bundle, words=len(words))
     for word in words:
         expected = {url for url, text in pages.items() if word in text}
+        recall.wrong += [(word, url) for url in results[word]["exact"] if url not in expected]
         if not expected:
             continue
-        got = expected & set(results[word])
+        got = expected & set(results[word]["found"])
         recall.expected += len(expected)
         recall.found += len(got)
         recall.worst.append((len(got) / len(expected), word, len(got), len(expected)))
@@ -147,7 +150,8 @@ if __name__ == "__main__":  # pragma: no cover
                   f"({recall.found}/{recall.expected}); worst: "
                   + ", ".join(f"{w} {f}/{e}" for _, w, f, e in recall.worst[:12]))
             below = [w for r, w, f, e in recall.worst if r < 0.9]
-            print(f"  words below 90 %: {len(below)}")
+            print(f"  words below 90 %: {len(below)}; found as exact but not on the page: {len(recall.wrong)} "
+                  f"{recall.wrong[:8]}")
             report[bundle] = {"recall": recall.ratio, "worst": recall.worst[:40]}
         browser.close()
     httpd.shutdown()
