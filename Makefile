@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.juwu-installed
 SYSTEM_STAMP := $(VENV)/.juwu-system
+# Pagefind, the search indexer: 1.6.0 from npm, checked against the integrity pinned in
+# generator/site/pagefind_bin.py and put inside the virtual environment.
+PAGEFIND := $(VENV)/pagefind/1.6.0/pagefind_extended
 DATA ?= data
 SITE ?= site
 BENCH_COMMUNITIES ?= 1000
@@ -26,12 +29,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+$(PAGEFIND): $(STAMP) generator/site/pagefind_bin.py
+	@command -v npm >/dev/null || { echo "Juwu needs npm to install Pagefind, the search indexer (apt-get install npm)"; exit 1; }
+	$(PY) -m generator.site.pagefind_bin install
 
-serve: $(STAMP)
+install: $(STAMP) $(PAGEFIND)
+
+serve: $(STAMP) $(PAGEFIND)
 	$(PY) -m generator serve $(DATA) --site $(SITE)
 
-site: $(STAMP)
+site: $(STAMP) $(PAGEFIND)
 	$(PY) -m generator build $(DATA) --site $(SITE)
 
 validate: $(STAMP)
@@ -48,11 +55,11 @@ system-deps:
 	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign >/dev/null; \
 	else echo "Install chromium, fonts-noto-cjk, poppler-utils, zbar-tools, nginx-light, openssl and minisign (browser, PDF, proxy and signature tests need them)"; fi
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(PAGEFIND) system-deps
 	$(PY) -m pytest
 
 # BENCH_BASELINE=1 also builds the same pages with stock MkDocs + Material (slow: minutes).
-bench: $(STAMP)
+bench: $(STAMP) $(PAGEFIND)
 	@if [ -n "$(BENCH_BASELINE)" ]; then $(PY) -m pip install --quiet -e '.[test,bench]'; fi
 	$(PY) bench/run.py --communities $(BENCH_COMMUNITIES) $(if $(BENCH_BASELINE),--baseline)
 

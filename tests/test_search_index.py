@@ -140,3 +140,76 @@ def test_names_are_also_indexed_in_pieces_the_browser_cuts_queries_into(built_si
     folder = next(p for p in sorted((DATA / "communities").iterdir()) if (p / "members.csv").exists())
     name = read_csv_rows(folder / "members.csv")[0]["name"]
     assert set(name) <= all_words
+
+
+def test_documents_spell_their_chinese_out_for_the_index():
+    # Pagefind cuts 民生实事项目 into 民生 / 实 / 事项 / 目; spelled out, 实事 is found too.
+    doc = ('<!doctype html><html><head><title>标题不算</title></head><body>\n<h1>民生实事项目</h1>'
+           '<p>电梯 A栋 &lt;维修&gt;，3月</p>\n<div class="index-only"><p>曾 红 梅</p></div>\n</body></html>')
+    assert search.characters(doc) == "民 生 实 事 项 目 / 电 梯 / 维 修"
+    out = search.with_characters(doc)
+    own, spelled = out.split("</div>\n", 1)[0], out.split("</div>\n", 1)[1]
+    assert "民生实事项目" in own and 'data-pagefind-weight="0.5"' in spelled and "民 生 实 事" in spelled
+    assert out.endswith("</body></html>")
+    assert search.with_characters("<body><p>only 2024</p></body>") == "<body><p>only 2024</p></body>"
+
+
+def test_spelled_characters_are_escaped(tmp_path):
+    from generator.site.pages import Page
+    from generator.site.render import environment
+
+    page = Page("c/310101002001/reports/x/", "标题", "report.html", kind="report")
+
+    class R:
+        title, type, status, body, date = "关于<b>电梯</b>维修", "监督检查", None, "正文", None
+    page.context = {"report": R(), "community": None}
+    text = search.document(environment(), page)
+    assert "电 梯" in text and "<b>" not in text.split('class="index-only"')[1]
+
+
+def _npm_tarball(binary: bytes) -> bytes:
+    import io
+    import tarfile
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as archive:
+        info = tarfile.TarInfo("package/bin/pagefind_extended")
+        info.size = len(binary)
+        archive.addfile(info, io.BytesIO(binary))
+    return raw.getvalue()
+
+
+def test_pagefind_is_unpacked_only_when_it_matches_its_pinned_integrity(tmp_path):
+    from generator.problems import JuwuError
+    from generator.site import pagefind_bin
+
+    tarball = _npm_tarball(b"#!/bin/sh\necho pagefind 1.6.0\n")
+    target = tmp_path / "pagefind" / "pagefind_extended"
+    with pytest.raises(JuwuError) as refused:
+        pagefind_bin.unpack(tarball, pagefind_bin.integrity_of(tarball + b"x"), target)
+    assert "校验" in refused.value.zh and "integrity" in refused.value.en
+    assert not target.exists()
+    pagefind_bin.unpack(tarball, pagefind_bin.integrity_of(tarball), target)
+    assert target.read_bytes().startswith(b"#!/bin/sh") and target.stat().st_mode & 0o111
+
+
+def test_a_missing_pagefind_is_a_bilingual_error_saying_how_to_install_it(tmp_path, monkeypatch):
+    from generator.problems import JuwuError
+    from generator.site import pagefind_bin
+
+    monkeypatch.setenv("JUWU_PAGEFIND", str(tmp_path / "nowhere"))
+    with pytest.raises(JuwuError) as missing:
+        search.executable()
+    assert "make install" in missing.value.zh and "make install" in missing.value.en
+    assert pagefind_bin.VERSION in missing.value.en
+
+
+def test_the_pinned_pagefind_is_the_one_installed():
+    import subprocess
+
+    from generator.site import pagefind_bin
+
+    assert pagefind_bin.VERSION == "1.6.0"
+    assert set(pagefind_bin.INTEGRITY) >= {"linux-x64", "linux-arm64"}
+    out = subprocess.run([str(search.executable()), "--version"], capture_output=True, text=True).stdout
+    assert out.split() == ["pagefind", pagefind_bin.VERSION]
