@@ -67,7 +67,7 @@ def main() -> None:
         "median_page_bytes": html[len(html) // 2][0] if html else 0,
         "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
         "republish": republish,
-        "search": search_figures(site),
+        "search": search_figures(site) | {"index_seconds": figures["seconds"].get("search")},
     }
     if not args.no_probe:
         from bench.searchprobe import probe
@@ -116,7 +116,10 @@ def search_figures(site: Path) -> dict:
     if not bundle.is_dir():
         return {}
     metas = {p.parent.name: p.stat().st_size for p in bundle.glob("*/*.pf_meta")}
+    from generator.site import pagefind_bin
+
     return {
+        "pagefind": pagefind_bin.VERSION,
         "index_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
         "bundles": len(metas),
         "directory_meta_bytes": metas.get("all", 0),

@@ -93,3 +93,34 @@ def test_characters_are_spelled_out_only_in_the_index_only_block(documents):
     own, _, spelled = doc.partition('<div class="index-only"')
     assert spelled and "财 务 收 支 公 开" in spelled
     assert "财 务" not in own  # the document's own text reads normally (excerpts come from it)
+
+
+def test_names_and_their_fragments_find_their_community_first(server, browser, documents):  # noqa: F811
+    from collections import Counter
+
+    from tests.conftest import DATA, read_csv_rows
+
+    members = [(folder.name, m["name"]) for folder in sorted((DATA / "communities").iterdir())
+               if (folder / "members.csv").exists() for m in read_csv_rows(folder / "members.csv")]
+    count = Counter(name for _, name in members)
+    unique = [(code, name) for code, name in members if count[name] == 1]
+    fragments = [(code, name[i:i + 2]) for code, name in unique if len(name) == 3 for i in (0, 1)]
+    communities = [(row["code"], row["name"][:2]) for row in read_csv_rows(DATA / "communities.csv")]
+    assert len(unique) >= 30 and len(fragments) >= 40
+    pages = recall.bundle_pages(documents, "all")
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(f"{server}/search/")
+    tab.wait_for_function("() => window.JuwuSearch !== undefined")
+    words = sorted({w for _, w in unique + fragments + communities})
+    _, results = recall.measure(tab, "all", pages, words)
+    context.close()
+    # A full name: the member's own community first.
+    assert all(results[name]["found"][:1] == [f"/c/{code}/"] for code, name in unique), \
+        [(name, results[name]["found"][:3]) for code, name in unique if results[name]["found"][:1] != [f"/c/{code}/"]]
+    # Two characters of a name or a community's name: the community among the pages holding them,
+    # and those pages before any other.
+    for code, word in fragments + communities:
+        holding = {url for url, text in pages.items() if word in text}
+        assert f"/c/{code}/" in results[word]["found"][:len(holding)], (word, code, results[word]["found"][:5])
+        assert set(results[word]["found"][:len(holding)]) == holding, word
