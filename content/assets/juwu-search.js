@@ -7,7 +7,7 @@
 //    its characters side by side, as every document also spells its Chinese out one character at
 //    a time (search.characters): Pagefind cuts 民生实事项目 into 民生 / 实 / 事项 / 目, so 实事,
 //    typed alone, is found only that way;
-// 2. the pages holding each of its words apart (物业管理 → 物业的日常管理);
+// 2. the pages holding each of its words apart (物业费 → 物业服务费), never more than those of 1.;
 // in Pagefind's own order (a word in a title weighs more than one in a list); then
 // 3. at most NEAR pages holding part of it, said to be near. Pagefind alone returns every page
 //    with any part of a query (月饼 → every page with 月): hundreds for a word on no page.
@@ -24,7 +24,7 @@
       });
     }
     var words = cut(query);
-    var both = words.length > 1 && words.every(function (w) { return w.length > 1; });
+    var both = words.length > 1 && words.some(function (w) { return w.length > 1; });
     return Promise.all([
       pagefind.search('"' + query + '"', { filters: filters }),
       pagefind.search('"' + spell(query) + '"', { filters: filters }),
@@ -35,12 +35,16 @@
       var loose = searches[2].results;
       var exact = union([searches[0].results, searches[1].results]);
       var isExact = ids(exact);
-      // Each of the query's words apart, when each has two characters or more: a single
-      // character is on most pages (快递员 → 快递费 … 人员).
+      // Each of the query's words apart (物业费 → 物业服务费). A single character is on most
+      // pages (快递员 → 快递费 … 人员: 64 pages of the demo city), so when the query has one, the
+      // pages holding its words apart are listed only when they are no more than those holding
+      // it (or NEAR): never a flood.
       var each = searches.slice(3).map(function (s) { return ids(s.results); });
       var apart = !both ? [] : union(searches.slice(3).map(function (s) { return s.results; })).filter(function (r) {
         return !isExact[r.id] && each.every(function (has) { return has[r.id]; });
       });
+      var short = words.some(function (w) { return w.length < 2; });
+      if (short && apart.length > Math.max(NEAR, exact.length)) apart = [];
       var rank = {};
       loose.forEach(function (r, i) { rank[r.id] = i; });
       var listed = exact.concat(apart).map(function (r, i) { return [r.id in rank ? rank[r.id] : loose.length + i, r]; })

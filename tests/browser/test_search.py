@@ -132,17 +132,44 @@ def results_for(page, base: str, query: str) -> list[tuple[str, str]]:
     return results(page, query)
 
 
-def test_wuyefei_lists_the_pages_holding_it_then_the_property_fee_report(server, page):
+def test_wuyefei_finds_the_property_fee_reports_first(server, page):
     code, slug, front = next(r for r in reports() if "物业" in r[2]["title"] and "费" in r[2]["title"])
     found = search(page, server, "物业费", district=code[:6])
     assert found, "no results for 物业费"
+    top = found[0]
+    # 物业服务费 holds 物业 and 费 apart: listed with the pages holding 物业费, a title first
+    assert "/reports/" in top[0] and "物业" in top[1] and "费" in top[1], found[:3]
+    # Report titles do not name the community: the result adds it, and the date.
+    assert re.search(r"[0-9]{4}年[0-9]{1,2}月", top[1]), top
     message = page.locator("#juwu-search-message").inner_text()
-    assert "包含“物业费”" in message and "仅供参考" in message, message
-    # 物业服务费 is not 物业费, but its report is listed as a near match, with its community and date
-    titled = [(path, title) for path, title in found if "/reports/" in path and "物业" in title and "费" in title]
-    assert titled, found
-    path, title = titled[0]
-    assert re.search(r"[0-9]{4}年[0-9]{1,2}月", title), title
+    assert "包含“物业费”" in message and "分别含有其中各个词" in message, message
+
+
+def test_a_word_on_no_page_says_so_lists_few_and_suggests_shorter_words(server, page):
+    found = search(page, server, "物业管理条例全文")
+    message = page.locator("#juwu-search-message").inner_text()
+    assert "在全市中没有找到包含“物业管理条例全文”的内容" in message, message
+    assert len(found) <= 5
+    words = page.locator(".juwu-search-shorter__word")
+    assert words.count() >= 1
+    first = words.first.inner_text()
+    assert 2 <= len(first) < len("物业管理条例全文") and first in "物业管理条例全文"
+    words.first.click()
+    assert results(page, first) is not None  # the suggestion searches at once
+    assert page.locator("#juwu-search-input").input_value() == first
+
+
+def test_the_kind_filter_shows_how_many_pages_of_each_kind_hold_the_query(server, page):
+    code = next(p.name for p in sorted((DATA / "communities").iterdir()) if (p / "finance").is_dir())
+    search(page, server, "保洁", district=code[:6])
+    labels = page.locator("#juwu-search-kind option").all_inner_texts()
+    counts = {m.group(1): int(m.group(2)) for m in (re.match(r"(.+)（(\d+)）", t) for t in labels) if m}
+    period_pages = sum(1 for folder in (DATA / "communities").iterdir() if folder.name.startswith(code[:6])
+                       for f in (folder / "finance").glob("*.csv") if "保洁" in f.read_text(encoding="utf-8"))
+    assert counts.get("财务公开") == period_pages, (labels, period_pages)
+    # the message says where it searched: the district picked
+    district = page.locator("#juwu-search-district option:checked").inner_text()
+    assert f"在{district}中找到" in page.locator("#juwu-search-message").inner_text()
 
 
 def mentioning(word: str) -> list[str]:
