@@ -4,8 +4,12 @@ Why Pagefind and not Material's built-in search (measured in bench/README.md): M
 search_index.json that every phone downloads whole before the first result (96 MB for a city of
 1,000 communities), and segments Chinese only with jieba at build time.
 Pagefind splits its index into small chunks fetched per query word, so the first query costs a
-few hundred KB at any city size, and its extended binary segments Chinese (查询 and page text are
-cut the same way, so 物业费 finds 物业服务费 and 居务监督 finds 居务监督委员会).
+few hundred KB at any city size, and its extended binary segments Chinese. Pagefind 1.6.0 (from
+npm: pagefind_bin.py) cuts page text and query with the same segmenter (ICU4X); 1.5 did not, and
+missed whole words (楼道灯, 保洁: Pagefind issue #1237). A dictionary still cuts a run by its
+neighbours (民生实事项目 → 民生 / 实 / 事项 / 目), so every document also spells its Chinese out
+one character at a time (characters()) and the search page looks for a query's characters side
+by side as well: recall 100 % over every word of the demo city (tests/browser/test_search_recall.py).
 
 Pagefind does not read the site's pages: each generated page has a search document, a small HTML
 file made from the model by templates/search/ (the words a resident looks for: names, members,
