@@ -48,14 +48,14 @@ validate: $(STAMP)
 # and nginx (with openssl for a throwaway certificate) to check the shipped reverse-proxy example.
 system-deps:
 	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v zbarimg >/dev/null \
-	    && command -v nginx >/dev/null && command -v openssl >/dev/null && command -v minisign >/dev/null \
+	    && command -v nginx >/dev/null && command -v openssl >/dev/null && command -v minisign >/dev/null && command -v npm >/dev/null \
 	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign >/dev/null; \
-	else echo "Install chromium, fonts-noto-cjk, poppler-utils, zbar-tools, nginx-light, openssl and minisign (browser, PDF, proxy and signature tests need them)"; fi
+	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign npm >/dev/null; \
+	else echo "Install chromium, fonts-noto-cjk, poppler-utils, zbar-tools, nginx-light, openssl, minisign and npm (browser, PDF, proxy and signature tests need them; npm fetches Pagefind)"; fi
 
-test: $(STAMP) $(PAGEFIND) system-deps
+test: $(STAMP) system-deps $(PAGEFIND)
 	$(PY) -m pytest
 
 # BENCH_BASELINE=1 also builds the same pages with stock MkDocs + Material (slow: minutes).
