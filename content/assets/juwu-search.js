@@ -14,6 +14,7 @@
 (function () {
   "use strict";
   var NEAR = 5;
+  var FIRST = 20;  // results shown at once
   var KIND = "类别";
 
   function find(pagefind, query, filters) {
@@ -51,8 +52,24 @@
         .sort(function (x, y) { return x[0] - y[0]; }).map(function (x) { return x[1]; });
       var isListed = ids(listed);
       var counts = searches[1].results.length >= searches[0].results.length ? searches[1] : searches[0];
-      return { exact: exact, apart: apart, listed: listed, filters: counts.filters || {},
-               near: loose.filter(function (r) { return !isListed[r.id]; }).slice(0, NEAR) };
+      return namesFirst(query, listed).then(function (listed) {
+        return { exact: exact, apart: apart, listed: listed, filters: counts.filters || {},
+                 near: loose.filter(function (r) { return !isListed[r.id]; }).slice(0, NEAR) };
+      });
+    });
+  }
+
+  // A query that is a member's whole name (赵静) lists that member's community before those of
+  // 赵静怡 and 赵静霞, which hold it too: among the first results (whose fragments the page loads
+  // anyway), those whose committee lists the query as a name come first.
+  function namesFirst(query, listed) {
+    if (!/^[\u3400-\u9fff]{2,4}$/.test(query) || listed.length < 2) return Promise.resolve(listed);
+    var named = new RegExp("[：、]" + query + "(、|$)");
+    var head = listed.slice(0, FIRST);
+    return Promise.all(head.map(function (r) { return r.data(); })).then(function (data) {
+      var first = [], rest = [];
+      head.forEach(function (r, i) { (named.test((data[i].meta || {}).summary || "") ? first : rest).push(r); });
+      return first.concat(rest, listed.slice(FIRST));
     });
   }
 
@@ -117,7 +134,7 @@
     input.disabled = picker.disabled = kind.disabled = true;
     return;
   }
-  var SHOWN = 20;
+  var SHOWN = FIRST;
   var root = new URL("../pagefind/", location.href).href;
   var params = new URLSearchParams(location.search);
   var engines = {};
