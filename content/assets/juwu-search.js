@@ -37,17 +37,19 @@
       var exact = union([searches[0].results, searches[1].results]);
       var isExact = ids(exact);
       // Each of the query's words apart (物业费 → 物业服务费). A single character is on most
-      // pages (快递员 → 快递费 … 人员: 64 pages of the demo city), so when the query has one, the
-      // pages holding its words apart are listed only when they are no more than those holding
-      // it (or NEAR): never a flood.
+      // pages (快递员 → 快递费 … 人员: 64 pages of the demo city), so when the query has one, only
+      // the best of those pages are listed, no more than the pages holding the query itself, and
+      // none when no page holds it: never a flood.
+      var rank = {};
+      loose.forEach(function (r, i) { rank[r.id] = i; });
       var each = searches.slice(3).map(function (s) { return ids(s.results); });
       var apart = !both ? [] : union(searches.slice(3).map(function (s) { return s.results; })).filter(function (r) {
         return !isExact[r.id] && each.every(function (has) { return has[r.id]; });
       });
-      var short = words.some(function (w) { return w.length < 2; });
-      if (short && apart.length > Math.max(NEAR, exact.length)) apart = [];
-      var rank = {};
-      loose.forEach(function (r, i) { rank[r.id] = i; });
+      if (words.some(function (w) { return w.length < 2; })) {
+        apart = apart.filter(function (r) { return r.id in rank; })
+          .sort(function (x, y) { return rank[x.id] - rank[y.id]; }).slice(0, exact.length);
+      }
       var listed = exact.concat(apart).map(function (r, i) { return [r.id in rank ? rank[r.id] : loose.length + i, r]; })
         .sort(function (x, y) { return x[0] - y[0]; }).map(function (x) { return x[1]; });
       var isListed = ids(listed);
