@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.config import PROJECT_ROOT, BuildPaths
-from generator.print import SHEETS
+from generator.print import SHEETS, SIZES
 from generator.problems import JuwuError
 from generator.version import ENGINE_VERSION
 
@@ -502,7 +502,7 @@ def _community_listed(data: Path, code: str) -> bool:
 @click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
 @click.option("--period", metavar="YYYY-MM", help="公开期间，例如 2024-05。The period, e.g. 2024-05.")
 @click.option("--report", "report", metavar="SLUG", help="报告文件名（不含 .md），用于 --sheet report。A report's file name.")
-@click.option("--size", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True)
+@click.option("--size", type=click.Choice(SIZES, case_sensitive=False), default="A4", show_default=True)
 @click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="PDF file to write.")
