@@ -260,3 +260,36 @@ def test_only_a_real_sheet_of_ones_own_community_is_printed(printing_clerk, path
     assert "None" not in response.text
     other = client.get("/c/319901001003/print/roster")
     assert other.status_code == 403
+
+
+@pytest.mark.parametrize("extra, label", [
+    (",,,合计,15000.00,200.00,,\n", "合计"),
+    (",,,本 月 合 计,15000.00,200.00,,\n", "本月合计"),
+    (",,,上月结转,,,,\n", "上月结转"),
+])
+def test_a_total_or_carried_over_row_gets_one_message_saying_what_it_is(signed_in, extra, label):
+    city, client, token = signed_in
+    members = (city.data / "communities" / CODE / "members.csv").read_text("utf-8").splitlines()
+    reviewer = next(line.split(",")[0] for line in members[1:] if ",委员," in line)
+    body = (LEDGER_HEADER + extra + ledger_csv()[len(LEDGER_HEADER):]) if label == "上月结转" else ledger_csv() + extra
+    response = client.post(f"/c/{CODE}/upload/ledger",
+                           data=ledger_fields(token, "2025-01", CLOSING_2024_12, "29726.47", reviewer=reviewer),
+                           files={"file": ("x.csv", body.encode("gbk"), "text/csv")})
+    assert response.status_code == 422
+    assert "发现 1 个错误" in response.text, response.text[response.text.find("result"):][:2000]
+    assert f"这一行是“{label}”行，不是一笔收支" in response.text and "删除这一行" in response.text
+    row = 2 if label == "上月结转" else 4
+    assert f"第 {row} 行" in response.text
+    fixed = client.post(f"/c/{CODE}/upload/ledger",
+                        data=ledger_fields(token, "2025-01", CLOSING_2024_12, "29726.47", reviewer=reviewer),
+                        files={"file": ("x.csv", ledger_csv().encode("gbk"), "text/csv")})
+    assert fixed.status_code == 200
+
+
+def test_a_dated_line_whose_summary_says_total_is_a_line():
+    from generator.load.tables import read_csv
+    from generator.load.totalrows import drop_total_rows
+
+    table = read_csv((LEDGER_HEADER + "2025-01-09,记-1,其他支出,合计,,10.00,办公经费,魏凤凤\n").encode())
+    kept, problems = drop_total_rows(table, "f.csv", CODE)
+    assert kept.rows == table.rows and problems == []
