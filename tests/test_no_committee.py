@@ -138,3 +138,16 @@ def test_the_shell_drops_only_an_empty_version_line():
     assert shell.fill("t", "c", "c/1/", "").endswith("<footer>x</footer>")
     assert "数据版本：<span data-juwu-version>ab12cd34 · 2024-01-01</span>" in shell.fill("t", "c", "c/1/",
                                                                                           "ab12cd34 · 2024-01-01")
+
+
+def test_the_findings_notice_of_a_community_without_committee_names_its_street_office(small, tmp_path):
+    from generator.print.html import print_environment, render_sheet
+    from generator.print.select import Request, select_sheets
+
+    for office, shown in ((OFFICE, True), (None, False)):
+        data = _copy(small, tmp_path / ("with" if shown else "without"), office=office)
+        city = validate_city(data).city
+        sheets = select_sheets(city, Request(sheet="findings", community=C)).sheets
+        html = render_sheet(print_environment(), sheets[0])
+        assert ("试验街道办事处：<b>0571-8765432</b>" in html) is shown
+        assert "街道盖章" in html
