@@ -413,9 +413,11 @@ def _fail(exc: JuwuError) -> None:
               help="Where accepted uploads are republished.")
 @click.option("--no-rebuild", is_flag=True, help="Commit uploads but do not rebuild the site.")
 @click.option("--insecure-cookies", is_flag=True, help="Send the session cookie over plain HTTP (local testing only).")
+@click.option("--allow-placeholder-url", is_flag=True,
+              help="Let clerks download notice-board PDFs while site_url is a placeholder (test cities only).")
 @click.pass_context
 def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state: Path | None, site: Path,
-           no_rebuild: bool, insecure_cookies: bool) -> None:
+           no_rebuild: bool, insecure_cookies: bool, allow_placeholder_url: bool) -> None:
     """上传服务：社区经办人网上上传数据。Run the upload service on 127.0.0.1:PORT (put TLS in front)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -428,7 +430,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
 
     try:
         settings = from_environment(data, users, state, site, rebuild=not no_rebuild,
-                                    secure_cookies=not insecure_cookies)
+                                    secure_cookies=not insecure_cookies, allow_placeholder_url=allow_placeholder_url)
         app = create_app(settings)
     except (SettingsError, RepoError) as exc:
         raise click.ClickException(f"{exc.zh} / {exc.en}") from None

@@ -8,6 +8,7 @@ from pathlib import Path
 from generator import layout
 from generator.load import board as boards
 from generator.load import boardcheck, categories, walk, yamlfile
+from generator.load.totalrows import drop_total_rows
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, decode, read_csv, read_xlsx
 from generator.problems import ERROR, WARNING, Problem, Problems
@@ -273,6 +274,9 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
                                       boards.Where(rel, community, stem), *categories.city_lists(loaded.city))
             table = board.table
             problems.extend(board.problems)
+        elif kind == "ledger_lines":
+            table, found = drop_total_rows(table, rel, community)
+            problems.extend(found)
     except TableRefused as exc:
         problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, cell=exc.cell,
                              community=community, hint_zh=exc.hint_zh, hint_en=exc.hint_en))
