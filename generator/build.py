@@ -191,7 +191,7 @@ def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):
     """A republish when only community folders changed since the published build, else a full build."""
     last = cache.state()
     previous = None if full else last
-    engine = _engine(paths, theme_engine)
+    engine = _theme_engine_tag(theme_engine) + _engine(paths)
     scanned_ns = buildcache.now_ns()
     files = buildcache.scan(paths.data, previous)
     plan = None if full else buildcache.plan(previous, engine, paths.site, files)
@@ -263,14 +263,17 @@ def _carry_held(scope: Scope, site: Path, stage: Path) -> None:
                          everything=scope.full)
 
 
-def _engine(paths: BuildPaths, theme_engine: str = engines.DEFAULT) -> str:
-    """What turns the data into a site, besides the data: a change to any of it (or to the engine
-    that renders the theme) is a full build."""
+def _engine(paths: BuildPaths) -> str:
+    """What turns the data into a site, besides the data: a change to any of it is a full build."""
     roots = [PROJECT_ROOT / "generator", paths.mkdocs_yml, PROJECT_ROOT / "theme_overrides", paths.content]
     if paths.city_content is not None:
         roots.append(paths.city_content)
-    tag = "" if theme_engine == engines.DEFAULT else f"{theme_engine} {engines.version_of(theme_engine)}:"
-    return tag + buildcache.engine_hash(roots, skip=write.GENERATED)
+    return buildcache.engine_hash(roots, skip=write.GENERATED)
+
+
+def _theme_engine_tag(theme_engine: str) -> str:
+    """A build with another theme engine (or version of it) than the last is a full build."""
+    return "" if theme_engine == engines.DEFAULT else f"{theme_engine} {engines.version_of(theme_engine)}:"
 
 
 def _shells_ready(theme: Path, pages) -> bool:
