@@ -229,3 +229,18 @@ def test_switching_engine_rebuilds_everything_and_is_deterministic(data_copy, tm
     again = build(paths, engine=engines.ZENSICAL, full=True)
     assert first.built and again.built and again.republished is None
     assert {rel: (site / rel).read_bytes() for rel in ec.pages(site)} == pages  # the same bytes again
+
+
+@pytest.mark.parametrize("engine", engines.ENGINES)
+def test_a_broken_link_in_a_city_page_stops_every_engine_and_says_where(city, tmp_path, engine):
+    data = tmp_path / "data"
+    shutil.copytree(city, data)
+    page = data / "content" / "contacts" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n见[旧的办事指南](../guide-2019.md)。\n", encoding="utf-8")
+    site = tmp_path / "site"
+    with pytest.raises(JuwuError) as raised:
+        _build(data, site, engine)
+    assert "guide-2019.md" in raised.value.en or engine == engines.MKDOCS  # MkDocs logs it, then aborts
+    assert "Traceback" not in raised.value.en and "\x1b[" not in raised.value.en
+    assert "构建失败" in raised.value.zh
+    assert not site.exists()

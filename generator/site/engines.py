@@ -19,6 +19,7 @@ Choosing: `juwu build --engine NAME` wins over city.yaml's `engine:`, which wins
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,7 @@ DEFAULT = MKDOCS
 NOT_PUBLISHED = {ZENSICAL: ("search.json",)}
 # The module each engine needs, and the extra that installs it.
 _MODULES = {MKDOCS: "mkdocs", ZENSICAL: "zensical", PROPERDOCS: "properdocs"}
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # an engine's colours, out of the message
 
 
 def choose(option: str | None, city_setting: str | None) -> str:
@@ -81,14 +83,14 @@ def render(engine: str, mkdocs_yml: Path, docs: Path, out: Path, work: Path, sit
         command = ["-m", "zensical", "build", "--clean", "-f"]
     else:
         config |= {"docs_dir": str(docs.resolve()), "site_dir": str((project / "site").resolve())}
-        command = ["-m", "properdocs", "build", "--quiet", "-f"]
+        command = ["-m", "properdocs", "build", "-f"]  # not --quiet: it hides the warnings strict counts
     config_file = project / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0", NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
     done = subprocess.run([sys.executable, *command, str(config_file)], cwd=project, env=env,
                           capture_output=True, text=True)
     if done.returncode != 0 or not (project / "site" / "index.html").is_file():
-        said = (done.stderr.strip() or done.stdout.strip())[-2000:]
+        said = _what_it_said(done.stdout + "\n" + done.stderr)
         raise JuwuError(f"{engine} 构建失败：{said}", f"{engine} build failed: {said}")
     for rel in NOT_PUBLISHED.get(engine, ()):
         (project / "site" / rel).unlink(missing_ok=True)
@@ -110,6 +112,14 @@ def derived_config(engine: str, mkdocs_yml: Path, site_name: str, site_url: str,
     if engine == ZENSICAL:
         config["plugins"] = {"search": {"enabled": False}}
     return config
+
+
+def _what_it_said(output: str) -> str:
+    """An engine's complaint, for a person: no colours, no progress lines, no Python traceback."""
+    output = _ANSI.sub("", output).split("Traceback (most recent call last)")[0]
+    lines = [line for line in output.splitlines()
+             if line.strip() and not line.startswith(("INFO", "Build started"))]
+    return "\n".join(lines)[-2000:]
 
 
 def version_of(engine: str) -> str:
