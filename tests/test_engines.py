@@ -93,13 +93,15 @@ def test_properdocs_gives_the_same_bytes_but_its_name(sites):
         assert ours == theirs, rel
 
 
-def test_properdocs_ran_as_itself(city, tmp_path):
-    site = tmp_path / "site"
-    assert _build(city, site, engines.PROPERDOCS).built
-    derived = (tmp_path / ".site.cache" / "engine" / "properdocs" / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "data_version: JUWUVERSIONTOKEN" in derived and "!ENV" not in derived
-    theme = (tmp_path / ".site.cache" / "theme" / "_shell" / "index.html").read_text(encoding="utf-8")
-    assert "ProperDocs 1.6" in theme  # the shell's generator tag before Juwu drops it
+def test_the_child_engines_read_a_config_derived_from_mkdocs_yml(sites):
+    for engine in OTHERS:
+        cache = sites[engine].parent / ".site.cache"
+        derived = (cache / "engine" / engine / "mkdocs.yml").read_text(encoding="utf-8")
+        assert "data_version: JUWUVERSIONTOKEN" in derived and "!ENV" not in derived, engine
+        assert "variant: classic" in derived and "navigation.tabs" in derived, engine
+        assert ("enabled: false" in derived) == (engine == engines.ZENSICAL)  # Zensical's own search off
+        shell = (cache / "theme" / "_shell" / "index.html").read_text(encoding="utf-8")
+        assert "<p>JUWUCONTENTTOKEN</p>" in shell and "JUWUVERSIONTOKEN" in shell, engine
 
 
 @pytest.mark.parametrize("engine", OTHERS)
