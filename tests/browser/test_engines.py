@@ -3,7 +3,8 @@ on a 412 px phone and on a desktop, on screen and in print: the same boxes where
 (header, tabs, title, content, footer), the same colours and type from the theme overrides, the
 tabs and the phone's menu lead where they should, and the header's search box finds a community.
 
-Screenshots of home, a community page and a period page with both engines are written to
+Screenshots of home, a community page and a period page with both engines must be pixel-identical;
+they are written to
 $JUWU_SCREENSHOTS (default: a temporary folder) for a person to look at."""
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ def test_both_engines_give_the_same_look(browser, sites, viewport, media):
             shot = _shots() / f"{kind}-{viewport}-{engine}.png" if media == "screen" else None
             looks[engine] = _look(browser, sites[engine][1] + path, VIEWPORTS[viewport], media, shot)
         ours, theirs = looks[engines.MKDOCS], looks[engines.ZENSICAL]
+        if media == "screen":  # what a resident sees first: the same pixels
+            shots = [(_shots() / f"{kind}-{viewport}-{engine}.png").read_bytes() for engine in ENGINES]
+            if shots[0] != shots[1]:
+                different[f"{kind} screenshot"] = "the two engines' screenshots differ"
         assert ours["h1#page-title"] is not None and ours["article.md-content__inner"] is not None, kind
         for key in ours:
             if ours[key] != theirs[key]:
