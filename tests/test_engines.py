@@ -246,3 +246,12 @@ def test_a_broken_link_in_a_city_page_stops_every_engine_and_says_where(city, tm
     assert "Traceback" not in raised.value.en and "\x1b[" not in raised.value.en
     assert "构建失败" in raised.value.zh
     assert not site.exists()
+
+
+def test_an_engine_not_installed_is_named_with_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(engines._MODULES, engines.ZENSICAL, "zensical_that_is_not_installed")
+    with pytest.raises(JuwuError) as raised:
+        engines.render(engines.ZENSICAL, Path("mkdocs.yml"), tmp_path, tmp_path / "out", tmp_path / "work",
+                       "样例市", "https://juwu.example.invalid/", "V")
+    assert "没有安装 zensical" in raised.value.zh and ".[engines]" in raised.value.en
+    assert not (tmp_path / "out").exists()
