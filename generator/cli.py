@@ -127,8 +127,10 @@ def _finding_codes(values: tuple[str, ...]) -> set[str]:
 @click.option("--rewrite-history", metavar="REASON",
               help="Publish even though the site's manifest chain does not match the recorded one; the reason "
                    "is logged in the manifest (rewritten).")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical", "properdocs"]), default=None,
+              help="What renders the theme's shell pages; default: city.yaml's engine:, else mkdocs.")
 def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool, signing_key: Path | None,
-          rewrite_history: str | None) -> None:
+          rewrite_history: str | None, engine: str | None) -> None:
     """检查并生成网站。Validate DATA and build the site. Errors in the city's own files leave --site as
     it was (exit 1); a community with data errors is held back (its last good pages stay, marked
     数据待更正) while the rest publishes (exit 3). Compliance findings are published (exit 0).
@@ -140,11 +142,11 @@ def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool, sig
     earlier manifests; a chain that was altered is refused unless --rewrite-history REASON."""
     if rewrite_history is not None and not rewrite_history.strip():
         raise click.BadParameter("请写明原因 give a reason", param_hint="--rewrite-history")
-    sys.exit(_build(data, site, lang, stats, full, signing_key, rewrite_history))
+    sys.exit(_build(data, site, lang, stats, full, signing_key, rewrite_history, engine))
 
 
 def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: bool = False,
-           signing_key: Path | None = None, rewrite_history: str | None = None) -> int:
+           signing_key: Path | None = None, rewrite_history: str | None = None, engine: str | None = None) -> int:
     from generator.build import build as run_build
     from generator.siteurl import city_site_url
     from generator.keys import load_secret
@@ -161,7 +163,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         if rewrite_history is not None:
             _say(f"改写发布历史 rewriting the published history: {rewrite_history}", err=True)
         result = run_build(BuildPaths.for_data(data, site), progress, full=full, rewrite_history=rewrite_history,
-                           signing_key=secret)
+                           signing_key=secret, engine=engine)
     except JuwuError as exc:
         _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
         return 1
