@@ -64,6 +64,7 @@ class Table:
     # sheet (None for one Juwu filled in), so problems name the cell the clerk wrote.
     source_columns: dict[str, int | None] | None = None
     header_line: int = 1  # the header's line or sheet row (a board's is below its title)
+    cell_prefix: str = ""  # "3月!" for a month's sheet of a year's workbook (generator/load/workbook.py)
 
     def __post_init__(self):
         self.column_index = {name: i for i, name in enumerate(self.header)}
@@ -75,7 +76,7 @@ class Table:
             col = self.source_columns[column]
         if col is None:
             return None
-        return f"{column_letter(col)}{self.lines[row_index]}"
+        return f"{self.cell_prefix}{column_letter(col)}{self.lines[row_index]}"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -271,6 +272,16 @@ def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (
     finally:
         book.close()
     return Table(header, rows, lines, "xlsx", sheet=ws.title)
+
+
+def sheet_states(data: bytes) -> list[tuple[str, str]]:
+    """(title, visible / hidden / veryHidden) of every worksheet of a workbook, in its order."""
+    _check_zip(data)
+    book = _open_workbook(data)
+    try:
+        return [(ws.title, ws.sheet_state or "visible") for ws in book.worksheets]
+    finally:
+        book.close()
 
 
 def _open_workbook(data: bytes):
