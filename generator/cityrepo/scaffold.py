@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import tableschemas
+from generator import tableschemas, template
 from generator.catalogue import build_descriptor, dump_yaml, yaml_scalar
 from generator.cityrepo import CityRepoError
 from generator.cityrepo.files import write_text
@@ -52,8 +52,8 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
     owner_rows = [Owner("*", o) for o in owners]
     files = {
         "city.yaml": city_yaml(city, site_url),
-        "communities.csv": ",".join(tableschemas.fields("communities")) + "\n",
-        "rollout.csv": ",".join(tableschemas.fields("rollout")) + "\n",
+        "communities.csv": template.csv_text("communities"),
+        "rollout.csv": template.csv_text("rollout"),
         "communities/.gitkeep": "",
         "datapackage.yaml": dump_yaml(build_descriptor(["communities.csv", "rollout.csv"], name="juwu-city",
                                                        title=f"{city}居务监督公开数据")),
