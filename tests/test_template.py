@@ -231,3 +231,29 @@ def test_juwu_template_refuses_bad_input_in_words(tmp_path, args, words):
     result = _juwu("template", *args)
     assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+# --- the upload service's download -------------------------------------------------------------------
+
+def test_the_upload_service_offers_the_template_of_its_own_community_only(tmp_path):
+    from generator.intake.users import add_user
+    from intake_helpers import client_for, intake_settings, sign_in
+
+    code, other = "319901001002", "319901001003"  # 华庭里社区 closed 2024-12 at 14926.47
+    settings = intake_settings(tmp_path)
+    user, password = add_user(settings.users, code, display_name="魏凤凤")
+    client = client_for(settings)
+    assert sign_in(client, user.username, password).status_code == 303
+    page = client.get(f"/c/{code}/upload/ledger?period=2025-01")
+    assert f'href="/c/{code}/template/ledger.xlsx?period=2025-01"' in page.text and "下载 Excel 模板" in page.text
+    response = client.get(f"/c/{code}/template/ledger.xlsx?period=2025-01")
+    assert response.status_code == 200 and "ledger-2025-01.xlsx" in response.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book[tpl.LEDGER_SHEET_EXTRA]["B3"].value == 14926.47
+    assert book["财务收支明细"]["A1"].value == "日期"
+    assert client.get(f"/c/{other}/template/ledger.xlsx").status_code == 403
+    assert client.get(f"/c/{code}/template/report.xlsx").status_code == 404  # a report has no table
+    assert client.get(f"/c/{code}/template/ledger.xlsx?period=2025-1").status_code == 400
+    members = client.get(f"/c/{code}/template/members.xlsx")
+    assert members.status_code == 200
+    assert openpyxl.load_workbook(io.BytesIO(members.content))["监督委员会成员"]["B1"].value == "职务"
