@@ -233,3 +233,25 @@ def test_an_unknown_column_of_a_whole_header_is_named_with_what_it_could_mean(bo
     _, _, problems = _read(data, header.stem)
     [p] = [p for p in problems if p.code == "unknown-column"]
     assert p.file == file and p.cell == "G1" and "资金来源" in p.zh and "资金来源" in p.en
+
+
+def test_a_hidden_draft_and_an_instructions_sheet_are_passed_over_for_the_board(board_city, twin):
+    import io
+
+    import openpyxl
+
+    data, header, spec = board_city
+    book = openpyxl.Workbook()
+    draft = book.active
+    draft.title = "草稿"
+    draft.sheet_state = "hidden"
+    draft.append(["摘要", "收入"])
+    draft.append(["隐藏的草稿行", 99])
+    book.create_sheet("填表说明").append(["说明：逐笔填写"])
+    bf.classic_sheet(book.create_sheet("Sheet3"), spec)
+    out = io.BytesIO()
+    book.save(out)
+    file = _write(header, out.getvalue(), ".xlsx")
+    lines, totals, problems = _read(data, header.stem)
+    assert not _errors_in(problems, file), [(p.code, p.cell, p.en) for p in _errors_in(problems, file)]
+    assert lines == twin[0] and totals == twin[1]

@@ -306,12 +306,21 @@ def _pick_sheet(book, sheet: str | None, prefer: tuple[str, ...]):
         sheet = next((name for name in book.sheetnames if name.strip().lower() in wanted), None)
     if sheet is not None and sheet not in book.sheetnames:
         raise TableRefused(f"找不到工作表“{sheet}”", f"no sheet named '{sheet}'")
-    ws = book[sheet] if sheet else next(iter(book.worksheets), None)
+    ws = book[sheet] if sheet else _first_data_sheet(book.worksheets)
     if ws is None:
         raise TableRefused("工作簿中没有工作表", "the workbook has no worksheet", hint_zh=RESAVE_ZH, hint_en=RESAVE_EN)
     if not isinstance(ws, ReadOnlyWorksheet):
         raise TableRefused(f"工作表“{ws.title}”不是数据表（可能是图表）", f"sheet '{ws.title}' is not a worksheet (a chart?)")
     return ws
+
+
+def _first_data_sheet(sheets):
+    """The first visible sheet that is not a cover, instructions or summary sheet (说明, 封面, 汇总 …);
+    else the first visible one; else the first."""
+    from generator.load.workbook import is_skipped
+
+    visible = [ws for ws in sheets if (ws.sheet_state or "visible") == "visible"]
+    return next((ws for ws in visible if not is_skipped(ws.title)), next(iter(visible or sheets), None))
 
 
 def _sheet_table(ws, first_row_header: bool = True) -> tuple[list[str], list[list[str]], list[int]]:
