@@ -201,13 +201,11 @@ def _year_book(data_dir: Path, rel: str, code: str, loaded: Loaded, problems: Pr
 def _read_month_sheet(loaded: Loaded, book: tuple[str, str, bytes], code: str, period: str,
                       problems: Problems) -> Source | None:
     """One month's sheet of a year's workbook as that period's ledger lines."""
-    import hashlib
-
     rel, title, data = book
     file = workbook.sheet_file(rel, title)
-    # The month's own version: the workbook's bytes and the sheet it is (every month of the book
-    # changes when the book does, as a re-saved workbook may change any sheet).
-    loaded.hashes[file] = hashlib.sha256(loaded.hashes.get(rel, "").encode() + title.encode()).hexdigest()
+    # The month's version is the workbook's sha256: every month of the book changes when the book
+    # does (a re-saved workbook may change any sheet), and the hash can be checked against the file.
+    loaded.hashes[file] = loaded.hashes.get(rel, "")
     board = None
     found: list[Problem] = []
     try:
