@@ -257,3 +257,45 @@ def test_the_upload_service_offers_the_template_of_its_own_community_only(tmp_pa
     members = client.get(f"/c/{code}/template/members.xlsx")
     assert members.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(members.content))["监督委员会成员"]["B1"].value == "职务"
+
+
+# --- LibreOffice (Debian's libreoffice-calc-nogui): the template survives another spreadsheet ---------
+
+SOFFICE = next((p for p in ("/usr/bin/soffice", "/usr/bin/libreoffice") if Path(p).exists()), None)
+
+
+@pytest.mark.skipif(SOFFICE is None and not __import__("os").environ.get("CI"),
+                    reason="LibreOffice not installed (make system-deps installs libreoffice-calc-nogui)")
+def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path):  # noqa: F811
+    assert SOFFICE, "CI must have LibreOffice (make system-deps)"
+    header, opening = _latest(city)
+    key = header.stem
+    year, month = int(key[:4]), int(key[5:7])
+    closing = opening + bf.INCOME - bf.EXPENSE
+    set_yaml(header, "closing_balance", f"{closing:.2f}")
+    lists = tpl.city_lists(city)
+    rows = [[datetime.date(year, month, l.day), l.voucher, "其他支出" if l.category == "未分类" else l.category,
+             l.summary, float(l.income) if l.income else None, float(l.expense) if l.expense else None,
+             lists.funding_sources[-1], "钱经办"] for l in bf.BOARD_LINES]
+    filled = tmp_path / "in" / f"{key}.xlsx"
+    filled.parent.mkdir()
+    filled.write_bytes(_fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows))
+    out = tmp_path / "out"
+    profile = tmp_path / "profile"
+    done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                           "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(filled)],
+                          capture_output=True, text=True, timeout=180)
+    resaved = out / filled.name
+    assert resaved.exists(), done.stderr + done.stdout
+    book = openpyxl.load_workbook(resaved)
+    ws = book["财务收支明细"]
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert {"list", "date", "decimal", "textLength"} <= kinds  # the drop-downs and checks survive
+    values = openpyxl.load_workbook(resaved, data_only=True)[tpl.LEDGER_SHEET_EXTRA]
+    assert Decimal(str(values["B6"].value)).quantize(Decimal("0.01")) == closing  # formulas calculated
+    file = _place(header, resaved.read_bytes())
+    result = validate_city(city, {A})
+    assert not _errors(result, file), _errors(result, file)
+    period = _period(result, key)
+    assert [(l.voucher, l.income, l.expense) for l in period.lines] == [
+        (l.voucher, l.income, l.expense) for l in bf.BOARD_LINES]
