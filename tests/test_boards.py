@@ -255,3 +255,54 @@ def test_a_hidden_draft_and_an_instructions_sheet_are_passed_over_for_the_board(
     lines, totals, problems = _read(data, header.stem)
     assert not _errors_in(problems, file), [(p.code, p.cell, p.en) for p in _errors_in(problems, file)]
     assert lines == twin[0] and totals == twin[1]
+
+
+# --- rows that are not data under a whole schema header (issue 17: one message, not five) ----------
+
+def _with_rows(spec: bf.Spec, total_income: Decimal) -> bytes:
+    lines = bf.clean_csv(spec).decode().rstrip("\n").split("\n")
+    lines.insert(1, f",,,上月结转,,,,")
+    lines.append(f",,,合  计,{total_income},{bf.EXPENSE},,")
+    lines.append(f"制表：{bf.PREPARED_BY},,,,,,,")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_total_row_under_a_whole_header_is_a_total_not_a_line(board_city, twin):
+    data, header, spec = board_city
+    file = _write(header, _with_rows(spec, bf.INCOME), ".csv")
+    lines, totals, problems = _read(data, header.stem)
+    assert not _errors_in(problems, file), [(p.code, p.cell, p.en) for p in _errors_in(problems, file)]
+    assert lines == twin[0] and totals == twin[1]
+
+
+def test_a_wrong_total_row_under_a_whole_header_is_one_error_naming_its_cell(board_city):
+    data, header, spec = board_city
+    file = _write(header, _with_rows(spec, bf.INCOME + 1), ".csv")
+    _, _, problems = _read(data, header.stem)
+    [p] = _errors_in(problems, file)
+    assert (p.code, p.cell, p.row) == ("board-total", f"E{len(bf.BOARD_LINES) + 3}", len(bf.BOARD_LINES) + 3)
+
+
+def test_title_rows_above_a_members_header_are_one_warning(board_city):
+    data, _, _ = board_city
+    path = data / "communities" / A / "members.csv"
+    before = validate_city(data, {A})
+    members = [(m.name, m.role) for c in before.city.communities if c.code == A for m in c.members]
+    text = path.read_text("utf-8")
+    path.write_text("某某社区居务监督委员会成员名单\n,,单位：人\n" + text, "utf-8")
+    result = validate_city(data, {A})
+    mine = [p for p in result.problems.items if p.file.endswith("members.csv")]
+    assert [(p.code, p.row) for p in mine if p.code in ("title-rows", "missing-column", "unknown-column")] == \
+        [("title-rows", 1)]
+    [title] = [p for p in mine if p.code == "title-rows"]
+    assert "第 3 行" in title.zh and "成员名单" in title.zh and "row 3" in title.en
+    assert [(m.name, m.role) for c in result.city.communities if c.code == A for m in c.members] == members
+    assert not [p for p in mine if p.severity == ERROR]
+    # a cell is still named where the clerk sees it: rows keep their own line numbers
+    bad = path.read_text("utf-8").split("\n")
+    cells = bad[3].split(",")
+    cells[1] = "组员"  # the role of the first member (line 4), not one the schema allows
+    bad[3] = ",".join(cells)
+    path.write_text("\n".join(bad), "utf-8")
+    role = next(p for p in validate_city(data, {A}).problems.sorted() if p.file.endswith("members.csv") and p.field == "role" and p.severity == ERROR)
+    assert role.row == 4 and role.cell.endswith("4")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator import layout
 from generator.load import board as boards
-from generator.load import boardcheck, categories, walk, workbook, yamlfile
+from generator.load import boardcheck, categories, titlerows, walk, workbook, yamlfile
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, decode, read_csv, read_xlsx, sheet_states
 from generator.problems import ERROR, WARNING, Problem, Problems
@@ -210,7 +210,7 @@ def _read_month_sheet(loaded: Loaded, book: tuple[str, str, bytes], code: str, p
     found: list[Problem] = []
     try:
         table = read_xlsx(data, sheet=title)
-        if boards.needs_board(table.header):
+        if boards.needs_board(table.header) or boards.has_board_rows(table):
             board = boards.read_board(read_xlsx(data, sheet=title, first_row_header=False),
                                       boards.Where(file, code, period), *categories.city_lists(loaded.city))
             table = board.table
@@ -348,11 +348,14 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
     board = None
     try:
         table = _read_table(data, rel, kind)
-        if kind == "ledger_lines" and boards.needs_board(table.header):
+        if kind == "ledger_lines" and (boards.needs_board(table.header) or boards.has_board_rows(table)):
             board = boards.read_board(_read_table(data, rel, kind, first_row_header=False),
                                       boards.Where(rel, community, stem), *categories.city_lists(loaded.city))
             table = board.table
             problems.extend(board.problems)
+        elif kind != "ledger_lines":
+            table, found = titlerows.below_titles(table, kind, rel, community)
+            problems.extend(found)
     except TableRefused as exc:
         problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, cell=exc.cell,
                              community=community, hint_zh=exc.hint_zh, hint_en=exc.hint_en))
