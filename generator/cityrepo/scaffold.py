@@ -71,6 +71,19 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
     return files
 
 
+TEMPLATE_FOLDER = "templates"
+TEMPLATE_KINDS = ("ledger", "members", "officials", "opinions", "evaluations", "rectifications", "member_changes")
+
+
+def template_files() -> dict[str, bytes]:
+    """{relative path: bytes} of the Excel templates a new city's clerks start from (juwu template,
+    with Juwu's default lists, which the new city.yaml carries), plus the same headers as CSV."""
+    lists = template.city_lists(None)
+    files = {f"{TEMPLATE_FOLDER}/{kind}.xlsx": template.xlsx_bytes(kind, lists) for kind in TEMPLATE_KINDS}
+    files.update({f"{TEMPLATE_FOLDER}/{kind}.csv": template.csv_bytes(kind) for kind in TEMPLATE_KINDS})
+    return files
+
+
 def check_city_name(city: str) -> str:
     city = city.strip()
     if not city or len(city) > 40 or any(ch in city for ch in "\r\n\t"):
@@ -91,4 +104,8 @@ def init_city(out: Path, city: str, engine_repo: str = ENGINE_REPO, rev: str | N
     files = city_files(city, engine_repo, rev, owners, site_url)
     for rel, text in sorted(files.items()):
         write_text(out / rel, text)
-    return sorted(files)
+    templates = template_files()
+    for rel, data in sorted(templates.items()):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    return sorted([*files, *templates])
