@@ -13,7 +13,9 @@ An .xlsx template has:
   lengths; number formats for dates (yyyy-mm-dd), amounts (#,##0.00) and text columns (@, so a
   voucher 001 or a mobile number keeps its digits);
 - for a ledger, a second sheet 公开期信息 for the period's header (the opening balance filled in
-  from last month's closing balance, the period's income, spending and closing balance as formulas);
+  from last month's closing balance, the period's income, spending and closing balance as formulas),
+  and a sheet 公开榜 laying the lines out as the board prints them: 上月结转, each line's running 结存,
+  合计 and signatures, all formulas over the data sheet;
 - a sheet 填表说明 of instructions in Chinese; the lists sit on a hidden sheet 选项.
 
 A CSV template is the header line in UTF-8 with a BOM, so Excel opens it as Chinese.
@@ -42,6 +44,7 @@ KINDS = {
 }
 ROWS = 300  # rows below the header carrying validation and formats
 LEDGER_SHEET_EXTRA = "公开期信息"
+BOARD_SHEET = "公开榜"
 NOTES_SHEET = "填表说明"
 LISTS_SHEET = "选项"
 TRUE_FALSE = ("是", "否")
@@ -197,6 +200,7 @@ def xlsx_bytes(kind: str, lists: CityLists, period: str | None = None, opening: 
         setattr(ws.protection, flag, False)
     if schema_kind(kind) == "ledger_lines":
         _period_sheet(book, cols, period, opening, bold, fill)
+        _board_sheet(book, cols, period, bold)
     _notes_sheet(book, kind, cols, period, community, bold)
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
     out = io.BytesIO()
@@ -307,6 +311,49 @@ def _period_sheet(book, cols: list[Column], period: str | None, opening: Decimal
         if not (isinstance(value, str) and value.startswith("=")):
             cell.protection = Protection(locked=False)
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 14, 24, 44
+    ws.protection.sheet = True
+
+
+def _board_sheet(book, cols: list[Column], period: str | None, bold) -> None:
+    """The lines laid out as the notice board prints them (上月结转, each line with its running 结存,
+    合计, signatures), all formulas over the data sheet: nothing to type here, nothing the loader reads."""
+    from openpyxl.styles import Alignment
+
+    ws = book.create_sheet(BOARD_SHEET)
+    data = f"'{sheet_title('ledger')}'"
+    header = f"'{LEDGER_SHEET_EXTRA}'"
+    at = {c.name: column_letter(i) for i, c in enumerate(cols)}
+    when = f"{int(period[:4])}年{int(period[5:7])}月" if period else ""
+    ws.append([f"居务公开榜（{when}）" if when else "居务公开榜"])
+    ws.merge_cells("A1:F1")
+    ws["A1"].font, ws["A1"].alignment = bold, Alignment(horizontal="center")
+    ws.append([None, None, None, None, None, "单位：元"])
+    ws.append(["日期", "凭证号", "摘要", "收入", "支出", "结存"])
+    for cell in ws[3]:
+        cell.font = bold
+    ws.append([None, None, "上月结转", None, None, f"={header}!B3"])
+    first = 5
+    for i in range(ROWS):
+        r, d = first + i, 2 + i  # the board's row, the data sheet's row
+        src = lambda name: f"{data}!{at[name]}{d}"  # noqa: E731
+        empty = f'AND({src("income")}="",{src("expense")}="",{src("summary")}="")'
+        ws.append([f'=IF({src("date")}="","",{src("date")})', f'=IF({src("voucher")}="","",{src("voucher")})',
+                   f'=IF({src("summary")}="","",{src("summary")})', f'=IF({src("income")}="","",{src("income")})',
+                   f'=IF({src("expense")}="","",{src("expense")})',
+                   f"=IF({empty},\"\",$F${first - 1}+SUM({data}!${at['income']}$2:{at['income']}{d})"
+                   f"-SUM({data}!${at['expense']}$2:{at['expense']}{d}))"])
+    total = first + ROWS
+    last = total - 1
+    ws.append([None, None, "合计", f"=SUM(D{first}:D{last})", f"=SUM(E{first}:E{last})", f"={header}!B6"])
+    ws.append([])
+    ws.append([f'="制表："&{header}!B7', None, f'="监督委员会审核："&{header}!B8', None, f'="公开日期："&IF({header}!B11="","",TEXT({header}!B11,"yyyy-mm-dd"))'])
+    for row in ws.iter_rows(min_row=first - 1, max_row=total):
+        row[0].number_format = DATE_FORMAT
+        for cell in row[3:6]:
+            cell.number_format = AMOUNT_FORMAT
+    for letter, width in zip("ABCDEF", (12, 10, 36, 12, 12, 14)):
+        ws.column_dimensions[letter].width = width
+    ws.print_title_rows = "3:3"
     ws.protection.sheet = True
 
 

@@ -293,6 +293,17 @@ def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path
     assert {"list", "date", "decimal", "textLength"} <= kinds  # the drop-downs and checks survive
     values = openpyxl.load_workbook(resaved, data_only=True)[tpl.LEDGER_SHEET_EXTRA]
     assert Decimal(str(values["B6"].value)).quantize(Decimal("0.01")) == closing  # formulas calculated
+    board = openpyxl.load_workbook(resaved, data_only=True)[tpl.BOARD_SHEET]
+    running = [opening]
+    for l in bf.BOARD_LINES:
+        running.append(running[-1] + (l.income or 0) - (l.expense or 0))
+    shown = [Decimal(str(board[f"F{r}"].value)).quantize(Decimal("0.01")) for r in range(4, 5 + len(bf.BOARD_LINES))]
+    assert shown == running  # 上月结转, then each line's running 结存
+    assert board[f"F{5 + len(bf.BOARD_LINES)}"].value in ("", None)  # no balance shown beside an empty line
+    total = 5 + tpl.ROWS
+    assert board[f"C{total}"].value == "合计"
+    assert Decimal(str(board[f"D{total}"].value)).quantize(Decimal("0.01")) == bf.INCOME
+    assert Decimal(str(board[f"F{total}"].value)).quantize(Decimal("0.01")) == closing
     file = _place(header, resaved.read_bytes())
     result = validate_city(city, {A})
     assert not _errors(result, file), _errors(result, file)
