@@ -143,3 +143,17 @@ def test_a_month_given_twice_is_refused(city):  # noqa: F811
 ])
 def test_sheet_names_give_their_month(title, expected):
     assert workbook.sheet_month(title) == expected
+
+
+def test_a_month_sheet_juwu_cannot_read_is_refused_alone(city):  # noqa: F811
+    finance, specs = _specs(city)
+    book = openpyxl.load_workbook(io.BytesIO(_book(specs)))
+    ws = book["11月"]
+    ws.delete_rows(3, 2)  # the header rows gone: no row names 摘要 and 收入 or 支出
+    out = io.BytesIO()
+    book.save(out)
+    (finance / "2024.xlsx").write_bytes(out.getvalue())
+    periods, problems = _result(city)
+    [p] = [p for p in problems if p.severity == ERROR and "finance" in p.file and p.code == "table-unreadable"]
+    assert p.file == f"communities/{A}/finance/2024.xlsx!11月" and "表头" in p.zh and "上月结转" in p.zh
+    assert len(periods["2024-10"].lines) == len(periods["2024-12"].lines) == len(bf.BOARD_LINES)
