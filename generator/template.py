@@ -108,13 +108,7 @@ def city_lists(data_dir: Path | None) -> CityLists:
     """Categories (income then expense) and funding sources of a city's city.yaml, else Juwu's defaults."""
     from generator.load import categories, yamlfile
 
-    city = None
-    path = Path(data_dir) / "city.yaml" if data_dir else None
-    if path is not None and path.is_file():
-        try:
-            city = yamlfile.parse(path.read_text(encoding="utf-8"))
-        except (yamlfile.YamlRefused, UnicodeDecodeError):
-            city = None
+    city = _read_yaml(data_dir, "city.yaml")
     if not isinstance(city, dict) or not isinstance(city.get("finance"), dict):
         city = yamlfile.parse(categories.DEFAULTS.read_text(encoding="utf-8"))
     _, incomes, expenses = categories.city_lists(city)
@@ -140,22 +134,41 @@ def columns(kind: str, lists: CityLists) -> list[Column]:
 
 def previous_closing(data_dir: Path | None, community: str | None, period: str | None) -> Decimal | None:
     """The closing balance of the month before `period` (finance/<YYYY-MM>.yaml), if there is one."""
-    from generator.load import yamlfile
+    from generator.formats import FormatError
     from generator.money import parse_amount
 
     if not (data_dir and community and period):
         return None
+    if not re.fullmatch(r"[0-9]{12}", community):
+        return None
     year, month = int(period[:4]), int(period[5:7])
     before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-    path = Path(data_dir) / "communities" / community / "finance" / f"{before}.yaml"
-    if not path.is_file():
+    record = _read_yaml(data_dir, f"communities/{community}/finance/{before}.yaml")
+    value = record.get("closing_balance") if isinstance(record, dict) else None
+    try:
+        return parse_amount(str(getattr(value, "text", value) or "")) if value is not None else None
+    except FormatError:  # an unreadable header is validate's to report; the template leaves the cell blank
+        return None
+
+
+def _read_yaml(data_dir: Path | None, rel: str) -> dict | None:
+    """A YAML file of the data folder read as the loader reads it (a link, folder or pipe is never
+    followed: generator/load/walk.py), or None when it is absent or unreadable."""
+    from generator.load import walk, yamlfile
+    from generator.load.sources import Loaded
+    from generator.load.tables import TableRefused, decode
+    from generator.problems import Problems
+
+    if not data_dir or not (Path(data_dir) / rel).exists():
+        return None
+    data = walk.read_bytes(Loaded(), Path(data_dir), rel, Problems(), None)
+    if data is None:
         return None
     try:
-        record = yamlfile.parse(path.read_text(encoding="utf-8"))
-        value = record.get("closing_balance") if isinstance(record, dict) else None
-        return parse_amount(str(getattr(value, "text", value) or "")) if value is not None else None
-    except Exception:  # an unreadable header is validate's to report; the template leaves the cell blank
+        record = yamlfile.parse(decode(data)[0])
+    except (yamlfile.YamlRefused, TableRefused):
         return None
+    return record if isinstance(record, dict) else None
 
 
 def check_period(period: str | None) -> str | None:

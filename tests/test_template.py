@@ -310,3 +310,16 @@ def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path
     period = _period(result, key)
     assert [(l.voucher, l.income, l.expense) for l in period.lines] == [
         (l.voucher, l.income, l.expense) for l in bf.BOARD_LINES]
+
+
+def test_the_opening_balance_is_never_read_through_a_link(city, tmp_path):  # noqa: F811
+    header, _ = _latest(city)
+    year, month = int(header.stem[:4]), int(header.stem[5:7])
+    nxt = f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
+    assert tpl.previous_closing(city, A, nxt) is not None
+    outside = tmp_path / "outside.yaml"
+    outside.write_text('closing_balance: "999.99"\n', "utf-8")
+    header.unlink()
+    header.symlink_to(outside)
+    assert tpl.previous_closing(city, A, nxt) is None  # as the loader: a link is refused, never followed
+    assert tpl.previous_closing(city, "../" + A, nxt) is None
