@@ -157,3 +157,23 @@ def test_a_month_sheet_juwu_cannot_read_is_refused_alone(city):  # noqa: F811
     [p] = [p for p in problems if p.severity == ERROR and "finance" in p.file and p.code == "table-unreadable"]
     assert p.file == f"communities/{A}/finance/2024.xlsx!11月" and "表头" in p.zh and "上月结转" in p.zh
     assert len(periods["2024-10"].lines) == len(periods["2024-12"].lines) == len(bf.BOARD_LINES)
+
+
+def test_a_year_workbook_saved_as_one_month_file_is_read_at_that_month(city):  # noqa: F811
+    finance, specs = _specs(city)
+    # The clerk keeps the year in one book but saves it as 2024-11.xlsx (as the upload service stores
+    # it): November is read from its sheet, never the first sheet (October).
+    wrong_first = [bf.Spec(s.year, s.month, s.opening + 1000, s.published_on) if i == 0 else s
+                   for i, s in enumerate(specs)]
+    (finance / "2024-11.xlsx").write_bytes(_book(wrong_first[:2]))
+    for key, spec in (("2024-10", specs[0]), ("2024-12", specs[2])):
+        (finance / f"{key}.csv").write_bytes(bf.clean_csv(spec))
+    periods, problems = _result(city)
+    errors = [(p.code, p.cell, p.en) for p in problems if p.severity == ERROR and "finance" in p.file]
+    assert not errors, errors
+    assert periods["2024-11"].lines[0].date == datetime.date(2024, 11, bf.BOARD_LINES[0].day)
+    # A book of month sheets with none for the period is refused, naming the sheets it has.
+    (finance / "2024-11.xlsx").write_bytes(_book([specs[0], specs[2]]))
+    _, problems = _result(city)
+    [p] = [p for p in problems if p.code == "table-unreadable"]
+    assert p.file.endswith("2024-11.xlsx") and "10月、12月" in p.zh and "2024-11" in p.en

@@ -365,7 +365,9 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
 
 def _read_table(data: bytes, rel: str, kind: str, first_row_header: bool = True):
     if rel.endswith(".xlsx"):
-        return read_xlsx(data, prefer=_sheet_names(kind, rel), first_row_header=first_row_header)
+        stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        period = stem if kind == "ledger_lines" and PERIOD_RE.match(stem) else None
+        return read_xlsx(data, prefer=_sheet_names(kind, rel), first_row_header=first_row_header, period=period)
     return read_csv(data, first_row_header=first_row_header)
 
 

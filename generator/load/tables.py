@@ -257,7 +257,7 @@ RESAVE_ZH, RESAVE_EN = sheet_xml.RESAVE_ZH, sheet_xml.RESAVE_EN
 
 
 def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (),
-              first_row_header: bool = True) -> Table:
+              first_row_header: bool = True, period: str | None = None) -> Table:
     """One sheet of a workbook, after checking the zip is not a bomb.
 
     `sheet` names it exactly; otherwise the first sheet whose name is one of `prefer` (a clerk's
@@ -267,7 +267,7 @@ def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (
     _check_zip(data)
     book = _open_workbook(data)
     try:
-        ws = _pick_sheet(book, sheet, prefer)
+        ws = _pick_sheet(book, sheet or _month_sheet(book, period), prefer)
         header, rows, lines = _sheet_table(ws, first_row_header)
     finally:
         book.close()
@@ -296,6 +296,29 @@ def _open_workbook(data: bytes):
             f"cannot open the Excel workbook: its structure is broken ({type(exc).__name__}: {detail})",
             hint_zh=RESAVE_ZH, hint_en=RESAVE_EN,
         ) from None
+
+
+def _month_sheet(book, period: str | None) -> str | None:
+    """The sheet of a period (YYYY-MM) in a workbook of month sheets (1月 … 12月, 2024年3月), so a
+    year's workbook saved as one month's file is read at that month, never at its first sheet;
+    TableRefused when it has month sheets but none for the period."""
+    from generator.load.workbook import sheet_month
+
+    if period is None:
+        return None
+    year, month = int(period[:4]), int(period[5:7])
+    months = [(ws.title, sheet_month(ws.title)) for ws in book.worksheets]
+    months = [(title, m) for title, m in months if m is not None]
+    if len(months) < 2:
+        return None  # one sheet named for its month, or none: the usual choice
+    for title, (sheet_year, sheet_month_) in months:
+        if sheet_month_ == month and sheet_year in (None, year):
+            return title
+    names = "、".join(title for title, _ in months)
+    raise TableRefused(f"工作簿按月分表（{names}），但没有 {year} 年 {month} 月的工作表",
+                       f"the workbook has a sheet per month ({names}) but none for {period}",
+                       hint_zh=f"把 {month} 月的账放在名为“{month}月”的工作表中，或把全年工作簿命名为 {year}.xlsx",
+                       hint_en=f"Put {period}'s lines in a sheet named {month}月, or name the year's workbook {year}.xlsx")
 
 
 def _pick_sheet(book, sheet: str | None, prefer: tuple[str, ...]):
