@@ -177,3 +177,30 @@ def test_a_year_workbook_saved_as_one_month_file_is_read_at_that_month(city):  #
     _, problems = _result(city)
     [p] = [p for p in problems if p.code == "table-unreadable"]
     assert p.file.endswith("2024-11.xlsx") and "10月、12月" in p.zh and "2024-11" in p.en
+
+
+def test_the_upload_service_reads_a_year_workbook_at_the_month_chosen(tmp_path):
+    """A clerk uploads the year's workbook (sheets 1月, 2月) in the month's form: January is checked
+    from its sheet; February's sheet, whose lines would not balance January, is not read."""
+    import csv as csvmod
+
+    from generator.intake.users import add_user
+    from intake_helpers import client_for, csrf, intake_settings, ledger_csv, ledger_fields, sign_in
+
+    code = "319901001002"  # 华庭里社区: 2024-12 closed at 14926.47
+    settings = intake_settings(tmp_path)
+    user, password = add_user(settings.users, code, display_name="魏凤凤")
+    client = client_for(settings)
+    assert sign_in(client, user.username, password).status_code == 303
+    token = csrf(client.get(f"/c/{code}/").text)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, text in (("2月", ledger_csv(expense="999999.00")), ("1月", ledger_csv())):  # February first
+        ws = book.create_sheet(title)
+        for row in csvmod.reader(io.StringIO(text)):
+            ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(f"/c/{code}/upload/ledger", data=ledger_fields(token, "2025-01", "14926.47", "29726.47"),
+                           files={"file": ("2025.xlsx", out.getvalue(), "application/octet-stream")})
+    assert response.status_code == 200 and "确认提交" in response.text, response.text[-3000:]
