@@ -38,6 +38,11 @@ def test_the_report_and_the_upload_service_keep_the_column_order(city):  # noqa:
     problems = [p for p in validate_city(city, {A}).problems.sorted() if p.file == file and p.severity == ERROR]
     [(_, groups)] = grouped(problems)
     assert [g.items[0].cell for g in groups] == ["A3", "B3", "C3"]
+    from generator.validate.report import as_text
+    from generator.validate.report_markdown import as_markdown
+
+    for report in (as_text(problems, "zh"), as_markdown(problems, "zh")):
+        assert report.index("A3") < report.index("B3") < report.index("C3"), report
     [shown] = problem_groups(problems, A)
     assert [p["cell"] for p in shown["problems"]] == ["A3", "B3", "C3"]
     assert [p["column"] for p in shown["problems"]] == ["职务", "政治面貌", "手机"]
