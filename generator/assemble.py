@@ -78,7 +78,7 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
         community.periods.sort(key=lambda p: p.key)
         community.reports.sort(key=lambda r: (r.date or datetime.date.min, r.slug), reverse=True)
         community.opinions.sort(key=lambda o: o.received_on or datetime.date.min, reverse=True)
-    as_of = settings.as_of or _latest_date(communities.values())
+    as_of = _as_of(settings.as_of, communities.values())
     return City(settings, as_of, _group(communities.values()), dict(loaded.hashes))
 
 
@@ -94,6 +94,17 @@ def _group(communities) -> list[District]:
     return list(districts.values())
 
 
+def _as_of(written: datetime.date | None, communities) -> datetime.date:
+    """city.yaml's as_of, moved forward by any later record the site shows (an upload newer than it
+    moves it: no page shows a record dated after the day its data is said to describe); the latest
+    record's date when city.yaml sets none. Rollout dates do not move a written as_of: one after it is
+    refused (rollout-future), so it is never shown."""
+    if written is None:
+        return _latest_date(communities)
+    later = [d for c in communities for d in _shown_dates(c, rollout=False) if d is not None and d > written]
+    return max(later, default=written)
+
+
 def _latest_date(communities) -> datetime.date:
     """The city's "as of" when city.yaml sets none: the latest date of any record the site shows,
     so no page shows a record dated after the day its data is said to describe."""
@@ -101,9 +112,10 @@ def _latest_date(communities) -> datetime.date:
     return max(dates, default=datetime.date(2000, 1, 1))
 
 
-def _shown_dates(c: Community):
+def _shown_dates(c: Community, rollout: bool = True):
     """Every date of a record on the community's pages (deadlines are not records: they are left out)."""
-    yield from c.rollout.values()
+    if rollout:
+        yield from c.rollout.values()
     for p in c.periods:
         yield from (p.published_on, p.reviewed_on)
         yield from (line.date for line in p.lines)

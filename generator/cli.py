@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.config import PROJECT_ROOT, BuildPaths
-from generator.print import SHEETS
+from generator.print import SHEETS, SIZES
 from generator.problems import JuwuError
 from generator.version import ENGINE_VERSION
 
@@ -433,9 +433,11 @@ def _fail(exc: JuwuError) -> None:
               help="Where accepted uploads are republished.")
 @click.option("--no-rebuild", is_flag=True, help="Commit uploads but do not rebuild the site.")
 @click.option("--insecure-cookies", is_flag=True, help="Send the session cookie over plain HTTP (local testing only).")
+@click.option("--allow-placeholder-url", is_flag=True,
+              help="Let clerks download notice-board PDFs while site_url is a placeholder (test cities only).")
 @click.pass_context
 def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state: Path | None, site: Path,
-           no_rebuild: bool, insecure_cookies: bool) -> None:
+           no_rebuild: bool, insecure_cookies: bool, allow_placeholder_url: bool) -> None:
     """上传服务：社区经办人网上上传数据。Run the upload service on 127.0.0.1:PORT (put TLS in front)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -448,7 +450,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
 
     try:
         settings = from_environment(data, users, state, site, rebuild=not no_rebuild,
-                                    secure_cookies=not insecure_cookies)
+                                    secure_cookies=not insecure_cookies, allow_placeholder_url=allow_placeholder_url)
         app = create_app(settings)
     except (SettingsError, RepoError) as exc:
         raise click.ClickException(f"{exc.zh} / {exc.en}") from None
@@ -522,7 +524,7 @@ def _community_listed(data: Path, code: str) -> bool:
 @click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
 @click.option("--period", metavar="YYYY-MM", help="公开期间，例如 2024-05。The period, e.g. 2024-05.")
 @click.option("--report", "report", metavar="SLUG", help="报告文件名（不含 .md），用于 --sheet report。A report's file name.")
-@click.option("--size", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True)
+@click.option("--size", type=click.Choice(SIZES, case_sensitive=False), default="A4", show_default=True)
 @click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="PDF file to write.")

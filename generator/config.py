@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.load.yamlfile import Scalar
 from generator.problems import ERROR, Problem, Problems
+from generator.streetoffice import StreetOffice, read_offices
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +57,8 @@ class CitySettings:
     # The city's calendar for working days: public holidays on weekdays, and weekend days worked (调休).
     holidays: tuple[datetime.date, ...] = ()
     workdays: tuple[datetime.date, ...] = ()
+    # Street offices' public contacts, shown where a community has no committee (generator/streetoffice.py).
+    street_offices: tuple[StreetOffice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         member_change_workdays=reader.int("working_system.member_change_workdays", 20),
         holidays=reader.dates("calendar.holidays"),
         workdays=reader.dates("calendar.workdays"),
+        street_offices=read_offices(reader._get("street_offices", None), reader._fail),
     )
     return None if reader.failed else settings
 

@@ -257,31 +257,7 @@ def test_a_hidden_draft_and_an_instructions_sheet_are_passed_over_for_the_board(
     assert lines == twin[0] and totals == twin[1]
 
 
-# --- rows that are not data under a whole schema header (issue 17: one message, not five) ----------
-
-def _with_rows(spec: bf.Spec, total_income: Decimal) -> bytes:
-    lines = bf.clean_csv(spec).decode().rstrip("\n").split("\n")
-    lines.insert(1, f",,,上月结转,,,,")
-    lines.append(f",,,合  计,{total_income},{bf.EXPENSE},,")
-    lines.append(f"制表：{bf.PREPARED_BY},,,,,,,")
-    return ("\n".join(lines) + "\n").encode()
-
-
-def test_a_total_row_under_a_whole_header_is_a_total_not_a_line(board_city, twin):
-    data, header, spec = board_city
-    file = _write(header, _with_rows(spec, bf.INCOME), ".csv")
-    lines, totals, problems = _read(data, header.stem)
-    assert not _errors_in(problems, file), [(p.code, p.cell, p.en) for p in _errors_in(problems, file)]
-    assert lines == twin[0] and totals == twin[1]
-
-
-def test_a_wrong_total_row_under_a_whole_header_is_one_error_naming_its_cell(board_city):
-    data, header, spec = board_city
-    file = _write(header, _with_rows(spec, bf.INCOME + 1), ".csv")
-    _, _, problems = _read(data, header.stem)
-    [p] = _errors_in(problems, file)
-    assert (p.code, p.cell, p.row) == ("board-total", f"E{len(bf.BOARD_LINES) + 3}", len(bf.BOARD_LINES) + 3)
-
+# --- title rows above a table's header (issue 17: one message, not five) -----------------------------
 
 def test_title_rows_above_a_members_header_are_one_warning(board_city):
     data, _, _ = board_city

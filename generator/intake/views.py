@@ -38,6 +38,10 @@ def environment() -> Environment:
                        date_zh=lambda d: "" if d is None else format_zh(d))
     from generator.intake.uploads import REPORT_STATUSES, REPORT_TYPES
 
+    from generator.intake.forms import ELECTED_BY
+    from generator.model import SIX_UNIFICATIONS
+
+    env.globals.update(elected_by=ELECTED_BY, six_unifications=SIX_UNIFICATIONS)
     env.globals.update(problem_groups=problem_groups, report_types=REPORT_TYPES, report_statuses=REPORT_STATUSES,
                        headers={
         kind: [f.get("title", name) for name, f in tableschemas.fields(kind).items()]
@@ -83,11 +87,13 @@ def problem_groups(problems: list[Problem], community: str) -> list[dict]:
         rows = []
         # A period's YAML is written by the service from the form: its line numbers mean nothing to
         # the clerk, the form field's name does.
-        from_form = "/finance/" in file and file.endswith(".yaml")
+        from_form = ("/finance/" in file and file.endswith(".yaml")) or file.endswith("/committee.yaml")
         for p in items:
             rows.append({"error": p.severity == ERROR, "row": None if from_form else p.row, "cell": p.cell,
                          "column": field_title(file, p.field), "value": shown_value(p.value),
                          "message": _no_none(p.zh), "hint": _no_none(p.hint_zh), "code": p.code})
-        label = short_file(file, community) + ("（表单中填写的账期信息）" if from_form else "")
+        label = short_file(file, community) + (
+            ("（表单中填写的委员会信息）" if file.endswith("/committee.yaml") else "（表单中填写的账期信息）")
+            if from_form else "")
         out.append({"file": label, "problems": rows})
     return out

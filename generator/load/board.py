@@ -90,20 +90,6 @@ def needs_board(header: list[str]) -> bool:
     return not all(n in named for n in required)
 
 
-def has_board_rows(table: Table) -> bool:
-    """Whether a table with a whole schema header still holds rows that are not ledger lines: an
-    上月结转 row, a 合计 / 本年累计 row or signature rows (制表：…), so it is read as a board and each
-    such row is understood (and checked) once, not reported as a line with empty required cells."""
-    for row in table.rows:
-        labels = ["".join(c.split()) for c in row if c.strip()]
-        if not labels:
-            continue
-        if _FOOTER.match(labels[0]) or any(t in TOTAL_LABELS or t.startswith(_LONG_TOTALS + OPENING_LABELS)
-                                           for t in labels):
-            return True
-    return False
-
-
 def read_board(grid: Table, where: Where, keywords: Keywords,
                income_categories: tuple[str, ...] = (), expense_categories: tuple[str, ...] = ()) -> Board:
     """The board in `grid` (every non-blank row, no header); TableRefused when no header is found."""

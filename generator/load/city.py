@@ -8,6 +8,7 @@ from pathlib import Path
 from generator import layout
 from generator.load import board as boards
 from generator.load import boardcheck, categories, titlerows, walk, workbook, yamlfile
+from generator.load.totalrows import drop_total_rows
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, decode, read_csv, read_xlsx, sheet_states
 from generator.problems import ERROR, WARNING, Problem, Problems
@@ -210,11 +211,13 @@ def _read_month_sheet(loaded: Loaded, book: tuple[str, str, bytes], code: str, p
     found: list[Problem] = []
     try:
         table = read_xlsx(data, sheet=title)
-        if boards.needs_board(table.header) or boards.has_board_rows(table):
+        if boards.needs_board(table.header):
             board = boards.read_board(read_xlsx(data, sheet=title, first_row_header=False),
                                       boards.Where(file, code, period), *categories.city_lists(loaded.city))
             table = board.table
             found = board.problems
+        else:
+            table, found = drop_total_rows(table, file, code)
     except TableRefused as exc:
         found = [Problem("table-unreadable", ERROR, file, exc.zh, exc.en, row=exc.row, cell=exc.cell,
                          community=code, hint_zh=exc.hint_zh, hint_en=exc.hint_en)]
@@ -348,12 +351,15 @@ def _read_table_file(loaded: Loaded, data_dir: Path, rel_stem: str, listing: dic
     board = None
     try:
         table = _read_table(data, rel, kind)
-        if kind == "ledger_lines" and (boards.needs_board(table.header) or boards.has_board_rows(table)):
+        if kind == "ledger_lines" and boards.needs_board(table.header):
             board = boards.read_board(_read_table(data, rel, kind, first_row_header=False),
                                       boards.Where(rel, community, stem), *categories.city_lists(loaded.city))
             table = board.table
             problems.extend(board.problems)
-        elif kind != "ledger_lines":
+        elif kind == "ledger_lines":
+            table, found = drop_total_rows(table, rel, community)
+            problems.extend(found)
+        else:
             table, found = titlerows.below_titles(table, kind, rel, community)
             problems.extend(found)
     except TableRefused as exc:

@@ -9,3 +9,5 @@ SHEETS = {
     "rollout": "推进情况",
     "findings": "整改通知",
 }
+
+SIZES = ("A4", "A3")  # paper sizes a sheet is laid out for

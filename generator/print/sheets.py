@@ -13,8 +13,6 @@ from generator.site import urls
 from generator.site.findings import Finding, of_community
 from generator.stamp import SHORT, community_stamp, period_stamp, report_stamp, rollout_stamp
 
-SIZES = ("A4", "A3")
-
 
 @dataclass(frozen=True)
 class Layout:

@@ -140,7 +140,7 @@ def package_json(name: str, title: str, tables: list[Table], version: str) -> by
     descriptor = {
         "name": name,
         "title": mask_personal(title),
-        "version": version,
+        **({"version": version} if version else {}),  # a community without a committee has none
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [{

@@ -127,6 +127,14 @@ def progress(city: City, communities: list[Community]) -> Progress:
     return Progress(len(communities), established, timely, late, overdue, deadline)
 
 
+def phase_steps(city: City, community: Community) -> tuple[object | None, object | None]:
+    """(the last phase done in order, the phase to do next) — None where there is none: what the
+    page of a community without a committee says in words."""
+    reached = community.phase_reached()
+    by_number = {p.number: p for p in city.settings.phases}
+    return by_number.get(reached), by_number.get(reached + 1)
+
+
 def overdue_communities(city: City, communities: list[Community], limit: int = OVERDUE_LIMIT):
     """(count, first `limit` communities with overdue phases, by code) — the list is bounded."""
     found = [c for c in communities if city.overdue_phases(c)]

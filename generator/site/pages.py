@@ -18,8 +18,10 @@ from generator.site.downloads import (
 )
 from generator.site.feeds import CITY_FEED, community_feed_path
 from generator.stamp import period_stamp, stamp
+from generator.streetoffice import office_of
 
 OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
+NO_COMMITTEE_TABLES = ("findings", "rollout")  # what a community without a committee has to download
 
 
 @dataclass
@@ -72,7 +74,10 @@ def community_versions(city: City, only: set[str] | None = None) -> dict[str, st
         parts = rel.split("/", 2)
         if len(parts) == 3 and parts[0] == "communities":
             by_code.setdefault(parts[1], []).append(rel)
+    # A community without a committee has no files of its own: no version to show (an empty one
+    # drops the footer's line, generator/site/shell.py).
     return {c.code: stamp(city.source_hashes, by_code.get(c.code, []), facts.community_changed(c))
+            if c.committee is not None else ""
             for c in city.communities if only is None or c.code in only}
 
 
@@ -182,10 +187,14 @@ def community_context(city: City, community: Community) -> dict:
         "evaluations": facts.latest_evaluations(community),
         "committee_eval": committee_eval,
         "target": city.settings.evaluation_target,
-        "downloads": _downloads(community_dir(community.code), COMMUNITY_TABLES),
+        # Without a committee only the rollout and its findings hold anything: no empty tables offered.
+        "downloads": _downloads(community_dir(community.code),
+                                COMMUNITY_TABLES if community.committee else NO_COMMITTEE_TABLES),
         "feed": community_feed_path(community.code),
         "findings": findings.of_community(community),
         "opinions_on_time": facts.opinions_on_time(community, city.settings.opinion_answer_days),
+        "street_office": office_of(city.settings.street_offices, community.code),
+        "steps": facts.phase_steps(city, community),
     }
 
 
