@@ -314,6 +314,26 @@ def codeowners(data: Path) -> None:
 
 
 @cli.command()
+@click.argument("kind", type=click.Choice(["ledger", "members", "officials", "opinions", "evaluations",
+                                           "rectifications", "member_changes", "communities", "rollout"]))
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="The city's data folder: its categories and funding sources, last month's closing balance.")
+@click.option("--community", metavar="CODE", help="The community (a ledger's opening balance comes from its last month).")
+@click.option("--period", metavar="YYYY-MM", help="A ledger's period: dates are checked to fall within it.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="FILE.xlsx (drop-downs, formats, instructions) or FILE.csv (the header, UTF-8 with BOM).")
+def template(kind: str, data: Path, community: str | None, period: str | None, out: Path) -> None:
+    """写出填表模板。Write a template a clerk fills in Excel: Chinese headers, drop-down lists, formats."""
+    from generator.template import TemplateError, write
+
+    try:
+        _say(f"已写出 wrote {write(kind, out, data, community, period)}", err=True)
+    except TemplateError as exc:
+        _say(f"{exc.zh}\n{exc.en}", err=True)
+        sys.exit(2)
+
+
+@cli.command()
 @click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
 def catalogue(data: Path) -> None:
     """更新数据目录。Rewrite DATA/datapackage.yaml from the CSV files present."""

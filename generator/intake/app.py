@@ -213,6 +213,26 @@ def create_app(settings: IntakeSettings) -> Guard:
         return service.render(request, session, "upload.html", code=code, kind=kind, kinds=uploads.KINDS,
                               values=values, problems=[], community=current.model, upload_error=None)
 
+    async def template_download(request: Request):
+        """The kind's Excel template (juwu template): the city's lists, last month's closing balance."""
+        from generator import template
+
+        session, user, code = own_community(request)
+        kind = _kind(request)
+        if kind not in template.KINDS:
+            raise HTTPException(404, "这种上传没有 Excel 模板")
+        period = request.query_params.get("period") or None
+        try:
+            template.check_period(period)
+        except template.TemplateError as exc:
+            raise HTTPException(400, exc.zh) from None
+        opening = template.previous_closing(settings.data, code, period) if kind == "ledger" else None
+        payload = await run_in_threadpool(template.xlsx_bytes, kind, template.city_lists(settings.data), period,
+                                          opening, code)
+        name = f"{kind}-{period}.xlsx" if period else f"{kind}.xlsx"
+        return Response(payload, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+
     async def upload(request: Request):
         session, user, code = own_community(request)
         kind = _kind(request)
@@ -337,6 +357,7 @@ def create_app(settings: IntakeSettings) -> Guard:
         Route("/c/{code:str}/", dashboard),
         Route("/c/{code:str}/upload/{kind:str}", upload_form, methods=["GET"]),
         Route("/c/{code:str}/upload/{kind:str}", upload, methods=["POST"]),
+        Route("/c/{code:str}/template/{kind:str}.xlsx", template_download, methods=["GET"]),
         Route("/c/{code:str}/confirm", confirm, methods=["POST"]),
         Route("/c/{code:str}/print/{sheet:str}", notice_pdf, methods=["GET"]),
     ]

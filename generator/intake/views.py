@@ -11,7 +11,7 @@ from markupsafe import Markup
 from generator import tableschemas
 from generator.dates import format_zh
 from generator.money import format_amount
-from generator.problems import ERROR, Problem, capped
+from generator.problems import ERROR, Problem, capped, cell_column
 from generator.site.render import mask_mobile
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "intake"
@@ -81,7 +81,8 @@ def problem_groups(problems: list[Problem], community: str) -> list[dict]:
     """Problems by file, errors first, each with where (row, Excel cell, column), what and how to fix."""
     out = []
     # capped: at most MAX_SAME_PROBLEM of one rule in one file, then "… N more of the same"
-    ordered = capped(sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.row or 0, p.field or "")))
+    ordered = capped(sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.row or 0, cell_column(p.cell),
+                                                     p.field or "")))
     for file, items in groupby(ordered, key=lambda p: p.file):
         rows = []
         # A period's YAML is written by the service from the form: its line numbers mean nothing to
