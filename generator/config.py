@@ -53,6 +53,7 @@ class CitySettings:
     evaluation_by: str = "01-31"  # month-day of the next year by which the year's democratic evaluation is held
     rectification_days: int = 30  # a finding without a deadline of its own: days the city gives to rectify
     member_change_workdays: int = 20  # a change of the committee is published within this many working days
+    inspection_pass_score: int = 60  # where an inspection is scored, the pass mark (generator/records.py)
     # The city's calendar for working days: public holidays on weekdays, and weekend days worked (调休).
     holidays: tuple[datetime.date, ...] = ()
     workdays: tuple[datetime.date, ...] = ()
@@ -125,6 +126,7 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         evaluation_by=reader.month_day("working_system.evaluation_by", "01-31"),
         rectification_days=reader.int("working_system.rectification_days", 30),
         member_change_workdays=reader.int("working_system.member_change_workdays", 20),
+        inspection_pass_score=reader.int("working_system.inspection_pass_score", 60),
         holidays=reader.dates("calendar.holidays"),
         workdays=reader.dates("calendar.workdays"),
     )
