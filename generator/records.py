@@ -9,6 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+def plain_number(d: Decimal | None) -> str:
+    """89.00 → 89, 4.50 → 4.5 (a score or hours as people write them)."""
+    return "" if d is None else format(d.normalize(), "f")
+
+
 OVERALL_ITEM = "总评"  # the item of an inspection's row that carries its overall result
 RESULTS = ("合格", "基本合格", "不合格")  # best first
 FAILED = "不合格"

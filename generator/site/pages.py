@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from generator.model import City, Community, District, Street
 from generator.periods import period_label
-from generator.site import facts, findings, urls
+from generator.site import facts, findings, records, urls
 from generator.site.chart import bar_chart
 from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
@@ -108,6 +108,7 @@ def rollout_context(city: City) -> dict:
         "overdue_count": overdue_count,
         "overdue": overdue,
         "downloads": _downloads(CITY_DIR, ("communities", "rollout")),
+        "inspections": records.dashboard(city),
     }
 
 
@@ -157,6 +158,7 @@ def district_context(city: City, district: District) -> dict:
         "attention": _community_rows(city, attention),
         "latest": facts.latest_disclosures(district.communities, 10, city.settings.frequency),
         "open_findings": len(findings.open_of(district.communities)),
+        "inspections": records.district_inspections(city, district),
     }
 
 
@@ -186,6 +188,7 @@ def community_context(city: City, community: Community) -> dict:
         "feed": community_feed_path(community.code),
         "findings": findings.of_community(community),
         "opinions_on_time": facts.opinions_on_time(community, city.settings.opinion_answer_days),
+        "records": records.community_records(city, community),
     }
 
 

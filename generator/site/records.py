@@ -1,0 +1,100 @@
+"""What the pages show of inspections, elections, decisions, projects, assets and training (issue 18).
+
+Pure: model objects in, plain values out. The dashboard's inspection results are counted in one
+pass over the communities; the lists of communities it names are bounded like every other list.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from generator.model import City, Community
+from generator.records import FAILED, INSPECTION_KINDS, RESULTS, group_elections, group_inspections, group_projects, \
+    history, open_problems, plain_number, problem_state
+
+LIST_LIMIT = 50  # communities named on the dashboard per list (the counts are always complete)
+
+
+def inspections_of(city: City, c: Community) -> list:
+    return group_inspections(c.inspections, city.settings.inspection_pass_score)
+
+
+def community_records(city: City, c: Community) -> dict:
+    """The community page's sections: every inspection with each problem's state, the committee's
+    history, and the registers."""
+    linked = {r.id: r for r in c.rectifications}
+    shown = []
+    for ins in reversed(inspections_of(city, c)):  # newest first
+        rows = ins.items + ([ins.overall_row] if ins.overall_row and ins.overall_row.problem else [])
+        shown.append({"inspection": ins, "rows": [
+            (item, problem_state(item, linked, city.as_of) if item.problem else None) for item in rows]})
+    return {
+        "plain_number": plain_number,
+        "inspections": shown,
+        "open_problems": len(open_problems(c, city.as_of)),
+        "elections": list(reversed(group_elections(c.elections))),
+        "history": history(c),
+        "projects": group_projects(c.projects),
+        "any": bool(c.inspections or c.decisions or c.projects or c.assets or c.trainings),
+    }
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    counts: dict  # result → communities whose latest inspection of this kind had it
+    none: int  # communities with a committee and no such inspection
+
+
+@dataclass(frozen=True)
+class DistrictInspections:
+    district: object
+    inspected: int
+    failed: list  # communities whose latest inspection failed
+    open: list  # communities with inspection problems not yet put right
+
+
+def latest_results(city: City, c: Community) -> dict[str, str | None]:
+    """Kind → the overall result of the community's latest inspection of that kind."""
+    found: dict[str, str | None] = {}
+    for inspection in inspections_of(city, c):  # oldest first: the latest wins
+        found[inspection.kind] = inspection.overall
+    return found
+
+
+def failed(city: City, c: Community) -> bool:
+    """Whether the community's latest inspection (of any kind) failed."""
+    inspections = inspections_of(city, c)
+    return bool(inspections) and inspections[-1].overall == FAILED
+
+
+def dashboard(city: City) -> dict:
+    """The rollout dashboard's inspection results: by kind, and by district which communities failed
+    or have open inspection problems."""
+    with_committee = [c for c in city.communities if c.committee is not None]
+    counts = {kind: {r: 0 for r in RESULTS} for kind in INSPECTION_KINDS}
+    seen = {kind: 0 for kind in INSPECTION_KINDS}
+    for c in with_committee:
+        for kind, result in latest_results(city, c).items():
+            if kind in counts:
+                seen[kind] += 1
+                if result in counts[kind]:
+                    counts[kind][result] += 1
+    kinds = [KindCount(k, counts[k], len(with_committee) - seen[k]) for k in INSPECTION_KINDS]
+    districts = [district_inspections(city, d) for d in city.districts]
+    return {"kinds": kinds, "districts": districts, "limit": LIST_LIMIT,
+            "any": any(c.inspections for c in with_committee)}
+
+
+def district_inspections(city: City, district) -> DistrictInspections:
+    inspected = [c for c in district.communities if c.inspections]
+    return DistrictInspections(district, len(inspected), [c for c in inspected if failed(city, c)],
+                               [c for c in inspected if open_problems(c, city.as_of)])
+
+
+def record_dates(c: Community) -> list[datetime.date]:
+    """Dates of the records on the community page (for when the page last changed)."""
+    dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
+    dates += [d.decided_on for d in c.decisions] + [t.held_on for t in c.trainings]
+    return [d for d in dates if d is not None]
