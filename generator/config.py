@@ -54,6 +54,8 @@ class CitySettings:
     rectification_days: int = 30  # a finding without a deadline of its own: days the city gives to rectify
     member_change_workdays: int = 20  # a change of the committee is published within this many working days
     inspection_pass_score: int = 60  # where an inspection is scored, the pass mark (generator/records.py)
+    # The working mechanisms (四.4) as the city configures them: (name, description, contact), shown on the site.
+    mechanisms: tuple[tuple[str, str, str], ...] = ()
     # The city's calendar for working days: public holidays on weekdays, and weekend days worked (调休).
     holidays: tuple[datetime.date, ...] = ()
     workdays: tuple[datetime.date, ...] = ()
@@ -129,11 +131,22 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         inspection_pass_score=reader.int("working_system.inspection_pass_score", 60),
         holidays=reader.dates("calendar.holidays"),
         workdays=reader.dates("calendar.workdays"),
+        mechanisms=_mechanisms(reader, problems),
     )
     return None if reader.failed else settings
 
 
 _MISSING = object()
+
+
+def _mechanisms(reader: "_Reader", problems: Problems) -> tuple[tuple[str, str, str], ...]:
+    """mechanisms: [{name, description, contact}] (申诉救助, 工作考评, 责任追究 …)."""
+    found = []
+    for i, item in enumerate(reader.list("mechanisms")):
+        sub = _Reader(item if isinstance(item, dict) else {}, problems, f"mechanisms[{i}].")
+        found.append((sub.text("name"), sub.text("description", ""), sub.text("contact", "")))
+        reader.failed = reader.failed or sub.failed
+    return tuple(found)
 
 
 class _Reader:

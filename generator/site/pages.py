@@ -46,6 +46,8 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
         Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
              changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
         *supervision_pages(city, home, version),
+        Page(records.MECHANISMS, "工作机制", "records/mechanisms.html", {"city": city}, "mechanisms", home,
+             version=version),
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",

@@ -13,6 +13,7 @@ from generator.model import City, Community
 from generator.records import FAILED, INSPECTION_KINDS, RESULTS, group_elections, group_inspections, group_projects, \
     history, open_problems, plain_number, problem_state
 
+MECHANISMS = "mechanisms/"  # the city's working mechanisms (申诉救助, 工作考评, 责任追究), from city.yaml
 LIST_LIMIT = 50  # communities named on the dashboard per list (the counts are always complete)
 
 
@@ -31,6 +32,7 @@ def community_records(city: City, c: Community) -> dict:
             (item, problem_state(item, linked, city.as_of) if item.problem else None) for item in rows]})
     return {
         "plain_number": plain_number,
+        "support": support(city, c),
         "inspections": shown,
         "open_problems": len(open_problems(c, city.as_of)),
         "elections": list(reversed(group_elections(c.elections))),
@@ -38,6 +40,23 @@ def community_records(city: City, c: Community) -> dict:
         "projects": group_projects(c.projects),
         "any": bool(c.inspections or c.decisions or c.projects or c.assets or c.trainings),
     }
+
+
+def support(city: City, c: Community) -> dict | None:
+    """工作保障 (plan 四.3): the committee's annual budget and the chair's pay against the city's rule.
+    Public money for a public post, as the plan asks; nothing of members' private circumstances."""
+    k = c.committee
+    if k is None:
+        return None
+    chair = c.chair
+    retired = bool(chair and chair.retired)
+    ratio = None
+    if not retired and k.chair_monthly_pay is not None and k.heads_basic_pay:
+        ratio = k.chair_monthly_pay / k.heads_basic_pay
+    return {"budget": k.annual_budget, "retired": retired, "allowance": k.chair_monthly_allowance,
+            "pay": None if retired else k.chair_monthly_pay, "heads": None if retired else k.heads_basic_pay,
+            "ratio": ratio, "floor": city.settings.chair_pay_ratio,
+            "meets": None if ratio is None else ratio >= city.settings.chair_pay_ratio}
 
 
 @dataclass(frozen=True)
