@@ -149,3 +149,28 @@ def test_downloads_carry_the_records(site):
         {p.name for p in data.iterdir()}
     city = list(csv.DictReader(io.StringIO((site / "downloads" / "inspections.csv").read_text(encoding="utf-8-sig"))))
     assert {r["community"] for r in city} == {A, B}
+
+
+def test_the_community_search_document_holds_matters_projects_and_assets(site, small_city):
+    from generator.site import search
+    from generator.site.pages import site_pages
+    from generator.site.render import environment
+    from generator.validate import validate_city
+
+    data = site.parent / "data"
+    city = validate_city(data).city
+    [page] = [p for p in site_pages(city) if p.path == f"c/{A}/"]
+    text = search.document(environment(), page)
+    assert "加装电梯方案" in text and "雨污分流改造" in text and text.count("雨污分流改造") == 1 and "活动室" in text
+
+
+def test_the_committees_budget_and_chairs_pay_are_shown(site):
+    html = _page(site, f"c/{A}")
+    part = html.split('id="support"', 1)[1].split("</dl>", 1)[0]
+    assert "年度工作经费" in part and "主任报酬" in part
+
+
+def test_the_citys_mechanisms_page_lists_what_city_yaml_configures(site):
+    html = _page(site, "mechanisms")
+    for name in ("申诉救助", "工作考评", "责任追究"):
+        assert f">{name}</h2>" in html
