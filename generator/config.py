@@ -37,6 +37,7 @@ class CitySettings:
     publish_within_days: int = 15
     posting_days: int = 30
     opinion_answer_days: int = 10
+    decision_publish_days: int = 30  # a decision, and each stage of a project, is published within this many days
     min_members: int = 3
     max_members: int = 5
     chair_pay_ratio: Decimal = Decimal("0.70")
@@ -115,6 +116,7 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         publish_within_days=reader.int("disclosure.publish_within_days", 15),
         posting_days=reader.int("disclosure.posting_days", 30),
         opinion_answer_days=reader.int("disclosure.opinion_answer_days", 10),
+        decision_publish_days=reader.int("disclosure.decision_publish_days", 30),
         min_members=reader.int("committee_rules.min_members", 3),
         max_members=reader.int("committee_rules.max_members", 5),
         chair_pay_ratio=reader.decimal("committee_rules.chair_pay_ratio", Decimal("0.70")),

@@ -72,6 +72,7 @@ def add_records(files: dict[str, str], headers: dict[str, list[str]], codes: lis
     _rectified_late(files, headers, codes[3])
     _election_without_quorum(files, headers, codes[5])
     _election_published_late(files, headers, codes[6])
+    _registers_late(files, codes[7])
 
 
 def _inspections(files, headers, code, district, phases, as_of, index) -> None:
@@ -255,3 +256,15 @@ def _registers(files, headers, code, index, as_of) -> None:
         trainings.append([day.isoformat(), topic, organiser, "、".join(members[:3]), "4"])
     if trainings:
         files[f"{base}/trainings.csv"] = _csv(headers["trainings"], trainings)
+
+
+def _registers_late(files, code) -> None:
+    """A decision published 50 days after it was made; a project's last stage never published."""
+    path = f"communities/{code}/decisions.csv"
+    header, rows = _rows(files[path])
+    rows[0][header.index("published_on")] = (date.fromisoformat(rows[0][0]) + timedelta(days=50)).isoformat()
+    files[path] = _csv(header, rows)
+    path = f"communities/{code}/projects.csv"
+    header, rows = _rows(files[path])
+    rows[-1][header.index("published_on")] = ""
+    files[path] = _csv(header, rows)

@@ -140,3 +140,29 @@ def test_an_election_published_after_the_working_days_is_a_closed_finding(city):
     _elections(city, _cand("王秀英", role="主任", published="2024-03-01"))
     [p] = of_code(city, "election-counts")
     assert p.field == "published_on"
+
+
+# --- registers: decisions and projects ------------------------------------------------------------------
+
+DECISIONS = f"communities/{A}/decisions.csv"
+PROJECTS = f"communities/{A}/projects.csv"
+
+
+def test_a_decision_published_late_is_a_closed_finding_and_one_never_published_an_open_one(city):
+    write_table(city / DECISIONS, ["decided_on", "meeting", "matter", "decision", "opinion", "published_on"],
+                [["2024-03-01", "居民代表会议", "加装电梯", "同意", "", "2024-03-31"],
+                 ["2024-03-01", "居民代表会议", "停车管理", "同意", "", "2024-04-01"],
+                 ["2024-05-01", "居民代表会议", "绿化改造", "同意", "", ""]])
+    found = sorted(of_code(city, "register-published-late"), key=lambda p: p.row)
+    assert [(p.row, p.field, p.due, p.closed) for p in found] == [
+        (3, "published_on", "2024-03-31", "2024-04-01"), (4, "published_on", "2024-05-31", None)]
+    assert "绿化改造" in found[1].zh and found[1].severity == "finding"
+
+
+def test_each_project_stage_is_published_and_never_before_it_happened(city):
+    write_table(city / PROJECTS, ["project", "budget", "contractor", "stage", "stage_on", "check", "published_on"],
+                [["雨污改造", "100000", "某公司", "决策", "2024-03-01", "", "2024-02-20"],
+                 ["雨污改造", "", "", "施工", "2099-01-01", "", ""]])  # not yet due
+    [p] = of_code(city, "register-dates")
+    assert (p.row, p.field, p.severity) == (2, "published_on", "error")
+    assert not of_code(city, "register-published-late")
