@@ -47,7 +47,7 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
              changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
         *supervision_pages(city, home, version),
         Page(records.MECHANISMS, "工作机制", "records/mechanisms.html", {"city": city}, "mechanisms", home,
-             version=version),
+             changed=city.as_of, version=version),  # city.yaml's settings, as of the city's data
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
