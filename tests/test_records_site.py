@@ -174,3 +174,17 @@ def test_the_citys_mechanisms_page_lists_what_city_yaml_configures(site):
     html = _page(site, "mechanisms")
     for name in ("申诉救助", "工作考评", "责任追究"):
         assert f">{name}</h2>" in html
+
+
+def test_the_community_feed_announces_inspections_elections_and_decisions(site):
+    import xml.etree.ElementTree as ET
+
+    feed = ET.fromstring((site / "c" / A / "feed.xml").read_bytes())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.find("a:title", ns).text: e for e in feed.findall("a:entry", ns)}
+    inspection = next(e for t, e in entries.items() if "年中督查结果：不合格" in t)
+    assert inspection.find("a:link", ns).get("href").endswith(f"c/{A}/#inspections")
+    assert "发现 2 个问题" in inspection.find("a:summary", ns).text
+    assert any("监督委员会选举结果" in t for t in entries) and any("重要事项：加装电梯方案" in t for t in entries)
+    days = [e.find("a:updated", ns).text for e in feed.findall("a:entry", ns)]
+    assert days == sorted(days, reverse=True)

@@ -53,9 +53,15 @@ class Disclosure:
     period: Period | None = None
     report: Report | None = None
     frequency: str = "monthly"  # the city's disclosure frequency: names the period
+    # kind "record": an inspection, election or decision (site/records.py), a section of the community page
+    label: str = ""
+    anchor: str = ""
+    summary: str = ""
 
     @property
     def title(self) -> str:
+        if self.label:
+            return self.label
         if self.period is not None:
             return f"{period_label(self.period.key, self.frequency)}财务收支公开"
         return self.report.title if self.report else ""
@@ -63,7 +69,7 @@ class Disclosure:
     @property
     def sort_key(self) -> tuple:
         return (self.date, self.community.code, self.kind, self.period.key if self.period else
-                (self.report.slug if self.report else ""))
+                (self.report.slug if self.report else self.label))
 
 
 def disclosures(community: Community, frequency: str = "monthly") -> list[Disclosure]:

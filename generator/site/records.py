@@ -117,3 +117,27 @@ def record_dates(c: Community) -> list[datetime.date]:
     dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
     dates += [d.decided_on for d in c.decisions] + [t.held_on for t in c.trainings]
     return [d for d in dates if d is not None]
+
+
+def feed_items(city: City, c: Community) -> list:
+    """The community feed's entries for these records: each inspection (on its day, with its overall
+    result), each election (when published) and each decision (when published)."""
+    from generator.site.facts import Disclosure
+
+    items = []
+    for ins in inspections_of(city, c):
+        if ins.inspected_on is not None:
+            problems = len(ins.problems)
+            items.append(Disclosure(ins.inspected_on, "record", c, label=f"{ins.kind}结果：{ins.overall or '未评定'}",
+                                    anchor="inspections", summary=f"{ins.group}检查 {len(ins.items)} 个项目"
+                                    + (f"，发现 {problems} 个问题。" if problems else "，未发现问题。")))
+    for e in group_elections(c.elections):
+        if e.published_on is not None:
+            names = "、".join(f"{x.candidate}（{x.role}）" if x.role else x.candidate for x in e.elected)
+            items.append(Disclosure(e.published_on, "record", c, label=f"监督委员会选举结果（{e.meeting}）",
+                                    anchor="elections", summary=f"当选：{names}" if names else ""))
+    for d in c.decisions:
+        if d.published_on is not None:
+            items.append(Disclosure(d.published_on, "record", c, label=f"重要事项：{d.matter}", anchor="decisions",
+                                    summary=d.decision))
+    return items
