@@ -175,6 +175,27 @@ def group_elections(rows: list[ElectionRow]) -> list[Election]:
     return sorted(by_day.values(), key=lambda e: e.held_on or datetime.date.min)
 
 
+LEAVING = ("辞职", "罢免", "终止职务", "去世")  # member changes after which a person is no longer a member
+
+
+def expected_members(community) -> set[str] | None:
+    """Who should sit on the committee today: those elected at its latest election, less those who
+    left since, plus those who joined (补选) since; None without an election on record."""
+    elections = [e for e in group_elections(community.elections) if e.held_on is not None]
+    if not elections:
+        return None
+    latest = elections[-1]
+    names = {c.candidate for c in latest.elected}
+    for m in community.member_changes:
+        if m.changed_on is None or m.changed_on < latest.held_on:
+            continue
+        if m.change in LEAVING:
+            names.discard(m.name)
+        elif m.change == "补选":
+            names.add(m.name)
+    return names
+
+
 def history(community) -> list[dict]:
     """The committee's history, oldest first: each election and every later member change."""
     events = []
@@ -254,7 +275,6 @@ class Training:
         return [n.strip() for n in self.attendees.replace(",", "、").replace("，", "、").split("、") if n.strip()]
 
 
-# Table kind → (record class, the model field on Community, sort key) for assembly.
 def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 

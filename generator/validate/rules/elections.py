@@ -8,8 +8,8 @@ from fractions import Fraction
 from typing import Iterable
 
 from generator.dates import add_working_days, format_zh
-from generator.problems import ERROR, FINDING, Problem
-from generator.records import group_elections
+from generator.problems import ERROR, FINDING, WARNING, Problem
+from generator.records import expected_members, group_elections
 from generator.validate.rules._base import Context, rule
 
 # Present at least this share of those expected: a residents' representative meeting needs two
@@ -29,6 +29,11 @@ QUORATE = rule("election-quorum", FINDING, "选举会议到会人数符合规定
 LATE = rule("election-published-late", FINDING, "选举结果在城市规定的工作日内公开（默认 20 个工作日）",
             "an election's result is published within the city's working days (20 by default)",
             "今后选举后及时在公开栏和本站公开结果", "Publish election results promptly")
+
+ROSTER = rule("election-roster", WARNING, "成员名单与最近一次选举结果及其后的成员变动相符",
+              "the member list matches the latest election and the member changes since",
+              "核对 members.csv、elections.csv 和 member_changes.csv：补录成员变动，或更正名单",
+              "Check the three files: record the missing change, or correct the list")
 
 
 def quorate(meeting: str, present: int, expected: int) -> bool:
@@ -98,4 +103,19 @@ def check_elections(ctx: Context) -> Iterable[Problem]:
                                   closed=election.published_on, **where)
 
 
-CHECKS = [check_elections]
+def check_roster(ctx: Context) -> Iterable[Problem]:
+    for c in ctx.with_committee():
+        expected = expected_members(c)
+        if expected is None or not c.members or ctx.refused(f"communities/{c.code}/members"):
+            continue
+        listed = {m.name for m in c.members}
+        missing, extra = sorted(expected - listed), sorted(listed - expected)
+        if missing or extra:
+            parts_zh = ([f"选举或补选产生但不在成员名单中：{'、'.join(missing)}"] if missing else []) + \
+                ([f"在成员名单中但没有选举或补选记录：{'、'.join(extra)}"] if extra else [])
+            yield ctx.problem(ROSTER, c.members[0].file, "；".join(parts_zh),
+                              f"not on the member list: {', '.join(missing) or '-'}; listed without an election "
+                              f"or by-election: {', '.join(extra) or '-'}", community=c.code)
+
+
+CHECKS = [check_elections, check_roster]
