@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 import yaml
 
+from generator.demo_records import add_records
+
 MIN_COMMUNITIES = 10
 RESPONSIBLE = ("社区居民委员会", "物业服务企业", "社区居民委员会", "社区财务室")
 
@@ -58,6 +60,7 @@ def add_examples(files: dict[str, str], headers: dict[str, list[str]], as_of: da
     _member_changes(files, headers, codes[1], [("补选", "委员", "2024-06-12", "2024-08-01", "居民代表会议补选委员")])
     _member_changes(files, headers, codes[11], [("辞职", "委员", "2024-03-08", "2024-03-15", "因工作调动辞去委员职务"),
                                                 ("补选", "委员", "2024-04-10", "2024-04-18", "居民代表会议补选委员")])
+    add_records(files, headers, codes, as_of)
     _street_offices(files, set(codes))
 
 

@@ -40,7 +40,8 @@ from generator.problems import column_letter
 KINDS = {
     "ledger": "ledger_lines", "members": "members", "officials": "officials", "opinions": "opinions",
     "evaluations": "evaluations", "rectifications": "rectifications", "member_changes": "member_changes",
-    "communities": "communities", "rollout": "rollout",
+    "inspections": "inspections", "elections": "elections", "decisions": "decisions", "projects": "projects",
+    "assets": "assets", "trainings": "trainings", "communities": "communities", "rollout": "rollout",
 }
 ROWS = 300  # rows below the header carrying validation and formats
 LEDGER_SHEET_EXTRA = "公开期信息"

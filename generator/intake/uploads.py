@@ -37,6 +37,12 @@ TABLE_KINDS = {
     "evaluations": ("民主评议结果", "更新民主评议结果"),
     "rectifications": ("整改跟踪表", "更新整改跟踪"),
     "member_changes": ("成员变动记录", "更新成员变动记录"),
+    "inspections": ("检查验收与考核结果", "更新检查验收与考核结果"),
+    "elections": ("选举结果", "更新选举结果"),
+    "decisions": ("重要事项登记表", "更新重要事项"),
+    "projects": ("工程项目登记表", "更新工程项目"),
+    "assets": ("资产资源登记表", "更新资产资源"),
+    "trainings": ("学习培训记录", "更新学习培训记录"),
 }
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
@@ -47,6 +53,12 @@ KINDS = {
     "evaluations": "民主评议结果",
     "rectifications": "整改跟踪（发现的问题和整改情况）",
     "member_changes": "成员变动记录（补选、辞职、职务调整等）",
+    "inspections": "检查验收、年中督查、年底考核结果",
+    "elections": "监督委员会选举结果",
+    "decisions": "重要事项（决策和监督意见）",
+    "projects": "工程项目（各阶段和监督情况）",
+    "assets": "资产资源",
+    "trainings": "学习培训记录",
 }
 LEDGER_FIELDS = ("opening_balance", "closing_balance", "prepared_by", "reviewer", "reviewed_on", "opinion",
                  "published_on")

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator import tableschemas
+from generator.records import KINDS as RECORD_KINDS
 from generator.dates import format_zh
 from generator.money import format_amount
 from generator.problems import ERROR, Problem, capped, cell_column
@@ -22,7 +23,7 @@ _KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger
             ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
             ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
             ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"),
-            ("member_changes", "", "member_changes"))
+            ("member_changes", "", "member_changes"), *((kind, "", kind) for kind in RECORD_KINDS))
 
 
 def _finalize(value):
@@ -45,7 +46,7 @@ def environment() -> Environment:
     env.globals.update(problem_groups=problem_groups, report_types=REPORT_TYPES, report_statuses=REPORT_STATUSES,
                        headers={
         kind: [f.get("title", name) for name, f in tableschemas.fields(kind).items()]
-        for kind in ("opinions", "evaluations", "rectifications", "member_changes")})
+        for kind in ("opinions", "evaluations", "rectifications", "member_changes", *RECORD_KINDS)})
     return env
 
 

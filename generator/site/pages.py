@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from generator.model import City, Community, District, Street
 from generator.periods import period_label
-from generator.site import facts, findings, urls
+from generator.site import facts, findings, records, urls
 from generator.site.chart import bar_chart
 from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
@@ -48,6 +48,8 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
         Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
              changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
         *supervision_pages(city, home, version),
+        Page(records.MECHANISMS, "工作机制", "records/mechanisms.html", {"city": city}, "mechanisms", home,
+             changed=city.as_of, version=version),  # city.yaml's settings, as of the city's data
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
@@ -113,6 +115,7 @@ def rollout_context(city: City) -> dict:
         "overdue_count": overdue_count,
         "overdue": overdue,
         "downloads": _downloads(CITY_DIR, ("communities", "rollout")),
+        "inspections": records.dashboard(city),
     }
 
 
@@ -162,6 +165,7 @@ def district_context(city: City, district: District) -> dict:
         "attention": _community_rows(city, attention),
         "latest": facts.latest_disclosures(district.communities, 10, city.settings.frequency),
         "open_findings": len(findings.open_of(district.communities)),
+        "inspections": records.district_inspections(city, district),
     }
 
 
@@ -195,6 +199,7 @@ def community_context(city: City, community: Community) -> dict:
         "opinions_on_time": facts.opinions_on_time(community, city.settings.opinion_answer_days),
         "street_office": office_of(city.settings.street_offices, community.code),
         "steps": facts.phase_steps(city, community),
+        "records": records.community_records(city, community),
     }
 
 
