@@ -51,13 +51,9 @@ def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def shift_closing(yaml_path: Path, delta: Decimal, amendment: str | None = None) -> None:
-    text = yaml_path.read_text(encoding="utf-8")
-    old = Decimal(re.search(r'closing_balance: "([0-9.]+)"', text)[1])
-    text = text.replace(f'closing_balance: "{old}"', f'closing_balance: "{old + delta:.2f}"')
-    if amendment is not None:
-        text = re.sub(r"^amendment:.*\n", "", text, flags=re.M) + f"amendment: {amendment}\n"
-    yaml_path.write_text(text, encoding="utf-8")
+def set_amendment(yaml_path: Path, amendment: str) -> None:
+    text = re.sub(r"^amendment:.*\n", "", yaml_path.read_text(encoding="utf-8"), flags=re.M)
+    yaml_path.write_text(text + f"amendment: {amendment}\n", encoding="utf-8")
 
 
 def current_code(data: Path) -> str:
@@ -86,29 +82,34 @@ def amended(tmp_path_factory):
     paths = BuildPaths.for_data(data, site)
     first = build(paths)
     assert first.built
-    before = {"ledger": (site / f"c/{CODE}/ledger.csv").read_bytes(), "code": current_code(data)}
+    before = {"ledger": (site / f"c/{CODE}/data/ledger.csv").read_bytes(), "code": current_code(data)}
 
     ledger, header = data / FIN / f"{PERIOD}.csv", data / FIN / f"{PERIOD}.yaml"
     names, rows = read_rows(ledger)
-    e = names.index("expense")
-    # v2: the second line's expense was mistyped: 440.00 → 404.00, with a reason.
-    old_expense = Decimal(rows[1][e])
+    e, s = names.index("expense"), names.index("summary")
+
+    def move(to: int, amount: Decimal) -> None:  # totals stay as published: the next period still opens right
+        rows[to][e] = f"{Decimal(rows[to][e]) + amount:.2f}"
+
+    # v2: the second line's expense was mistyped (440.00 → 404.00, the 36.00 belongs to the first).
+    assert rows[1][e] == "440.00" and rows[0][e] == "199.00"
     rows[1][e] = "404.00"
+    move(0, Decimal("36.00"))
     write_rows(ledger, names, rows)
-    shift_closing(header, old_expense - Decimal("404.00"), "第2笔支出金额录错，由440.00元更正为404.00元")
+    set_amendment(header, "第2笔支出金额录错，由440.00元更正为404.00元")
     commit(root, "更正 2024-05\n\n更正说明 Amendment: 第2笔支出金额录错")
-    # v3: a missing income line added, and a summary reworded, with a reason.
-    s = names.index("summary")
+    # v3: a line split out of the third, and the first one's summary reworded, with a reason.
     rows[0][s] = "固话及宽带费（5月）"
-    new_line = ["2024-05-30", "记-2024-05-099", "其他收入", "废品回收收入", "120.00", "", "办公经费", rows[0][names.index("handled_by")]]
-    rows.append(new_line)
+    move(2, Decimal("-120.00"))
+    rows.append(["2024-05-30", "记-2024-05-099", "其他支出", "宣传栏维修", "", "120.00", "办公经费",
+                 rows[0][names.index("handled_by")]])
     write_rows(ledger, names, rows)
-    shift_closing(header, Decimal("120.00"), "补录一笔漏记的废品回收收入")
-    commit(root, "更正 2024-05\n\n更正说明 Amendment: 补录一笔漏记的收入")
-    # v4: a line removed without any reason.
+    set_amendment(header, "补录一笔漏记的支出")
+    commit(root, "更正 2024-05\n\n更正说明 Amendment: 补录一笔漏记的支出")
+    # v4: a line removed (its amount moved to the first) without any reason.
     removed = rows.pop(2)
+    move(0, Decimal(removed[e]))
     write_rows(ledger, names, rows)
-    shift_closing(header, Decimal(removed[e]))
     commit(root, "edit")
     # The report's text amended (a reason in the commit) and the roster: a duty and a mobile.
     report = sorted((data / f"communities/{CODE}/reports").glob("*.md"))[0]
@@ -149,7 +150,7 @@ def test_the_period_page_links_to_its_history_with_the_unexplained_change(amende
 def test_the_history_page_lists_every_version_newest_first_with_reasons(amended):
     html = page(amended["site"], HIST)
     assert versions_of(html) == ["v4", "v3", "v2", "v1"]
-    assert "第2笔支出金额录错" in section(html, 2) and "补录一笔漏记" in section(html, 3)
+    assert "第2笔支出金额录错" in section(html, 2) and "补录一笔漏记的支出" in section(html, 3)
     assert "未写明原因" in section(html, 4) and "首次公开" in section(html, 1)
     assert "发现的问题：更改已公开的内容未写明原因" in html and "第 4 版" in html.split('id="findings"')[1][:400]
 
@@ -158,10 +159,11 @@ def test_each_diff_shows_what_changed_field_by_field(amended):
     html = page(amended["site"], HIST)
     v2 = section(html, 2)
     assert re.search(r"记-2024-05-002</td><td[^>]*>支出</td><td[^>]*><del>440.00</del> → <ins>404.00</ins>", v2)
-    assert "本期结存" in v2 and "更正说明" in v2  # header fields changed
-    assert "记-2024-05-001" not in v2  # an unchanged line is not listed
+    assert re.search(r"更正说明</td><td[^>]*><del>（空）</del></td><td[^>]*><ins>第2笔支出金额录错", v2)
+    assert "记-2024-05-004" not in v2  # an unchanged line is not listed
     v3 = section(html, 3)
     assert "新增的明细（1 条）" in v3 and "<ins>记-2024-05-099</ins>" in v3 and "<ins>120.00</ins>" in v3
+    assert re.search(r"记-2024-05-003</td><td[^>]*>支出</td><td[^>]*><del>1338.34</del> → <ins>1218.34</ins>", v3)
     assert "<del>固话及宽带费</del> → <ins>固话及宽带费（5月）</ins>" in v3
     v4 = section(html, 4)
     assert "删除的明细（1 条）" in v4 and f"<del>{amended['removed'][1]}</del>" in v4
@@ -176,7 +178,7 @@ def test_old_downloads_match_what_was_published_then(amended):
     assert v1_names == names[names.index("date"):]
     assert v1 == then and len(v1) > 2
     v3 = json.loads((site / HIST / "v3.json").read_text(encoding="utf-8"))
-    assert v3["version"] == 3 and v3["amendment"] == "补录一笔漏记的收入"
+    assert v3["version"] == 3 and v3["amendment"] == "补录一笔漏记的支出"
     assert [r["voucher"] for r in v3["rows"]][-1] == "记-2024-05-099"
     assert not (site / HIST / "v4.csv").exists()  # the current version is the page's own download
 
@@ -232,15 +234,6 @@ def test_every_shard_holds_only_its_own_codes_and_the_page_is_published(amended)
     assert "核验" in (site / VERIFY / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_republish_walks_only_the_new_commits(amended):
-    second = amended["second"]
-    assert second.republished is not None  # only the amended community was rendered again
-    cached = json.loads((amended["paths"].cache / history.CACHE_NAME).read_text(encoding="utf-8"))
-    assert cached["head"] == git(amended["root"], "rev-parse", "HEAD").strip()
-    again = history.collect(amended["data"], amended["paths"].cache, set())
-    assert again.walked == 0 and len(again.get(f"period/{CODE}/{PERIOD}").versions) == 4
-
-
 def test_a_full_build_makes_the_same_history_as_the_republish(amended, tmp_path):
     site = amended["site"]
     fresh = tmp_path / "fresh"
@@ -277,3 +270,25 @@ def test_codes_are_short_stable_and_forgive_how_they_are_typed():
     assert code != verify_code(PAGE, "3f9a1c08 · 2024-06-05") and code != verify_code(HIST, "3f9a1c07 · 2024-06-05")
     assert normal_code(" " + code.lower().replace("-", " ") + " ") == code
     assert normal_code("oi1l-uuuu") == "0111-VVVV"
+
+
+def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
+    """Last in this file: it adds a commit to the shared repository."""
+    root, paths = amended["root"], amended["paths"]
+    cached = json.loads((paths.cache / history.CACHE_NAME).read_text(encoding="utf-8"))
+    head = git(root, "rev-parse", "HEAD").strip()
+    assert cached["head"] == head
+    members = amended["data"] / f"communities/{CODE}/members.csv"
+    m_names, m_rows = read_rows(members)
+    m_rows[1][m_names.index("duties")] = "负责财务审核"
+    write_rows(members, m_names, m_rows)
+    commit(root, "成员分工调整\n\n更正说明 Amendment: 分工调整")
+    walks = []
+    real = history._walk
+    monkeypatch.setattr(history, "_walk", lambda top, prefix, since: walks.append(since) or real(top, prefix, since))
+    result = build(paths)
+    assert result.built and result.republished == frozenset({CODE})
+    assert walks == [head]  # from the last processed commit on, not the whole history
+    html = page(amended["site"], f"c/{CODE}/history/")
+    assert versions_of(html) == ["v3", "v2", "v1"] and "<ins>负责财务审核</ins>" in section(html, 3)
+    assert history.collect(amended["data"], paths.cache, set()).walked == 0
