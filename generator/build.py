@@ -33,6 +33,7 @@ from generator.site import history as site_history
 from generator.site.downloads import city_published
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
+from generator.validate.rules import amendments
 from generator.validate import validate_city
 from generator.version import data_version
 
@@ -132,6 +133,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
     city.history = history.collect(paths.data, paths.cache, None if scope.full else rendered)
+    amendments.attach(city, city.history, rendered)  # changes without a reason: findings on the page
     timer.lap("history")
     pages = site_pages(city, version, only=rendered)
     if not scope.full and not _shells_ready(cache.theme, pages):

@@ -8,6 +8,9 @@ changed any of its files. For each version: the commit's date, the amendment rea
 (generator/stamp.py, computed from the file bytes at that commit) and the short code printed
 beside the QR code (`verify_code`).
 
+Juwu's own repository is not a data repository: the demo city in it has no history (its commits
+are the demo generator's, not a city's amendments).
+
 Incremental: the walk of `git log` is cached (the build cache's history.json) with the commit it
 reached; the next build walks only the commits since. Without a git repository there is no history
 (`collect` returns an empty History) and nothing fails.
@@ -28,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.config import PROJECT_ROOT
 from generator.intake import gitrepo
 from generator.site.privacy import mask_personal
 from generator.stamp import stamp as make_stamp
@@ -207,6 +211,8 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
         prefix = gitrepo.prefix_of(data, top)
         head = gitrepo.head(top)
     except (gitrepo.RepoError, OSError, ValueError):
+        return History()
+    if top.resolve() == PROJECT_ROOT.resolve():  # Juwu's own demo city: its commits are not a city's amendments
         return History()
     cache_path = cache_dir / CACHE_NAME if cache_dir is not None else None
     cached = _load_cache(cache_path, top, prefix) if cache_path else _load_cache(Path("/nonexistent"), top, prefix)

@@ -155,6 +155,14 @@ def test_the_history_page_lists_every_version_newest_first_with_reasons(amended)
     assert "发现的问题：更改已公开的内容未写明原因" in html and "第 4 版" in html.split('id="findings"')[1][:400]
 
 
+def test_the_unexplained_change_is_a_finding_on_the_community_page_and_in_its_download(amended):
+    site = amended["site"]
+    html = page(site, f"c/{CODE}/")
+    assert "财务公开在" in html and "被更改（第 4 版），没有写明更正说明" in html
+    findings = (site / f"c/{CODE}/data/findings.csv").read_text(encoding="utf-8-sig")
+    assert findings.count("amendment-unexplained") == 1  # the report's change gave a reason
+
+
 def test_each_diff_shows_what_changed_field_by_field(amended):
     html = page(amended["site"], HIST)
     v2 = section(html, 2)
