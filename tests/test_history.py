@@ -147,6 +147,13 @@ def test_the_period_page_links_to_its_history_with_the_unexplained_change(amende
     assert "历史版本（共 4 版）" in html and "有 1 处更改未写明原因" in html
 
 
+def test_a_period_never_changed_says_so_without_a_page_of_its_own(amended):
+    site = amended["site"]
+    html = page(site, f"c/{CODE}/finance/2024-06/")
+    assert re.search(r"历史版本：\d{4}-\d{2}-\d{2} 公开后未更改过", html)
+    assert not (site / f"c/{CODE}/finance/2024-06/history").exists()
+
+
 def test_the_history_page_lists_every_version_newest_first_with_reasons(amended):
     html = page(amended["site"], HIST)
     assert versions_of(html) == ["v4", "v3", "v2", "v1"]

@@ -53,7 +53,10 @@ def history_link(city: City, record: str) -> dict | None:
     if history is None or not history.available:
         return None
     r = history.get(record)
-    return {"path": history_path(record), "versions": len(r.versions) if r else 1,
+    versions = len(r.versions) if r else 1
+    # One version: no page of its own (at 5,000 communities that would double the site); the page says so.
+    return {"path": history_path(record) if versions > 1 else None, "versions": versions,
+            "since": r.versions[0].date if r and r.versions else None,
             "unexplained": len(r.unexplained) if r else 0}
 
 
@@ -100,7 +103,9 @@ def community_history(city: City, community: Community) -> list[HistoryPage]:
         return []
     out = []
     for record in record_ids(community):
-        r = history.get(record) or RecordHistory(record)
+        r = history.get(record)
+        if r is None or len(r.versions) < 2:
+            continue
         title = record_title(city, community, record)
         versions = list(reversed(r.versions))  # newest first
         labels = {h.kind: _labels(h) for h in (r,)}
