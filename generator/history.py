@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ AMEND_LINE = re.compile(r"^更正说明 Amendment:\s*(.+?)\s*$", re.M)
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread aloud
 CODE_LENGTH = 8
 
-_PERIOD = re.compile(r"^communities/(\d+)/finance/(\d{4}-(?:\d{2}|Q[1-4]))\.(yaml|csv)$")
+_PERIOD = re.compile(r"^communities/(\d+)/finance/(\d{4}-(?:\d{2}|Q[1-4]))\.(yaml|csv|xlsx)$")
 _REPORT = re.compile(r"^communities/(\d+)/reports/([^/]+)\.md$")
 _ROSTER = re.compile(r"^communities/(\d+)/(committee\.yaml|members\.csv)$")
 
@@ -182,20 +183,26 @@ def _read_blobs(top: Path, blobs: set[str]) -> dict[str, bytes]:
 
 # --- the cache ---------------------------------------------------------------------------------
 
-def _load_cache(path: Path, top: Path, prefix: str) -> dict:
-    try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-        if cached.get("format") == CACHE_FORMAT and cached.get("top") == str(top) and cached.get("prefix") == prefix:
-            return cached
-    except (OSError, ValueError, AttributeError):
-        pass
+def _fresh(top: Path, prefix: str) -> dict:
     return {"format": CACHE_FORMAT, "top": str(top), "prefix": prefix, "head": None, "n": 0, "files": {},
             "records": {}}
 
 
-def _ancestor(top: Path, old: str) -> bool:
-    import subprocess
+def _load_cache(path: Path | None, top: Path, prefix: str) -> dict:
+    """The walk so far, or a fresh one (no cache, another repository or format, unreadable)."""
+    if path is not None:
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if (cached.get("format") == CACHE_FORMAT and cached.get("top") == str(top)
+                    and cached.get("prefix") == prefix):
+                return cached
+        except (OSError, ValueError, AttributeError):
+            pass
+    return _fresh(top, prefix)
 
+
+def _ancestor(top: Path, old: str) -> bool:
+    """Whether the commit the cache reached is still in HEAD's history (not rewritten away)."""
     return subprocess.run(["git", "merge-base", "--is-ancestor", old, "HEAD"], cwd=top,
                           capture_output=True, timeout=60).returncode == 0
 
@@ -215,11 +222,10 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
     if top.resolve() == PROJECT_ROOT.resolve():  # Juwu's own demo city: its commits are not a city's amendments
         return History()
     cache_path = cache_dir / CACHE_NAME if cache_dir is not None else None
-    cached = _load_cache(cache_path, top, prefix) if cache_path else _load_cache(Path("/nonexistent"), top, prefix)
+    cached = _load_cache(cache_path, top, prefix)
     since = cached["head"]
     if since and not _ancestor(top, since):  # history was rewritten: walk it all again
-        cached = _load_cache(Path("/nonexistent"), top, prefix)
-        since = None
+        cached, since = _fresh(top, prefix), None
     walked = [] if since == head else _walk(top, prefix, since)
     touched: set[str] = set()
     for sha, day, message, changed in walked:
@@ -395,6 +401,8 @@ def snapshot(record: str, files: dict[str, bytes]) -> dict:
             header |= _yaml(body)
         elif rel.endswith(".csv"):
             lines = _rows(body, kind)
+        elif rel.endswith(".xlsx"):  # hashed for the stamp; its lines are not diffed (CSV ledgers are)
+            continue
         elif rel.endswith(".md"):
             front, _, rest = _front_matter(body)
             header |= _yaml(front)

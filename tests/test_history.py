@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path

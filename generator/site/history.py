@@ -16,7 +16,7 @@ from generator import history as hist
 from generator.history import History, RecordHistory, verify_code
 from generator.model import City, Community
 from generator.periods import period_label
-from generator.site.downloads import Field, _csv_file, _json_file, rows_csv, rows_json
+from generator.site.downloads import Field, _csv_file, rows_csv, rows_json
 
 VERIFY = "verify/"
 
@@ -108,14 +108,14 @@ def community_history(city: City, community: Community) -> list[HistoryPage]:
             continue
         title = record_title(city, community, record)
         versions = list(reversed(r.versions))  # newest first
-        labels = {h.kind: _labels(h) for h in (r,)}
+        labels = _labels(r)
         files: dict[str, bytes] = {}
         for v in r.versions[:-1]:
             if v.snapshot is not None:
                 files |= version_files(r, v)
         out.append(HistoryPage(history_path(record), f"{title}：历史版本", "history.html", {
             "city": city, "community": community, "record": r, "versions": versions, "record_title": title,
-            "labels": labels[r.kind], "page_path": hist.sheet_path(record), "kind": r.kind,
+            "labels": labels, "page_path": hist.sheet_path(record), "kind": r.kind,
             "downloadable": {v.n for v in r.versions[:-1] if v.snapshot is not None}, "files": files,
         }, files))
         for v in r.versions[:-1]:
@@ -123,7 +123,7 @@ def community_history(city: City, community: Community) -> list[HistoryPage]:
                 continue
             out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html", {
                 "city": city, "community": community, "record": r, "version": v, "record_title": title,
-                "labels": labels[r.kind], "history_path": history_path(record), "kind": r.kind,
+                "labels": labels, "history_path": history_path(record), "kind": r.kind,
                 "line_fields": hist.LINE_FIELDS.get(r.kind, []),
             }, {}))
     return out

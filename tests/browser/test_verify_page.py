@@ -4,7 +4,6 @@ sheet is "current"; a code typed by hand (lower case, no dash) is found; a made-
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
