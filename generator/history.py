@@ -266,8 +266,9 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
 
 
 def _reason(message: str) -> str | None:
+    """The amendment reason the upload service writes into a commit message, masked like any text."""
     m = AMEND_LINE.search(message)
-    return m[1] if m else None
+    return mask_personal(m[1]) if m else None
 
 
 def _records(files: dict[str, list]) -> dict[str, list[Version]]:

@@ -287,7 +287,7 @@ def test_codes_are_short_stable_and_forgive_how_they_are_typed():
 
 
 def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
-    """Last in this file: it adds a commit to the shared repository."""
+    """After every other test of the shared repository: it adds a commit to it."""
     root, paths = amended["root"], amended["paths"]
     cached = json.loads((paths.cache / history.CACHE_NAME).read_text(encoding="utf-8"))
     head = git(root, "rev-parse", "HEAD").strip()
@@ -306,3 +306,9 @@ def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
     html = page(amended["site"], f"c/{CODE}/history/")
     assert versions_of(html) == ["v3", "v2", "v1"] and "<ins>负责财务审核</ins>" in section(html, 3)
     assert history.collect(amended["data"], paths.cache, set()).walked == 0
+
+
+def test_a_reason_in_a_commit_message_is_masked_like_any_text():
+    reason = history._reason("更正\n\n更正说明 Amendment: 已电话联系 139 1234 5678 核实")
+    assert "5678" in reason and "1234" not in reason.replace(" ", "")
+    assert history._reason("no reason here") is None

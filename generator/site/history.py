@@ -16,6 +16,7 @@ from generator import history as hist
 from generator.history import History, RecordHistory, verify_code
 from generator.model import City, Community
 from generator.periods import period_label
+from generator.site.privacy import mask_personal
 from generator.site.downloads import Field, _csv_file, rows_csv, rows_json
 
 VERIFY = "verify/"
@@ -152,7 +153,7 @@ def verify_index(city: City, history: History | None) -> dict[str, dict]:
     """code → what /verify/ says of it: current, or an old version (with the changes since)."""
     index: dict[str, dict] = {}
     for code, title, path in current_sheets(city):
-        index[code] = {"s": "current", "t": title, "p": path}
+        index[code] = {"s": "current", "t": mask_personal(title), "p": path}
     if history is not None and history.available:
         for record, r in history.records.items():
             path = hist.sheet_path(record)
@@ -161,7 +162,7 @@ def verify_index(city: City, history: History | None) -> dict[str, dict]:
                 if v.code and v.code not in index:
                     index[v.code] = {"s": "old", "t": "", "p": path, "h": history_path(record),
                                      "n": v.n, "d": v.date, "since": later[:5]}
-                later.insert(0, {"n": v.n, "d": v.date, "r": v.reason or ""})
+                later.insert(0, {"n": v.n, "d": v.date, "r": mask_personal(v.reason or "")})
     return index
 
 
