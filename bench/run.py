@@ -113,7 +113,9 @@ def make_repository(data: Path) -> float:
         ledger = sorted((data / "communities" / code / "finance").glob("*.csv"))[-1]
         correct_summary(ledger)
         header = ledger.with_suffix(".yaml")
-        header.write_text(header.read_text(encoding="utf-8") + "amendment: 摘要更正\n", encoding="utf-8")
+        kept = [line for line in header.read_text(encoding="utf-8").splitlines(keepends=True)
+                if not line.startswith("amendment:")]  # some demo periods were amended already
+        header.write_text("".join(kept) + "amendment: 摘要更正\n", encoding="utf-8")
         git(data, "commit", "-qam", f"更正 {code} {ledger.stem}\n\n更正说明 Amendment: 摘要更正")
     return round(time.perf_counter() - started, 1)
 
