@@ -286,6 +286,21 @@ def test_codes_are_short_stable_and_forgive_how_they_are_typed():
     assert normal_code("oi1l-uuuu") == "0111-VVVV"
 
 
+def test_the_printed_findings_notice_carries_the_finding_and_a_code_the_site_knows(amended):
+    """`juwu print` reads the same history: its findings sheet lists the unexplained change, and the
+    code printed on it is the one /verify/ calls current."""
+    from generator.print.sheets import findings_sheet
+    from generator.validate.rules import amendments
+
+    data = amended["data"]
+    city = validate_city(data).city
+    assert amendments.attach(city, history.collect(data, None, set())) == 1
+    community = next(c for c in city.communities if c.code == CODE)
+    sheet = findings_sheet(city, community)
+    assert any(f.code == "amendment-unexplained" for f in sheet.context["open_findings"])
+    assert shard(amended["site"], sheet.code)[sheet.code]["s"] == "current"
+
+
 def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
     """After every other test of the shared repository: it adds a commit to it."""
     root, paths = amended["root"], amended["paths"]
