@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Juwu needs Python 3.11 or newer")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,engines]'
 	touch $@
 
 install: $(STAMP)
@@ -42,11 +42,13 @@ validate: $(STAMP)
 system-deps:
 	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v zbarimg >/dev/null \
 	    && command -v nginx >/dev/null && command -v openssl >/dev/null && command -v minisign >/dev/null \
+	    && command -v soffice >/dev/null \
 	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign >/dev/null; \
-	else echo "Install chromium, fonts-noto-cjk, poppler-utils, zbar-tools, nginx-light, openssl and minisign (browser, PDF, proxy and signature tests need them)"; fi
+	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign \
+	        libreoffice-calc-nogui >/dev/null; \
+	else echo "Install chromium, fonts-noto-cjk, poppler-utils, zbar-tools, nginx-light, openssl, minisign and libreoffice-calc-nogui (browser, PDF, proxy, signature and template tests need them)"; fi
 
 test: $(STAMP) system-deps
 	$(PY) -m pytest

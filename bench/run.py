@@ -36,7 +36,10 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="also build with stock MkDocs + Material")
     parser.add_argument("--baseline-timeout", type=int, default=900)
     parser.add_argument("--no-probe", action="store_true", help="skip measuring search downloads in Chromium")
+    parser.add_argument("--engine", choices=["mkdocs", "zensical", "properdocs"], default="mkdocs",
+                        help="what renders the theme's shells (generator/site/engines.py)")
     args = parser.parse_args()
+    engine = ["--engine", args.engine]
     n = args.communities
     data, site, stats = OUT / f"city-{n}", OUT / f"site-{n}", OUT / f"stats-{n}.json"
     OUT.mkdir(parents=True, exist_ok=True)
@@ -52,14 +55,15 @@ def main() -> None:
         shutil.rmtree(leftover, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    run("build", str(data), "--site", str(site), "--stats", str(stats), "--full")
+    run("build", str(data), "--site", str(site), "--stats", str(stats), "--full", *engine)
     total = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = json.loads(stats.read_text())
-    republish = republish_one(data, site, stats)
+    republish = republish_one(data, site, stats, engine)
     html = sorted((p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html"))
     result = {
         "communities": n,
+        "engine": args.engine,
         "pages": figures["pages"],
         "seconds": figures["seconds"] | {"total": round(total, 1)},
         "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
@@ -137,7 +141,7 @@ def history_figures(site: Path) -> dict:
             "largest_verify_shard_bytes": max(shards, default=0)}
 
 
-def republish_one(data: Path, site: Path, stats: Path) -> dict:
+def republish_one(data: Path, site: Path, stats: Path, engine: list[str]) -> dict:
     """A clerk corrects one line of one community's ledger (a commit with its reason): time `juwu
     build` republishing it. The commit is undone afterwards, so the bench city stays as it was."""
     code = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())[0]
@@ -146,7 +150,7 @@ def republish_one(data: Path, site: Path, stats: Path) -> dict:
     git(data, "commit", "-qam", "更正\n\n更正说明 Amendment: 摘要更正")
     try:
         started = time.perf_counter()
-        run("build", str(data), "--site", str(site), "--stats", str(stats))
+        run("build", str(data), "--site", str(site), "--stats", str(stats), *engine)
         total = time.perf_counter() - started
     finally:
         git(data, "reset", "-q", "--hard", "HEAD~1")

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from generator.config import CitySettings
+from generator import records
 from generator.load.sources import Loaded, TypedRow
 from generator.model import (
     SIX_UNIFICATIONS, ZERO, City, Committee, Community, District, Evaluation, LedgerLine,
@@ -63,6 +64,9 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
                     "changed_on", "name", "change", "role_before", "role_after", "reason", "meeting", "published_on")},
                     file=source.file, row=r.where()[0]) for r in rows),
                 key=lambda x: (x.changed_on or datetime.date.min, x.name or ""))
+        elif source.kind in records.KINDS:
+            setattr(community, records.KINDS[source.kind],
+                    [records.build_rows(source.kind, r.values, source.file, r.where()[0]) for r in rows])
         elif source.kind == "rectifications":
             community.rectifications = sorted(
                 (Rectification(**{k: r.values.get(k) for k in (
@@ -78,7 +82,9 @@ def assemble_city(settings: CitySettings, loaded: Loaded, typed: dict[str, list[
         community.periods.sort(key=lambda p: p.key)
         community.reports.sort(key=lambda r: (r.date or datetime.date.min, r.slug), reverse=True)
         community.opinions.sort(key=lambda o: o.received_on or datetime.date.min, reverse=True)
-    as_of = settings.as_of or _latest_date(communities.values())
+        community.decisions.sort(key=lambda d: d.decided_on or datetime.date.min, reverse=True)
+        community.trainings.sort(key=lambda t: t.held_on or datetime.date.min, reverse=True)
+    as_of = _as_of(settings.as_of, communities.values())
     return City(settings, as_of, _group(communities.values()), dict(loaded.hashes))
 
 
@@ -94,6 +100,17 @@ def _group(communities) -> list[District]:
     return list(districts.values())
 
 
+def _as_of(written: datetime.date | None, communities) -> datetime.date:
+    """city.yaml's as_of, moved forward by any later record the site shows (an upload newer than it
+    moves it: no page shows a record dated after the day its data is said to describe); the latest
+    record's date when city.yaml sets none. Rollout dates do not move a written as_of: one after it is
+    refused (rollout-future), so it is never shown."""
+    if written is None:
+        return _latest_date(communities)
+    later = [d for c in communities for d in _shown_dates(c, rollout=False) if d is not None and d > written]
+    return max(later, default=written)
+
+
 def _latest_date(communities) -> datetime.date:
     """The city's "as of" when city.yaml sets none: the latest date of any record the site shows,
     so no page shows a record dated after the day its data is said to describe."""
@@ -101,9 +118,10 @@ def _latest_date(communities) -> datetime.date:
     return max(dates, default=datetime.date(2000, 1, 1))
 
 
-def _shown_dates(c: Community):
+def _shown_dates(c: Community, rollout: bool = True):
     """Every date of a record on the community's pages (deadlines are not records: they are left out)."""
-    yield from c.rollout.values()
+    if rollout:
+        yield from c.rollout.values()
     for p in c.periods:
         yield from (p.published_on, p.reviewed_on)
         yield from (line.date for line in p.lines)
@@ -113,6 +131,10 @@ def _shown_dates(c: Community):
     yield from (e.held_on for e in c.evaluations)
     for r in c.rectifications:
         yield from (r.found_on, r.closed_on)
+    yield from (i.inspected_on for i in c.inspections)
+    yield from (e.held_on for e in c.elections)
+    yield from (d.decided_on for d in c.decisions)
+    yield from (t.held_on for t in c.trainings)
     if c.committee is not None:
         yield c.committee.elected_on
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import logging
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -26,9 +24,9 @@ from generator.config import PROJECT_ROOT, BuildPaths
 from generator.keys import SecretKey
 from generator.load.sources import digest_of
 from generator.model import City, HeldBack
-from generator.problems import JuwuError, Problems
+from generator.problems import Problems
 from generator.site import shell as shells
-from generator.site import fill, findings, search, urls, write
+from generator.site import engines, fill, findings, search, urls, write
 from generator.site import history as site_history
 from generator.site.downloads import city_published
 from generator.site.pages import site_pages
@@ -96,24 +94,27 @@ class Scope:
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False,
-          rewrite_history: str | None = None, signing_key: SecretKey | None = None) -> BuildResult:
+          rewrite_history: str | None = None, signing_key: SecretKey | None = None,
+          engine: str | None = None) -> BuildResult:
     """Build the site; one build of a site at a time (a second waits for the first), since both
     would read and write the same build cache. The manifest chain is checked before anything is
-    written, and extended once the site is live (generator/manifest.py)."""
+    written, and extended once the site is live (generator/manifest.py). `engine` renders the
+    theme (generator/site/engines.py): this, else city.yaml's `engine:`, else MkDocs."""
+    theme_engine = engines.choose(engine, engines.city_engine(paths.data))
     with BuildCache(paths.cache).locked():
         chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
-        result = _build(paths, progress, full)
+        result = _build(paths, progress, full, theme_engine)
         if result.built:
             hashes = BuildCache(paths.cache).state().hashes  # city.source_hashes, as the cache saved them
             manifest.publish(paths.site, paths.cache, chain, paths.data, hashes, result.version, signing_key)
         return result
 
 
-def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
+def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str = engines.DEFAULT) -> BuildResult:
     timer = _Timer()
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
-    scope, files, scanned_ns, engine = _scope(paths, cache, full)
+    scope, files, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
     progress("validate", "检查数据 checking the data" if scope.full else
              f"检查有变化的 {len(scope.plan.changed)} 个社区 checking the {len(scope.plan.changed)} changed communities")
     validation = validate_city(paths.data, scope.checked, scope.plan.previous.city_tables if scope.plan else None)
@@ -128,7 +129,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
     scope.held = _held(scope, city, errors_of, paths.site)
     hashes = _compose(city, scope, validation.hashes)
     if hashes is None:  # the summaries do not cover the city: start again from scratch
-        return _build(paths, progress, full=True)
+        return _build(paths, progress, True, theme_engine)
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
@@ -137,12 +138,12 @@ def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
     timer.lap("history")
     pages = site_pages(city, version, only=rendered)
     if not scope.full and not _shells_ready(cache.theme, pages):
-        return _build(paths, progress, full=True)  # a page deeper than any before needs a new shell
+        return _build(paths, progress, True, theme_engine)  # a page deeper than any before needs a new shell
 
     cache.forget()  # from here the cache changes: until this build publishes, the next is full
     if scope.full:
-        progress("mkdocs", "MkDocs 构建主题 building the theme with MkDocs")
-        _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages)
+        progress("mkdocs", f"{theme_engine} 构建主题 building the theme with {theme_engine}")
+        _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages, theme_engine)
         write.dispose_except(cache.documents, _document_folders(scope.kept_pages()), cache.trash)
         timer.lap("mkdocs")
     stage = write.staging_dir(paths.site)
@@ -194,11 +195,11 @@ def _build(paths: BuildPaths, progress: Progress, full: bool) -> BuildResult:
     return result
 
 
-def _scope(paths: BuildPaths, cache: BuildCache, full: bool):
+def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):
     """A republish when only community folders changed since the published build, else a full build."""
     last = cache.state()
     previous = None if full else last
-    engine = _engine(paths)
+    engine = _theme_engine_tag(theme_engine) + _engine(paths)
     scanned_ns = buildcache.now_ns()
     files = buildcache.scan(paths.data, previous)
     plan = None if full else buildcache.plan(previous, engine, paths.site, files)
@@ -278,6 +279,11 @@ def _engine(paths: BuildPaths) -> str:
     return buildcache.engine_hash(roots, skip=write.GENERATED)
 
 
+def _theme_engine_tag(theme_engine: str) -> str:
+    """A build with another theme engine (or version of it) than the last is a full build."""
+    return "" if theme_engine == engines.DEFAULT else f"{theme_engine} {engines.version_of(theme_engine)}:"
+
+
 def _shells_ready(theme: Path, pages) -> bool:
     wanted = {p.path if p.path in shells.NAV_PAGES else shells.shell_path(p.path.count("/")) for p in pages}
     return all((theme / path / "index.html").is_file() for path in wanted)
@@ -342,31 +348,15 @@ def _summaries(city: City, scope: Scope, rendered: set[str], rows: dict) -> dict
             for c in city.communities}
 
 
-def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str, pages) -> None:
-    """MkDocs renders the hand-written pages and one shell per page depth into the cache's theme
-    folder, the data version left as a token that each page fills with its own."""
+def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str, pages,
+                  theme_engine: str = engines.DEFAULT) -> None:
+    """The engine (MkDocs by default) renders the hand-written pages and one shell per page depth
+    into the cache's theme folder, the data version left as a token that each page fills with its own."""
     if paths.city_content is not None:
         write.merge_docs(paths.content, paths.city_content, paths.docs)
     write.write_content(paths.docs, shells.shell_sources({page.path.count("/") for page in pages}))
-    _mkdocs_build(paths, theme, site_name, site_url, shells.VERSION)
-
-
-def _mkdocs_build(paths: BuildPaths, stage: Path, site_name: str, site_url: str, version: str) -> None:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    # MkDocs stamps the sitemap with the build date unless this is set: keep builds byte-identical.
-    os.environ["SOURCE_DATE_EPOCH"] = "0"
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    try:
-        config = load_config(str(paths.mkdocs_yml), site_dir=str(stage), docs_dir=str(paths.docs),
-                             site_name=site_name, site_url=site_url,
-                             extra={"data_version": version, "generator": False})
-        mkdocs_build(config)
-    except (MkDocsException, SystemExit) as exc:
-        raise JuwuError(f"MkDocs 构建失败：{exc}", f"MkDocs build failed: {exc}") from None
+    engines.render(theme_engine, paths.mkdocs_yml, paths.docs, theme, theme.parent / "engine", site_name, site_url,
+                   shells.VERSION)
 
 
 class _Timer:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.config import PROJECT_ROOT, BuildPaths
-from generator.print import SHEETS
+from generator.print import SHEETS, SIZES
 from generator.problems import JuwuError
 from generator.version import ENGINE_VERSION
 
@@ -127,8 +127,10 @@ def _finding_codes(values: tuple[str, ...]) -> set[str]:
 @click.option("--rewrite-history", metavar="REASON",
               help="Publish even though the site's manifest chain does not match the recorded one; the reason "
                    "is logged in the manifest (rewritten).")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical", "properdocs"]), default=None,
+              help="What renders the theme's shell pages; default: city.yaml's engine:, else mkdocs.")
 def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool, signing_key: Path | None,
-          rewrite_history: str | None) -> None:
+          rewrite_history: str | None, engine: str | None) -> None:
     """检查并生成网站。Validate DATA and build the site. Errors in the city's own files leave --site as
     it was (exit 1); a community with data errors is held back (its last good pages stay, marked
     数据待更正) while the rest publishes (exit 3). Compliance findings are published (exit 0).
@@ -140,11 +142,11 @@ def build(data: Path, site: Path, lang: str, stats: Path | None, full: bool, sig
     earlier manifests; a chain that was altered is refused unless --rewrite-history REASON."""
     if rewrite_history is not None and not rewrite_history.strip():
         raise click.BadParameter("请写明原因 give a reason", param_hint="--rewrite-history")
-    sys.exit(_build(data, site, lang, stats, full, signing_key, rewrite_history))
+    sys.exit(_build(data, site, lang, stats, full, signing_key, rewrite_history, engine))
 
 
 def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: bool = False,
-           signing_key: Path | None = None, rewrite_history: str | None = None) -> int:
+           signing_key: Path | None = None, rewrite_history: str | None = None, engine: str | None = None) -> int:
     from generator.build import build as run_build
     from generator.siteurl import city_site_url
     from generator.keys import load_secret
@@ -161,7 +163,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         if rewrite_history is not None:
             _say(f"改写发布历史 rewriting the published history: {rewrite_history}", err=True)
         result = run_build(BuildPaths.for_data(data, site), progress, full=full, rewrite_history=rewrite_history,
-                           signing_key=secret)
+                           signing_key=secret, engine=engine)
     except JuwuError as exc:
         _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
         return 1
@@ -312,6 +314,26 @@ def codeowners(data: Path) -> None:
 
 
 @cli.command()
+@click.argument("kind", type=click.Choice(["ledger", "members", "officials", "opinions", "evaluations",
+                                           "rectifications", "member_changes", "communities", "rollout"]))
+@click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
+              help="The city's data folder: its categories and funding sources, last month's closing balance.")
+@click.option("--community", metavar="CODE", help="The community (a ledger's opening balance comes from its last month).")
+@click.option("--period", metavar="YYYY-MM", help="A ledger's period: dates are checked to fall within it.")
+@click.option("-o", "--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="FILE.xlsx (drop-downs, formats, instructions) or FILE.csv (the header, UTF-8 with BOM).")
+def template(kind: str, data: Path, community: str | None, period: str | None, out: Path) -> None:
+    """写出填表模板。Write a template a clerk fills in Excel: Chinese headers, drop-down lists, formats."""
+    from generator.template import TemplateError, write
+
+    try:
+        _say(f"已写出 wrote {write(kind, out, data, community, period)}", err=True)
+    except TemplateError as exc:
+        _say(f"{exc.zh}\n{exc.en}", err=True)
+        sys.exit(2)
+
+
+@cli.command()
 @click.argument("data", type=click.Path(path_type=Path), default=DEFAULT_DATA)
 def catalogue(data: Path) -> None:
     """更新数据目录。Rewrite DATA/datapackage.yaml from the CSV files present."""
@@ -413,9 +435,11 @@ def _fail(exc: JuwuError) -> None:
               help="Where accepted uploads are republished.")
 @click.option("--no-rebuild", is_flag=True, help="Commit uploads but do not rebuild the site.")
 @click.option("--insecure-cookies", is_flag=True, help="Send the session cookie over plain HTTP (local testing only).")
+@click.option("--allow-placeholder-url", is_flag=True,
+              help="Let clerks download notice-board PDFs while site_url is a placeholder (test cities only).")
 @click.pass_context
 def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state: Path | None, site: Path,
-           no_rebuild: bool, insecure_cookies: bool) -> None:
+           no_rebuild: bool, insecure_cookies: bool, allow_placeholder_url: bool) -> None:
     """上传服务：社区经办人网上上传数据。Run the upload service on 127.0.0.1:PORT (put TLS in front)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -428,7 +452,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
 
     try:
         settings = from_environment(data, users, state, site, rebuild=not no_rebuild,
-                                    secure_cookies=not insecure_cookies)
+                                    secure_cookies=not insecure_cookies, allow_placeholder_url=allow_placeholder_url)
         app = create_app(settings)
     except (SettingsError, RepoError) as exc:
         raise click.ClickException(f"{exc.zh} / {exc.en}") from None
@@ -502,7 +526,7 @@ def _community_listed(data: Path, code: str) -> bool:
 @click.option("--district", metavar="CODE", help="区代码（6 位），用于 --sheet rollout。A district, for the rollout sheet.")
 @click.option("--period", metavar="YYYY-MM", help="公开期间，例如 2024-05。The period, e.g. 2024-05.")
 @click.option("--report", "report", metavar="SLUG", help="报告文件名（不含 .md），用于 --sheet report。A report's file name.")
-@click.option("--size", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True)
+@click.option("--size", type=click.Choice(SIZES, case_sensitive=False), default="A4", show_default=True)
 @click.option("--landscape", is_flag=True, help="横向打印（宽表）。Landscape, for wide ledgers.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="PDF file to write.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.load.yamlfile import Scalar
 from generator.problems import ERROR, Problem, Problems
+from generator.streetoffice import StreetOffice, read_offices
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ class CitySettings:
     publish_within_days: int = 15
     posting_days: int = 30
     opinion_answer_days: int = 10
+    decision_publish_days: int = 30  # a decision, and each stage of a project, is published within this many days
     min_members: int = 3
     max_members: int = 5
     chair_pay_ratio: Decimal = Decimal("0.70")
@@ -53,9 +55,14 @@ class CitySettings:
     evaluation_by: str = "01-31"  # month-day of the next year by which the year's democratic evaluation is held
     rectification_days: int = 30  # a finding without a deadline of its own: days the city gives to rectify
     member_change_workdays: int = 20  # a change of the committee is published within this many working days
+    inspection_pass_score: int = 60  # where an inspection is scored, the pass mark (generator/records.py)
+    # The working mechanisms (四.4) as the city configures them: (name, description, contact), shown on the site.
+    mechanisms: tuple[tuple[str, str, str], ...] = ()
     # The city's calendar for working days: public holidays on weekdays, and weekend days worked (调休).
     holidays: tuple[datetime.date, ...] = ()
     workdays: tuple[datetime.date, ...] = ()
+    # Street offices' public contacts, shown where a community has no committee (generator/streetoffice.py).
+    street_offices: tuple[StreetOffice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         publish_within_days=reader.int("disclosure.publish_within_days", 15),
         posting_days=reader.int("disclosure.posting_days", 30),
         opinion_answer_days=reader.int("disclosure.opinion_answer_days", 10),
+        decision_publish_days=reader.int("disclosure.decision_publish_days", 30),
         min_members=reader.int("committee_rules.min_members", 3),
         max_members=reader.int("committee_rules.max_members", 5),
         chair_pay_ratio=reader.decimal("committee_rules.chair_pay_ratio", Decimal("0.70")),
@@ -125,13 +133,26 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         evaluation_by=reader.month_day("working_system.evaluation_by", "01-31"),
         rectification_days=reader.int("working_system.rectification_days", 30),
         member_change_workdays=reader.int("working_system.member_change_workdays", 20),
+        inspection_pass_score=reader.int("working_system.inspection_pass_score", 60),
         holidays=reader.dates("calendar.holidays"),
         workdays=reader.dates("calendar.workdays"),
+        street_offices=read_offices(reader._get("street_offices", None), reader._fail),
+        mechanisms=_mechanisms(reader, problems),
     )
     return None if reader.failed else settings
 
 
 _MISSING = object()
+
+
+def _mechanisms(reader: "_Reader", problems: Problems) -> tuple[tuple[str, str, str], ...]:
+    """mechanisms: [{name, description, contact}] (申诉救助, 工作考评, 责任追究 …)."""
+    found = []
+    for i, item in enumerate(reader.list("mechanisms")):
+        sub = _Reader(item if isinstance(item, dict) else {}, problems, f"mechanisms[{i}].")
+        found.append((sub.text("name"), sub.text("description", ""), sub.text("contact", "")))
+        reader.failed = reader.failed or sub.failed
+    return tuple(found)
 
 
 class _Reader:

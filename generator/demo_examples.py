@@ -16,6 +16,8 @@ from datetime import date, timedelta
 
 import yaml
 
+from generator.demo_records import add_records
+
 MIN_COMMUNITIES = 10
 RESPONSIBLE = ("社区居民委员会", "物业服务企业", "社区居民委员会", "社区财务室")
 
@@ -58,6 +60,24 @@ def add_examples(files: dict[str, str], headers: dict[str, list[str]], as_of: da
     _member_changes(files, headers, codes[1], [("补选", "委员", "2024-06-12", "2024-08-01", "居民代表会议补选委员")])
     _member_changes(files, headers, codes[11], [("辞职", "委员", "2024-03-08", "2024-03-15", "因工作调动辞去委员职务"),
                                                 ("补选", "委员", "2024-04-10", "2024-04-18", "居民代表会议补选委员")])
+    add_records(files, headers, codes, as_of)
+    _street_offices(files, set(codes))
+
+
+def _street_offices(files, with_committee: set[str]) -> None:
+    """The public contact of the street offices of communities without a committee, all but one:
+    the page shows the office where the city gives one, the hotline where it does not."""
+    rows = list(csv.DictReader(io.StringIO(files["communities.csv"])))
+    without = [r for r in rows if r["code"] not in with_committee]
+    streets = sorted({r["code"][:9]: r["street"] for r in without}.items())
+    if len(streets) < 2:
+        return
+    lines = ["", "# Street offices' public contacts (街道办事处), shown on the page of a community without a committee.",
+             "street_offices:"]
+    for i, (street, name) in enumerate(s for k, s in enumerate(streets) if k != 1):
+        lines.append(f'  "{street}": {{name: {name}办事处, phone: "0831-82{street[-3:]}{i}0", '
+                     f'address: {name}便民服务中心二楼, hours: "工作日 9:00-12:00，13:30-17:30"}}')
+    files["city.yaml"] = files["city.yaml"].rstrip("\n") + "\n" + "\n".join(lines) + "\n"
 
 
 def _rectifications(files, headers, code, as_of, dump_yaml, showcase: bool) -> None:

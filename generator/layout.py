@@ -19,6 +19,12 @@ COMMUNITY_TABLES = {
     "evaluations": "evaluations",
     "rectifications": "rectifications",
     "member_changes": "member_changes",
+    "inspections": "inspections",
+    "elections": "elections",
+    "decisions": "decisions",
+    "projects": "projects",
+    "assets": "assets",
+    "trainings": "trainings",
 }
 
 

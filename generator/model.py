@@ -277,6 +277,13 @@ class Community:
     evaluations: list[Evaluation] = field(default_factory=list)
     rectifications: list[Rectification] = field(default_factory=list)  # oldest first
     member_changes: list[MemberChange] = field(default_factory=list)  # oldest first
+    # The rest of the plan's record (generator/records.py), each in the order its file gives.
+    inspections: list = field(default_factory=list)  # InspectionItem rows
+    elections: list = field(default_factory=list)  # ElectionRow rows
+    decisions: list = field(default_factory=list)  # Decision, newest first
+    projects: list = field(default_factory=list)  # ProjectStage rows
+    assets: list = field(default_factory=list)  # Asset
+    trainings: list = field(default_factory=list)  # Training, newest first
     rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
     warnings: list = field(default_factory=list)  # open validation warnings (Problems)
     findings: list = field(default_factory=list)  # open compliance findings (Problems): published

@@ -40,7 +40,8 @@ class Problem:
         return COMPLIANCE if self.severity == FINDING else DATA
 
     def sort_key(self) -> tuple:
-        return (self.file, self.row or 0, self.field or "", self.code, self.value or "")
+        """File, row, then the column as it stands in the clerk's file (its cell), not the field's name."""
+        return (self.file, self.row or 0, cell_column(self.cell), self.field or "", self.code, self.value or "")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -102,6 +103,23 @@ class Problems:
 
     def __iter__(self):
         return iter(self.items)
+
+
+def cell_column(cell: str | None) -> int:
+    """The 1-based column of an Excel cell ("C7" → 3, "3月!AA12" → 27); 0 for none, so a problem of a
+    whole row comes before the problems of its cells."""
+    if not cell:
+        return 0
+    letters = ""
+    for ch in cell.rpartition("!")[2]:
+        if "A" <= ch <= "Z":
+            letters += ch
+        else:
+            break
+    column = 0
+    for ch in letters:
+        column = column * 26 + ord(ch) - 64
+    return column
 
 
 def column_letter(index: int) -> str:

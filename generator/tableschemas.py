@@ -12,7 +12,7 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 KINDS = (
     "communities", "rollout", "committee", "members", "officials",
     "ledger_period", "ledger_lines", "report", "opinions", "evaluations", "rectifications",
-    "member_changes",
+    "member_changes", "inspections", "elections", "decisions", "projects", "assets", "trainings",
 )
 
 

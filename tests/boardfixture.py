@@ -96,7 +96,13 @@ def classic(spec: Spec, *, total_income: Decimal | None = None, balance_at: dict
     """Merged title, unit line, two-row merged header 月|日|凭证号|收支内容|金额(收入|支出)|结存, 上月结转
     first, the month only on the first line, blank cells for zero, a spaced 合  计 row, signatures."""
     book = openpyxl.Workbook()
-    ws = book.active
+    classic_sheet(book.active, spec, total_income=total_income, balance_at=balance_at, opening=opening)
+    return _save(book)
+
+
+def classic_sheet(ws, spec: Spec, *, total_income: Decimal | None = None,
+                  balance_at: dict[int, Decimal] | None = None, opening: Decimal | None = None) -> None:
+    """The classic board written into the worksheet `ws` (one month of a year's workbook)."""
     ws.append([f"某某社区居务公开榜（{spec.year}年{spec.month}月）"])
     ws.merge_cells("A1:G1")
     ws.append([None, None, None, None, None, "单位：元"])
@@ -115,7 +121,6 @@ def classic(spec: Spec, *, total_income: Decimal | None = None, balance_at: dict
     ws.append([None, None, None, "合  计", _num(INCOME if total_income is None else total_income), _num(EXPENSE),
                _num(spec.closing)])
     _footer(ws, spec)
-    return _save(book)
 
 
 def debit_credit(spec: Spec) -> bytes:

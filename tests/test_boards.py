@@ -233,3 +233,52 @@ def test_an_unknown_column_of_a_whole_header_is_named_with_what_it_could_mean(bo
     _, _, problems = _read(data, header.stem)
     [p] = [p for p in problems if p.code == "unknown-column"]
     assert p.file == file and p.cell == "G1" and "资金来源" in p.zh and "资金来源" in p.en
+
+
+def test_a_hidden_draft_and_an_instructions_sheet_are_passed_over_for_the_board(board_city, twin):
+    import io
+
+    import openpyxl
+
+    data, header, spec = board_city
+    book = openpyxl.Workbook()
+    draft = book.active
+    draft.title = "草稿"
+    draft.sheet_state = "hidden"
+    draft.append(["摘要", "收入"])
+    draft.append(["隐藏的草稿行", 99])
+    book.create_sheet("填表说明").append(["说明：逐笔填写"])
+    bf.classic_sheet(book.create_sheet("Sheet3"), spec)
+    out = io.BytesIO()
+    book.save(out)
+    file = _write(header, out.getvalue(), ".xlsx")
+    lines, totals, problems = _read(data, header.stem)
+    assert not _errors_in(problems, file), [(p.code, p.cell, p.en) for p in _errors_in(problems, file)]
+    assert lines == twin[0] and totals == twin[1]
+
+
+# --- title rows above a table's header (issue 17: one message, not five) -----------------------------
+
+def test_title_rows_above_a_members_header_are_one_warning(board_city):
+    data, _, _ = board_city
+    path = data / "communities" / A / "members.csv"
+    before = validate_city(data, {A})
+    members = [(m.name, m.role) for c in before.city.communities if c.code == A for m in c.members]
+    text = path.read_text("utf-8")
+    path.write_text("某某社区居务监督委员会成员名单\n,,单位：人\n" + text, "utf-8")
+    result = validate_city(data, {A})
+    mine = [p for p in result.problems.items if p.file.endswith("members.csv")]
+    assert [(p.code, p.row) for p in mine if p.code in ("title-rows", "missing-column", "unknown-column")] == \
+        [("title-rows", 1)]
+    [title] = [p for p in mine if p.code == "title-rows"]
+    assert "第 3 行" in title.zh and "成员名单" in title.zh and "row 3" in title.en
+    assert [(m.name, m.role) for c in result.city.communities if c.code == A for m in c.members] == members
+    assert not [p for p in mine if p.severity == ERROR]
+    # a cell is still named where the clerk sees it: rows keep their own line numbers
+    bad = path.read_text("utf-8").split("\n")
+    cells = bad[3].split(",")
+    cells[1] = "组员"  # the role of the first member (line 4), not one the schema allows
+    bad[3] = ",".join(cells)
+    path.write_text("\n".join(bad), "utf-8")
+    role = next(p for p in validate_city(data, {A}).problems.sorted() if p.file.endswith("members.csv") and p.field == "role" and p.severity == ERROR)
+    assert role.row == 4 and role.cell.endswith("4")

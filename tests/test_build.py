@@ -25,7 +25,7 @@ def test_community_page_shows_members_with_roles(built_site):
     code = community_with_committee()
     html = (built_site / "c" / code / "index.html").read_text(encoding="utf-8")
     for member in read_csv_rows(DATA / "communities" / code / "members.csv"):
-        assert f'<td data-label="职务">{member["role"]}</td><td data-label="姓名">{member["name"]}</td>' in html
+        assert f'<td data-label="职务">{member["role"]}</td><td data-label="姓名" class="juwu-member">{member["name"]}</td>' in html
 
 
 def test_period_page_shows_totals_computed_from_the_ledger(built_site):

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import template as tpl
+
 from generator.cityrepo import CityRepoError
 from generator.cityrepo.changes import changed_scope
 from generator.cityrepo.owners import codeowners_text, parse_owners
@@ -87,7 +89,10 @@ def test_init_writes_a_city_that_validates_and_builds_with_its_own_pages(city, t
     settings = yaml.safe_load((city / "city.yaml").read_text(encoding="utf-8"))
     assert settings["name"] == "测试市" and len(settings["rollout"]["phases"]) == 7
     assert "as_of" not in settings and "办公用品" in settings["finance"]["expense_categories"]
-    assert (city / "communities.csv").read_text(encoding="utf-8").startswith("code,name,district,street")
+    assert (city / "communities.csv").read_text(encoding="utf-8").startswith("社区代码,社区名称,区,街道")  # Chinese headers (issue 17)
+    for kind in ("ledger", "members", "opinions", "evaluations", "rectifications"):  # one source: juwu template
+        assert (city / "templates" / f"{kind}.xlsx").read_bytes() == tpl.xlsx_bytes(kind, tpl.city_lists(city))
+        assert (city / "templates" / f"{kind}.csv").read_bytes() == tpl.csv_bytes(kind)
     package = yaml.safe_load((city / "datapackage.yaml").read_text(encoding="utf-8"))
     assert [r["path"] for r in package["resources"]] == ["communities.csv", "rollout.csv"]
     readme = (city / "README.md").read_text(encoding="utf-8")
@@ -279,8 +284,8 @@ def test_add_community_writes_templates_sorted_row_catalogue_and_owners(city):
     folder = city / "communities" / "319901001001"
     committee = (folder / "committee.yaml").read_text(encoding="utf-8")
     assert "# 甲社区居务监督委员会基本信息" in committee and "选举方式" in committee
-    assert (folder / "members.csv").read_text(encoding="utf-8").startswith("name,role,")
-    assert (folder / "officials.csv").read_text(encoding="utf-8").startswith("name,body,")
+    assert (folder / "members.csv").read_text(encoding="utf-8").startswith("姓名,职务,")  # as juwu template writes it
+    assert (folder / "officials.csv").read_text(encoding="utf-8").startswith("姓名,所在组织,")
     assert (folder / "finance" / ".gitkeep").exists() and (folder / "reports" / ".gitkeep").exists()
     package = yaml.safe_load((city / "datapackage.yaml").read_text(encoding="utf-8"))
     assert "communities/319901001001/members.csv" in [r["path"] for r in package["resources"]]

@@ -84,3 +84,26 @@ def test_footer_date_is_the_last_commit_of_the_data_files(data_copy):
 
 def test_footer_date_falls_back_to_as_of_outside_git(data_copy):
     assert data_version(data_copy, "0123456789", datetime.date(2025, 1, 31)) == "01234567 · 2025-01-31"
+
+
+def test_a_record_newer_than_the_written_as_of_moves_it(data_copy):
+    # city.yaml says 2025-01-31; a report dated later (an upload) must not show on a site "as of" January.
+    code = community_with_committee(data_copy)
+    reports = data_copy / "communities" / code / "reports"
+    first = sorted(reports.glob("*.md"))[0]
+    text = re.sub(r'(?m)^date: .*$', f'date: "{LATE.isoformat()}"', first.read_text(encoding="utf-8"), count=1)
+    (reports / f"{LATE.isoformat()}-late-meeting.md").write_text(text, encoding="utf-8")
+    result = validate_city(data_copy)
+    assert result.ok, [p.en for p in result.problems.errors][:5]
+    assert result.city.as_of == LATE
+    assert max(d for c in result.city.communities for d in _shown(c)) <= result.city.as_of
+
+
+def test_a_rollout_date_after_the_written_as_of_is_still_refused(data_copy):
+    rollout = data_copy / "rollout.csv"
+    lines = rollout.read_text(encoding="utf-8").splitlines()
+    lines[1] = re.sub(r",[0-9]{4}-[0-9]{2}-[0-9]{2},", f",{LATE.isoformat()},", lines[1], count=1)
+    rollout.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = validate_city(data_copy)
+    assert result.city is None or result.city.as_of == datetime.date(2025, 1, 31)
+    assert "rollout-future" in {p.code for p in result.problems.errors}

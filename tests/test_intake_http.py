@@ -218,7 +218,7 @@ def test_period_outside_the_pattern_is_refused(signed_in, city, field, value):
     nothing_written(city, before)
 
 
-@pytest.mark.parametrize("slug", ["../../city", "a/b", "UPPER..", "x" * 80, ""])
+@pytest.mark.parametrize("slug", ["../../city", "a/b", "UPPER..", "x" * 80])
 def test_report_slug_outside_the_pattern_is_refused(signed_in, city, slug):
     client, token = signed_in
     before = head(city.data)

@@ -115,7 +115,8 @@ def test_xlsx_with_a_cover_sheet_reads_the_sheet_named_for_the_data():
     book.save(out)
     table = read_xlsx(out.getvalue(), prefer=("2024-05", "ledger_lines", "财务收支明细"))
     assert table.sheet == "财务收支明细" and table.rows == [["2024-05-01", "电费"]]
-    assert read_xlsx(out.getvalue()).sheet == "说明"  # nothing preferred: the first sheet
+    # nothing preferred: the first visible sheet that is not instructions, a cover or a summary
+    assert read_xlsx(out.getvalue()).sheet == "财务收支明细"
 
 
 def test_validate_reads_the_data_sheet_of_a_workbook_with_a_cover(data_copy):

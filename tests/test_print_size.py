@@ -83,3 +83,34 @@ def test_a3_type_is_a4_type_scaled_to_the_paper(sheets):
     # The title scales too: the whole sheet, not only the table.
     title = {size: next(h for _, _, h, t in sheets[size] if t.endswith("财务收支公开")) for size in sheets}
     assert title["A3"] / title["A4"] == pytest.approx(SQRT2, rel=0.03)
+
+
+def _roster_words(out: Path, size: str, code: str) -> tuple[float, list]:
+    pdf = out / f"roster-{size}-{code}.pdf"
+    result = subprocess.run([sys.executable, "-m", "generator", "print", str(DATA), "--sheet", "roster", "--community",
+                             code, "--size", size, "-o", str(pdf), "--allow-placeholder-url"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "1 page(s)" in result.stderr  # a roster is one sheet of paper
+    info = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', info).group(1))
+    return height, words(pdf)
+
+
+@pytest.mark.parametrize("size", ["A4", "A3"])
+def test_the_roster_fills_its_page(tmp_path, size):
+    # The smallest and the largest committee of the demo: both end at the foot of the page, not two thirds down.
+    counts = {p.parent.name: len(p.read_text(encoding="utf-8").splitlines()) - 1
+              for p in (DATA / "communities").glob("*/members.csv")}
+    for code in (min(counts, key=lambda c: (counts[c], c)), max(counts, key=lambda c: (counts[c], c))):
+        height, found = _roster_words(tmp_path, size, code)
+        scale = SQRT2 if size == "A3" else 1
+        foot = height - 16 / 25.4 * 72  # the bottom page margin is 16 mm
+        body = [w for w in found if not w[3].startswith("第") and w[0] < foot]
+        lowest = max(y + h for y, _, h, _ in body)
+        assert lowest >= foot - 36 * scale, (code, size, lowest, foot)  # within about two lines of the foot
+        top = next(y for y, _, _, t in found if t == "职务")
+        bottom = next(y for y, _, _, t in found if t.startswith("监督委员会的职责"))
+        members = [w for w in found if top <= w[0] < bottom]
+        assert point_size(members) >= 11.95 * scale, (code, size, point_size(members))

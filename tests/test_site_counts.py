@@ -46,6 +46,8 @@ def community_verdicts(site: Path) -> dict[str, str]:
     verdicts = {}
     for page in sorted(site.glob("c/*/index.html")):
         table = rows(section(page.read_text(encoding="utf-8"), "rollout"))
+        if not table:  # no phase done yet: said in words, nothing to count as on time or late
+            continue
         row = next(r for r in table if r["阶段"].startswith(f"{phase}. "))
         verdicts[page.parent.name] = row["情况"]
     return verdicts

@@ -118,7 +118,7 @@ def test_community_page_shows_members_checklist_contact_and_evaluation(rendered,
     code = community_with_committee()
     _, html = rendered[f"c/{code}/"]
     for m in read_csv_rows(DATA / "communities" / code / "members.csv"):
-        assert f'<td data-label="职务">{m["role"]}</td><td data-label="姓名">{m["name"]}</td>' in html
+        assert f'<td data-label="职务">{m["role"]}</td><td data-label="姓名" class="juwu-member">{m["name"]}</td>' in html
         assert m["mobile"] == "" or m["mobile"] not in html
     committee = yaml.safe_load((DATA / "communities" / code / "committee.yaml").read_text(encoding="utf-8"))
     assert f'href="tel:{committee["supervision_phone"]}"' in html

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import tableschemas
+from generator import tableschemas, template
 from generator.cityrepo import CityRepoError, files
 from generator.cityrepo.owners import OWNERS_FILE, Owner, check_owner, owners_text
 from generator.cityrepo.templates import fill
@@ -106,7 +106,7 @@ def community_templates(new: NewCommunity) -> dict[str, str]:
         term_start=new.rc_term_start.isoformat() if new.rc_term_start else "",
         term_end=new.rc_term_end.isoformat() if new.rc_term_end else "")}
     for table in COMMUNITY_TEMPLATE_TABLES:
-        out[f"{base}/{table}.csv"] = ",".join(tableschemas.fields(table)) + "\n"
+        out[f"{base}/{table}.csv"] = template.csv_text(table)  # Chinese headers: one source with juwu template
     out[f"{base}/finance/.gitkeep"] = ""
     out[f"{base}/reports/.gitkeep"] = ""
     return out

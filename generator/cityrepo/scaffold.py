@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from generator import tableschemas
+from generator import tableschemas, template
 from generator.catalogue import build_descriptor, dump_yaml, yaml_scalar
 from generator.cityrepo import CityRepoError
 from generator.cityrepo.files import write_text
@@ -52,8 +52,8 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
     owner_rows = [Owner("*", o) for o in owners]
     files = {
         "city.yaml": city_yaml(city, site_url),
-        "communities.csv": ",".join(tableschemas.fields("communities")) + "\n",
-        "rollout.csv": ",".join(tableschemas.fields("rollout")) + "\n",
+        "communities.csv": template.csv_text("communities"),
+        "rollout.csv": template.csv_text("rollout"),
         "communities/.gitkeep": "",
         "datapackage.yaml": dump_yaml(build_descriptor(["communities.csv", "rollout.csv"], name="juwu-city",
                                                        title=f"{city}居务监督公开数据")),
@@ -68,6 +68,19 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
     }
     for path in sorted(tableschemas.SCHEMA_DIR.glob("*.yaml")):
         files[f"schemas/{path.name}"] = path.read_text(encoding="utf-8")
+    return files
+
+
+TEMPLATE_FOLDER = "templates"
+TEMPLATE_KINDS = ("ledger", "members", "officials", "opinions", "evaluations", "rectifications", "member_changes")
+
+
+def template_files() -> dict[str, bytes]:
+    """{relative path: bytes} of the Excel templates a new city's clerks start from (juwu template,
+    with Juwu's default lists, which the new city.yaml carries), plus the same headers as CSV."""
+    lists = template.city_lists(None)
+    files = {f"{TEMPLATE_FOLDER}/{kind}.xlsx": template.xlsx_bytes(kind, lists) for kind in TEMPLATE_KINDS}
+    files.update({f"{TEMPLATE_FOLDER}/{kind}.csv": template.csv_bytes(kind) for kind in TEMPLATE_KINDS})
     return files
 
 
@@ -91,4 +104,8 @@ def init_city(out: Path, city: str, engine_repo: str = ENGINE_REPO, rev: str | N
     files = city_files(city, engine_repo, rev, owners, site_url)
     for rel, text in sorted(files.items()):
         write_text(out / rel, text)
-    return sorted(files)
+    templates = template_files()
+    for rel, data in sorted(templates.items()):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    return sorted([*files, *templates])

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from generator.intake import repo, staging, uploads
+from generator.intake import forms, printing, repo, staging, uploads
 from generator.intake.guard import BodyTooLarge, BodyTooSlow, Guard
 from generator.intake.passwords import verify_password
 from generator.intake.pending import PendingStore
@@ -30,6 +30,8 @@ from generator.intake.settings import IntakeSettings
 from generator.intake.throttle import Throttle
 from generator.intake.users import CLERK, OPERATOR, User, load_users
 from generator.intake.views import CSS, environment
+from generator.print.select import PrintError
+from generator.problems import JuwuError
 
 
 class Service:
@@ -206,9 +208,30 @@ def create_app(settings: IntakeSettings) -> Guard:
         session, user, code = own_community(request)
         kind = _kind(request)
         current = await run_in_threadpool(staging.check, settings.data, code, None, settings.state / "tmp")
-        values = _prefill(current.model, kind, request.query_params.get("period", ""))
+        values = _prefill(current.model, kind, request.query_params.get("period", ""),
+                          request.query_params.get("report", ""))
         return service.render(request, session, "upload.html", code=code, kind=kind, kinds=uploads.KINDS,
                               values=values, problems=[], community=current.model, upload_error=None)
+
+    async def template_download(request: Request):
+        """The kind's Excel template (juwu template): the city's lists, last month's closing balance."""
+        from generator import template
+
+        session, user, code = own_community(request)
+        kind = _kind(request)
+        if kind not in template.KINDS:
+            raise HTTPException(404, "这种上传没有 Excel 模板")
+        period = request.query_params.get("period") or None
+        try:
+            template.check_period(period)
+        except template.TemplateError as exc:
+            raise HTTPException(400, exc.zh) from None
+        opening = template.previous_closing(settings.data, code, period) if kind == "ledger" else None
+        payload = await run_in_threadpool(template.xlsx_bytes, kind, template.city_lists(settings.data), period,
+                                          opening, code)
+        name = f"{kind}-{period}.xlsx" if period else f"{kind}.xlsx"
+        return Response(payload, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
 
     async def upload(request: Request):
         session, user, code = own_community(request)
@@ -278,9 +301,30 @@ def create_app(settings: IntakeSettings) -> Guard:
         session.pending.discard(upload_id)
         if settings.rebuild:
             service.rebuilder.request(f"{published.commit[:10]} {pending.candidate.what}")
+        sheet = printing.sheet_for(pending.candidate)
         return service.render(request, session, "message.html", code=code, title="已提交",
                               text=f"{pending.candidate.what}：已保存（提交编号 {published.commit[:10]}）。"
-                                   "网站将在几分钟内自动更新。", commit=published.commit)
+                                   "网站将在几分钟内自动更新。", commit=published.commit,
+                              pdf=printing.link(code, sheet), pdf_name=printing.SHEET_NAMES[sheet[0]] if sheet else "")
+
+    async def notice_pdf(request: Request):
+        """The notice-board sheet of the clerk's own community as committed, as a PDF download."""
+        session, user, code = own_community(request)
+        try:
+            wanted = printing.checked_request(code, request.path_params["sheet"],
+                                              request.query_params.get("period", ""),
+                                              request.query_params.get("report", ""))
+            pdf = await run_in_threadpool(_print, service, wanted)
+        except Busy:
+            return service.render(request, session, "message.html", 503, code=code, title="请稍后再试",
+                                  text="本社区的另一项检查或打印正在进行，请稍后再下载。")
+        except (PrintError, JuwuError) as exc:
+            return service.render(request, session, "message.html", 422, code=code, title="无法生成公开表",
+                                  text=exc.zh)
+        repo.audit(settings, {"event": "printed", "user": user.username, "community": code, "sheet": wanted.sheet,
+                              "period": wanted.period, "report": wanted.report})
+        return Response(pdf, media_type="application/pdf",
+                        headers={"content-disposition": f'attachment; filename="{printing.file_name(wanted)}"'})
 
     async def status(request: Request):
         session, user = signed_in(request, OPERATOR)
@@ -313,7 +357,9 @@ def create_app(settings: IntakeSettings) -> Guard:
         Route("/c/{code:str}/", dashboard),
         Route("/c/{code:str}/upload/{kind:str}", upload_form, methods=["GET"]),
         Route("/c/{code:str}/upload/{kind:str}", upload, methods=["POST"]),
+        Route("/c/{code:str}/template/{kind:str}.xlsx", template_download, methods=["GET"]),
         Route("/c/{code:str}/confirm", confirm, methods=["POST"]),
+        Route("/c/{code:str}/print/{sheet:str}", notice_pdf, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={
         BodyTooLarge: too_large, BodyTooSlow: too_slow, HTTPException: http_error})
@@ -344,6 +390,13 @@ def _prepare(service: Service, user: User, kind: str, code: str, fields: dict, d
         return Prepared(candidate, checked, service.pending.save(user.username, candidate, base), final)
 
 
+def _print(service: Service, wanted) -> bytes:
+    """Lay out a sheet in a worker thread, one check or print at a time per community."""
+    settings = service.settings
+    with service.community_lock(wanted.community):
+        return printing.notice_pdf(settings.data, wanted, settings.state / "tmp", settings.allow_placeholder_url)
+
+
 def _kind(request: Request) -> str:
     kind = request.path_params["kind"]
     if kind not in uploads.KINDS:
@@ -369,12 +422,23 @@ def _candidate(kind: str, code: str, fields: dict, data: bytes | None, existing:
     if kind in uploads.TABLE_KINDS:
         return uploads.table_candidate(kind, code, data, existing)
     if kind == "committee":
-        return uploads.committee_candidate(code, data, existing)
+        return uploads.committee_candidate(code, data, existing, fields)
     return uploads.report_candidate(code, fields, data, existing)
 
 
-def _prefill(community, kind: str, period: str) -> dict:
-    """Form values to start from: an existing period to amend, or the next one after the latest."""
+def _prefill(community, kind: str, period: str, report: str = "") -> dict:
+    """Form values to start from: an existing period to amend, or the next one after the latest;
+    the committee's details as published."""
+    if kind == "committee":
+        return forms.committee_values(community.committee if community else None,
+                                      community.name if community else "")
+    if kind == "report" and community is not None:  # amending a published report: its name is kept
+        found = next((r for r in community.reports if r.slug == report), None)
+        if found is None or found.date is None:
+            return {}
+        return {"type": found.type, "date": found.date.isoformat(), "title": found.title,
+                "slug": found.slug[len("YYYY-MM-DD-"):], "status": found.status or "",
+                "due": found.due.isoformat() if found.due else "", "body": found.body}
     if kind != "ledger" or community is None:
         return {}
     periods = {p.key: p for p in community.periods}

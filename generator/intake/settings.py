@@ -73,6 +73,8 @@ class IntakeSettings:
     rebuild: bool = True
     """Queue a site rebuild after every accepted upload."""
     limits: Limits = field(default_factory=Limits)
+    allow_placeholder_url: bool = False
+    """Let clerks download notice-board PDFs whose QR code points to a placeholder site_url (test cities)."""
     pause_at: str | None = None
     """Tests only (from $JUWU_INTAKE_PAUSE_AT): stop at this named point of a publication or rebuild
     ("journal-written", "committed", "synced", "rebuild-running"), announce it in STATE/paused-at-NAME

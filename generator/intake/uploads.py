@@ -16,6 +16,7 @@ from typing import Mapping
 
 from generator import tableschemas
 from generator.catalogue import dump_yaml
+from generator.intake import forms
 from generator.load import yamlfile
 from generator.load.tables import TableRefused, Table, decode, read_csv, read_xlsx
 from generator.problems import ERROR, Problem
@@ -36,16 +37,28 @@ TABLE_KINDS = {
     "evaluations": ("民主评议结果", "更新民主评议结果"),
     "rectifications": ("整改跟踪表", "更新整改跟踪"),
     "member_changes": ("成员变动记录", "更新成员变动记录"),
+    "inspections": ("检查验收与考核结果", "更新检查验收与考核结果"),
+    "elections": ("选举结果", "更新选举结果"),
+    "decisions": ("重要事项登记表", "更新重要事项"),
+    "projects": ("工程项目登记表", "更新工程项目"),
+    "assets": ("资产资源登记表", "更新资产资源"),
+    "trainings": ("学习培训记录", "更新学习培训记录"),
 }
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
     "members": "监督委员会成员名单",
-    "committee": "监督委员会基本信息（committee.yaml）",
+    "committee": "监督委员会基本信息",
     "report": "监督记录或报告",
     "opinions": "居民意见与答复",
     "evaluations": "民主评议结果",
     "rectifications": "整改跟踪（发现的问题和整改情况）",
     "member_changes": "成员变动记录（补选、辞职、职务调整等）",
+    "inspections": "检查验收、年中督查、年底考核结果",
+    "elections": "监督委员会选举结果",
+    "decisions": "重要事项（决策和监督意见）",
+    "projects": "工程项目（各阶段和监督情况）",
+    "assets": "资产资源",
+    "trainings": "学习培训记录",
 }
 LEDGER_FIELDS = ("opening_balance", "closing_balance", "prepared_by", "reviewer", "reviewed_on", "opinion",
                  "published_on")
@@ -211,10 +224,18 @@ def members_candidate(community: str, upload: bytes | None, existing: set[str]) 
     return table_candidate("members", community, upload, existing)
 
 
-def committee_candidate(community: str, upload: bytes | None, existing: set[str]) -> Candidate:
+def committee_candidate(community: str, upload: bytes | None, existing: set[str],
+                        fields: Mapping[str, str] | None = None) -> Candidate:
+    """The committee's details from the form (Juwu writes committee.yaml), or from a committee.yaml
+    file an administrator uploads instead."""
     target = f"communities/{community}/committee.yaml"
+    if not upload and fields and any(_text(fields, name) for name in forms.COMMITTEE_FIELDS):
+        c = Candidate("committee", community, what="更新监督委员会基本信息")
+        c.writes[target] = dump_yaml(forms.committee_document(fields, _text)).encode("utf-8")
+        return c
     if not upload:
-        raise FormProblems([_problem("upload-missing", target, "请选择 committee.yaml 文件", "choose the file", community)])
+        raise FormProblems([_problem("upload-missing", target, "请填写监督委员会基本信息",
+                                     "fill in the committee's details", community, field="name")])
     try:
         text, _ = decode(upload)
         yamlfile.parse(text)  # refuse tags, aliases and bombs here; the validator says the rest
@@ -235,7 +256,9 @@ def report_candidate(community: str, fields: Mapping[str, str], upload: bytes | 
     if not DATE_RE.match(date):
         problems.append(_problem("upload-date", f"{base}/", "请填写报告日期，例如 2025-01-20", "the report date",
                                  community, field="date"))
-    if not SLUG_RE.match(slug):
+    elif not slug:  # a new report: Juwu names its file (and web address) from its date and type
+        slug = forms.report_name(date, _text(fields, "type"), existing, base)
+    if slug and not SLUG_RE.match(slug):
         problems.append(_problem("upload-slug", f"{base}/", "简称只能使用小写英文字母、数字和横线，例如 q1-meeting",
                                  "the short name uses a-z, 0-9 and dashes", community, field="slug"))
     body = str(fields.get("body") or "")

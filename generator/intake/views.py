@@ -9,9 +9,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from generator import tableschemas
+from generator.records import KINDS as RECORD_KINDS
 from generator.dates import format_zh
 from generator.money import format_amount
-from generator.problems import ERROR, Problem, capped
+from generator.problems import ERROR, Problem, capped, cell_column
 from generator.site.render import mask_mobile
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "intake"
@@ -22,7 +23,7 @@ _KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger
             ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
             ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
             ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"),
-            ("member_changes", "", "member_changes"))
+            ("member_changes", "", "member_changes"), *((kind, "", kind) for kind in RECORD_KINDS))
 
 
 def _finalize(value):
@@ -38,10 +39,14 @@ def environment() -> Environment:
                        date_zh=lambda d: "" if d is None else format_zh(d))
     from generator.intake.uploads import REPORT_STATUSES, REPORT_TYPES
 
+    from generator.intake.forms import ELECTED_BY
+    from generator.model import SIX_UNIFICATIONS
+
+    env.globals.update(elected_by=ELECTED_BY, six_unifications=SIX_UNIFICATIONS)
     env.globals.update(problem_groups=problem_groups, report_types=REPORT_TYPES, report_statuses=REPORT_STATUSES,
                        headers={
         kind: [f.get("title", name) for name, f in tableschemas.fields(kind).items()]
-        for kind in ("opinions", "evaluations", "rectifications", "member_changes")})
+        for kind in ("opinions", "evaluations", "rectifications", "member_changes", *RECORD_KINDS)})
     return env
 
 
@@ -77,16 +82,19 @@ def problem_groups(problems: list[Problem], community: str) -> list[dict]:
     """Problems by file, errors first, each with where (row, Excel cell, column), what and how to fix."""
     out = []
     # capped: at most MAX_SAME_PROBLEM of one rule in one file, then "… N more of the same"
-    ordered = capped(sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.row or 0, p.field or "")))
+    ordered = capped(sorted(problems, key=lambda p: (p.file, p.severity != ERROR, p.row or 0, cell_column(p.cell),
+                                                     p.field or "")))
     for file, items in groupby(ordered, key=lambda p: p.file):
         rows = []
         # A period's YAML is written by the service from the form: its line numbers mean nothing to
         # the clerk, the form field's name does.
-        from_form = "/finance/" in file and file.endswith(".yaml")
+        from_form = ("/finance/" in file and file.endswith(".yaml")) or file.endswith("/committee.yaml")
         for p in items:
             rows.append({"error": p.severity == ERROR, "row": None if from_form else p.row, "cell": p.cell,
                          "column": field_title(file, p.field), "value": shown_value(p.value),
                          "message": _no_none(p.zh), "hint": _no_none(p.hint_zh), "code": p.code})
-        label = short_file(file, community) + ("（表单中填写的账期信息）" if from_form else "")
+        label = short_file(file, community) + (
+            ("（表单中填写的委员会信息）" if file.endswith("/committee.yaml") else "（表单中填写的账期信息）")
+            if from_form else "")
         out.append({"file": label, "problems": rows})
     return out

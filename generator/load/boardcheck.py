@@ -50,6 +50,17 @@ def check(board: Board, header: dict[str, object] | None, header_file: str, wher
     return problems
 
 
+def closing_of(board: Board, header: dict[str, object] | None) -> Decimal | None:
+    """The closing balance a board's lines give: its 上月结转 (else the header's opening balance)
+    plus income minus expense; None when neither opening can be read."""
+    start = _amount(board.opening.text) if board.opening else None
+    if start is None:
+        start = _amount(_text((header or {}).get("opening_balance")))
+    if start is None:
+        return None
+    return start + sum(_column(board, "income"), ZERO) - sum(_column(board, "expense"), ZERO)
+
+
 def header_additions(board: Board, header: dict[str, object] | None) -> dict[str, Scalar]:
     """Header keys the footer fills because the header leaves them out or empty."""
     header = header or {}

@@ -53,6 +53,12 @@ def city_lists(city: dict | None) -> tuple[Keywords, tuple[str, ...], tuple[str,
     return keywords, _texts(finance.get("income_categories")), _texts(finance.get("expense_categories"))
 
 
+def funding_sources(city: dict | None) -> tuple[str, ...]:
+    """The city's funding sources (finance.funding_sources), as loaded."""
+    finance = (city or {}).get("finance")
+    return _texts(finance.get("funding_sources")) if isinstance(finance, dict) else ()
+
+
 def _keywords(raw: dict) -> Keywords:
     return tuple((_plain(k), _texts(v)) for k, v in raw.items() if isinstance(v, list))
 

@@ -64,6 +64,7 @@ class Table:
     # sheet (None for one Juwu filled in), so problems name the cell the clerk wrote.
     source_columns: dict[str, int | None] | None = None
     header_line: int = 1  # the header's line or sheet row (a board's is below its title)
+    cell_prefix: str = ""  # "3月!" for a month's sheet of a year's workbook (generator/load/workbook.py)
 
     def __post_init__(self):
         self.column_index = {name: i for i, name in enumerate(self.header)}
@@ -75,7 +76,7 @@ class Table:
             col = self.source_columns[column]
         if col is None:
             return None
-        return f"{column_letter(col)}{self.lines[row_index]}"
+        return f"{self.cell_prefix}{column_letter(col)}{self.lines[row_index]}"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -256,7 +257,7 @@ RESAVE_ZH, RESAVE_EN = sheet_xml.RESAVE_ZH, sheet_xml.RESAVE_EN
 
 
 def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (),
-              first_row_header: bool = True) -> Table:
+              first_row_header: bool = True, period: str | None = None) -> Table:
     """One sheet of a workbook, after checking the zip is not a bomb.
 
     `sheet` names it exactly; otherwise the first sheet whose name is one of `prefer` (a clerk's
@@ -266,11 +267,21 @@ def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (
     _check_zip(data)
     book = _open_workbook(data)
     try:
-        ws = _pick_sheet(book, sheet, prefer)
+        ws = _pick_sheet(book, sheet or _month_sheet(book, period), prefer)
         header, rows, lines = _sheet_table(ws, first_row_header)
     finally:
         book.close()
     return Table(header, rows, lines, "xlsx", sheet=ws.title)
+
+
+def sheet_states(data: bytes) -> list[tuple[str, str]]:
+    """(title, visible / hidden / veryHidden) of every worksheet of a workbook, in its order."""
+    _check_zip(data)
+    book = _open_workbook(data)
+    try:
+        return [(ws.title, ws.sheet_state or "visible") for ws in book.worksheets]
+    finally:
+        book.close()
 
 
 def _open_workbook(data: bytes):
@@ -287,6 +298,29 @@ def _open_workbook(data: bytes):
         ) from None
 
 
+def _month_sheet(book, period: str | None) -> str | None:
+    """The sheet of a period (YYYY-MM) in a workbook of month sheets (1月 … 12月, 2024年3月), so a
+    year's workbook saved as one month's file is read at that month, never at its first sheet;
+    TableRefused when it has month sheets but none for the period."""
+    from generator.load.workbook import sheet_month
+
+    if period is None:
+        return None
+    year, month = int(period[:4]), int(period[5:7])
+    months = [(ws.title, sheet_month(ws.title)) for ws in book.worksheets]
+    months = [(title, m) for title, m in months if m is not None]
+    if len(months) < 2:
+        return None  # one sheet named for its month, or none: the usual choice
+    for title, (sheet_year, sheet_month_) in months:
+        if sheet_month_ == month and sheet_year in (None, year):
+            return title
+    names = "、".join(title for title, _ in months)
+    raise TableRefused(f"工作簿按月分表（{names}），但没有 {year} 年 {month} 月的工作表",
+                       f"the workbook has a sheet per month ({names}) but none for {period}",
+                       hint_zh=f"把 {month} 月的账放在名为“{month}月”的工作表中，或把全年工作簿命名为 {year}.xlsx",
+                       hint_en=f"Put {period}'s lines in a sheet named {month}月, or name the year's workbook {year}.xlsx")
+
+
 def _pick_sheet(book, sheet: str | None, prefer: tuple[str, ...]):
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -295,12 +329,21 @@ def _pick_sheet(book, sheet: str | None, prefer: tuple[str, ...]):
         sheet = next((name for name in book.sheetnames if name.strip().lower() in wanted), None)
     if sheet is not None and sheet not in book.sheetnames:
         raise TableRefused(f"找不到工作表“{sheet}”", f"no sheet named '{sheet}'")
-    ws = book[sheet] if sheet else next(iter(book.worksheets), None)
+    ws = book[sheet] if sheet else _first_data_sheet(book.worksheets)
     if ws is None:
         raise TableRefused("工作簿中没有工作表", "the workbook has no worksheet", hint_zh=RESAVE_ZH, hint_en=RESAVE_EN)
     if not isinstance(ws, ReadOnlyWorksheet):
         raise TableRefused(f"工作表“{ws.title}”不是数据表（可能是图表）", f"sheet '{ws.title}' is not a worksheet (a chart?)")
     return ws
+
+
+def _first_data_sheet(sheets):
+    """The first visible sheet that is not a cover, instructions or summary sheet (说明, 封面, 汇总 …);
+    else the first visible one; else the first."""
+    from generator.load.workbook import is_skipped
+
+    visible = [ws for ws in sheets if (ws.sheet_state or "visible") == "visible"]
+    return next((ws for ws in visible if not is_skipped(ws.title)), next(iter(visible or sheets), None))
 
 
 def _sheet_table(ws, first_row_header: bool = True) -> tuple[list[str], list[list[str]], list[int]]:

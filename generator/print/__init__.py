@@ -8,4 +8,7 @@ SHEETS = {
     "report": "监督报告",
     "rollout": "推进情况",
     "findings": "整改通知",
+    "inspections": "检查结果公示",
 }
+
+SIZES = ("A4", "A3")  # paper sizes a sheet is laid out for

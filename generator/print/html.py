@@ -8,6 +8,7 @@ from markupsafe import Markup
 from generator.print.sheets import Sheet
 from generator.site.privacy import mask_personal
 from generator.site.render import environment
+from generator.streetoffice import office_of
 
 
 def css_string(value: object) -> Markup:
@@ -22,6 +23,7 @@ def css_string(value: object) -> Markup:
 def print_environment() -> Environment:
     env = environment()
     env.filters["css_string"] = css_string
+    env.globals["street_office"] = office_of  # a community without a committee: its street office signs
     return env
 
 

@@ -8,7 +8,7 @@ from generator.dates import DateError, parse_period
 from generator.model import City, Community, District, Street
 from generator.print import SHEETS
 from generator.print.sheets import (
-    Layout, Sheet, findings_sheet, period_sheet, report_sheet, roster_sheet, rollout_sheet,
+    Layout, Sheet, findings_sheet, inspections_sheet, period_sheet, report_sheet, roster_sheet, rollout_sheet,
 )
 from generator.problems import JuwuError
 from generator.site import urls
@@ -52,6 +52,12 @@ def select_sheets(city: City, req: Request) -> Selection:
         return _rosters(city, communities, req)
     if req.sheet == "findings":  # every community: one without findings gets a sheet saying so
         return Selection([findings_sheet(city, c, req.layout) for c in communities])
+    if req.sheet == "inspections":  # communities with inspection records
+        inspected = [c for c in communities if c.inspections]
+        if not inspected:
+            raise PrintError("所选社区没有检查验收或考核记录（inspections.csv）",
+                             "the communities chosen have no inspection records (inspections.csv)")
+        return Selection([inspections_sheet(city, c, req.layout) for c in inspected])
     return _periods(city, communities, req)
 
 

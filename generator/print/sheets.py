@@ -14,8 +14,6 @@ from generator.site import urls
 from generator.site.findings import Finding, of_community
 from generator.stamp import SHORT, community_stamp, period_stamp, report_stamp, rollout_stamp
 
-SIZES = ("A4", "A3")
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -142,6 +140,27 @@ def findings_stamp(city: City, community: Community, found: list[Finding]) -> st
     return f"{h.hexdigest()[:SHORT]} · {city.as_of.isoformat()}"
 
 
+def inspections_sheet(city: City, community: Community, layout: Layout = Layout()) -> Sheet:
+    """检查结果公示: the community's inspections and assessments, newest first, each item's result and
+    the problems found with their deadlines and state (generator/site/records.py shows the same)."""
+    from generator.records import plain_number
+    from generator.site.records import community_records
+
+    shown = community_records(city, community)["inspections"]
+    h = hashlib.sha256(community.code.encode())
+    for s in shown:
+        ins = s["inspection"]
+        for item, state in s["rows"]:
+            fields = (ins.id, ins.kind, ins.inspected_on, ins.group, item.item, item.outcome(city.settings.inspection_pass_score),
+                      item.score, item.problem, item.rectify_by, item.rectified_on, state)
+            h.update(("\0".join("" if v is None else str(v) for v in fields) + "\n").encode())
+    stamp = f"{h.hexdigest()[:SHORT]} · {city.as_of.isoformat()}"
+    return Sheet("inspections.html", f"{community.name}居务监督委员会检查考核结果公示", stamp,
+                 public_url(city, urls.community(community.code)) + "#inspections", layout,
+                 {"city": city, "community": community, "committee": community.committee, "inspections": shown,
+                  "plain_number": plain_number}, urls.community(community.code) + "#inspections")
+
+
 def community_sheets(city: City, community: Community) -> list[Sheet]:
     """Every sheet of a community that `juwu print` can make: its periods, roster, reports, findings."""
     out = [period_sheet(city, community, p) for p in community.periods]
@@ -149,6 +168,8 @@ def community_sheets(city: City, community: Community) -> list[Sheet]:
         out.append(roster_sheet(city, community))
     out += [report_sheet(city, community, r) for r in community.reports]
     out.append(findings_sheet(city, community))
+    if community.inspections:
+        out.append(inspections_sheet(city, community))
     return out
 
 

@@ -45,10 +45,14 @@ TITLES = {
     "ledger": "收支明细", "reports": "监督记录与报告", "opinions": "居民意见与答复",
     "evaluations": "民主评议结果", "rollout": "建设推进阶段", "rectifications": "整改跟踪",
     "findings": "监督发现的问题", "member_changes": "成员变动",
+    # issue 18's records (generator/site/record_tables.py)
+    "inspections": "检查验收与考核", "elections": "选举情况", "decisions": "重要事项", "projects": "工程项目",
+    "assets": "资产资源", "trainings": "学习培训",
 }
 COMMUNITY_TABLES = ("members", "member_changes", "periods", "ledger", "reports", "opinions", "evaluations",
-                    "rectifications", "findings", "rollout")
-CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations")
+                    "rectifications", "findings", "rollout",
+                    "inspections", "elections", "decisions", "projects", "assets", "trainings")
+CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations", "inspections")
 
 
 @dataclass
@@ -140,7 +144,7 @@ def package_json(name: str, title: str, tables: list[Table], version: str) -> by
     descriptor = {
         "name": name,
         "title": mask_personal(title),
-        "version": version,
+        **({"version": version} if version else {}),  # a community without a committee has none
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [{
@@ -198,6 +202,11 @@ CHANGE_FIELDS = [F("changed_on", "变动日期", "date"), F("name", "姓名"), F
                  F("published_on", "公开日期", "date")]
 FINDING_FIELDS = [F("rule", "规则代码"), F("rule_zh", "方案要求"), F("finding", "发现的问题"),
                   F("since", "自何时", "date"), F("due", "期限", "date"), F("closed", "整改完成", "date")]
+INSPECTION_FIELDS = [F("inspection", "检查编号"), F("kind", "检查类型"), F("inspected_on", "检查日期", "date"),
+                     F("group", "检查组"), F("item", "检查项目"), F("result", "结果"), F("score", "得分", "number"),
+                     F("problem", "发现的问题"), F("rectify_by", "整改期限", "date"),
+                     F("rectified_on", "整改完成日期", "date"), F("rectification", "整改跟踪编号"),
+                     F("state", "整改状态")]
 ROLLOUT_FIELDS = [F("phase", "阶段", "integer"), F("phase_name", "阶段名称"), F("deadline", "计划完成", "date"),
                   F("completed_on", "完成日期", "date"), F("overdue", "是否逾期", "boolean")]
 
@@ -267,7 +276,20 @@ def community_tables(city: City, c: Community) -> list[Table]:
         Table("rectifications", RECTIFICATION_FIELDS, _rectifications(c)),
         Table("findings", FINDING_FIELDS, _findings(c)),
         Table("rollout", ROLLOUT_FIELDS, _rollout(city, c)),
+        *_record_tables(city, c),
     ]
+
+
+def _record_tables(city: City, c: Community) -> list[Table]:
+    from generator.site import record_tables
+
+    return [Table(name, fields, rows(city, c)) for name, fields, rows in record_tables.SPECS]
+
+
+def _inspection_rows(city: City, c: Community) -> list[list]:
+    from generator.site import record_tables
+
+    return _prefixed(c, record_tables.inspections(city, c))
 
 
 def _prefixed(c: Community, rows: list[list]) -> list[list]:
@@ -299,6 +321,7 @@ CITY_SPECS = (
      lambda city, c: _prefixed(c, _reports(c, city.settings.site_url))),
     ("opinions", COMMUNITY_FIELDS + OPINION_FIELDS, lambda city, c: _prefixed(c, _opinions(c))),
     ("evaluations", COMMUNITY_FIELDS + EVALUATION_FIELDS, lambda city, c: _prefixed(c, _evaluations(c))),
+    ("inspections", COMMUNITY_FIELDS + INSPECTION_FIELDS, _inspection_rows),
 )
 CityRows = dict[str, tuple[str, str]]  # table → (CSV lines, JSON objects) of one community
 

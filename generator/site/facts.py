@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from generator.model import ZERO, City, Community, Evaluation, Period, Report
 from generator.periods import months_per_period, period_label, step_back
+from generator.site.records import record_dates
 
 LATEST_LIMIT = 20  # "latest disclosures" on the home page and in the city feed
 OVERDUE_LIMIT = 50  # overdue communities listed on the dashboard (the count is always complete)
@@ -26,6 +27,7 @@ def community_changed(community: Community) -> datetime.date | None:
     dates += [d for o in community.opinions for d in (o.received_on, o.answered_on)]
     dates += [e.held_on for e in community.evaluations]
     dates += list(community.rollout.values())
+    dates += record_dates(community)  # inspections, elections, decisions, training (site/records.py)
     if community.committee is not None:
         dates.append(community.committee.elected_on)
     return max((d for d in dates if d is not None), default=None)
@@ -51,9 +53,15 @@ class Disclosure:
     period: Period | None = None
     report: Report | None = None
     frequency: str = "monthly"  # the city's disclosure frequency: names the period
+    # kind "record": an inspection, election or decision (site/records.py), a section of the community page
+    label: str = ""
+    anchor: str = ""
+    summary: str = ""
 
     @property
     def title(self) -> str:
+        if self.label:
+            return self.label
         if self.period is not None:
             return f"{period_label(self.period.key, self.frequency)}财务收支公开"
         return self.report.title if self.report else ""
@@ -61,7 +69,7 @@ class Disclosure:
     @property
     def sort_key(self) -> tuple:
         return (self.date, self.community.code, self.kind, self.period.key if self.period else
-                (self.report.slug if self.report else ""))
+                (self.report.slug if self.report else self.label))
 
 
 def disclosures(community: Community, frequency: str = "monthly") -> list[Disclosure]:
@@ -125,6 +133,14 @@ def progress(city: City, communities: list[Community]) -> Progress:
         elif city.settings.committee_phase in city.overdue_phases(c):
             overdue += 1
     return Progress(len(communities), established, timely, late, overdue, deadline)
+
+
+def phase_steps(city: City, community: Community) -> tuple[object | None, object | None]:
+    """(the last phase done in order, the phase to do next) — None where there is none: what the
+    page of a community without a committee says in words."""
+    reached = community.phase_reached()
+    by_number = {p.number: p for p in city.settings.phases}
+    return by_number.get(reached), by_number.get(reached + 1)
 
 
 def overdue_communities(city: City, communities: list[Community], limit: int = OVERDUE_LIMIT):

@@ -36,6 +36,8 @@ def timestamp(d: datetime.date) -> str:
 
 def _entry_parts(d: facts.Disclosure, site_url: str) -> tuple[str, str, str]:
     c = d.community
+    if d.kind == "record":  # issue 18's records: a section of the community page
+        return f"{site_url}{urls.community(c.code)}#{d.anchor}", f"{c.name}{d.label}", d.summary
     if d.period is not None:
         p = d.period
         summary = (f"本期收入 {format_amount(p.income_total)} 元，支出 {format_amount(p.expense_total)} 元，"
@@ -85,6 +87,9 @@ def city_feed(city: City) -> bytes:
 
 def community_feed(city: City, c: Community) -> bytes:
     url = city.settings.site_url
-    items = facts.disclosures(c, city.settings.frequency)[:FEED_LIMIT]
+    from generator.site.records import feed_items
+
+    items = sorted(facts.disclosures(c, city.settings.frequency) + feed_items(city, c), key=lambda d: d.sort_key,
+                   reverse=True)[:FEED_LIMIT]
     return atom_feed(f"{c.name}居务监督公开", url + community_feed_path(c.code), url + urls.community(c.code),
                      items, url, facts.community_changed(c) or city.as_of)

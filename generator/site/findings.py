@@ -31,6 +31,8 @@ SHORT = {
     "rollout-overdue": "阶段逾期", "rollout-late": "阶段逾期完成", "evaluation-incompetent-twice": "连续不称职",
     "evaluation-missing": "民主评议", "opinion-answer-late": "意见逾期答复", "rectification-overdue": "整改逾期",
     "meetings-too-few": "例会次数", "annual-report-missing": "年度工作报告", "member-change-late": "成员变动逾期公开",
+    "inspection-unrectified": "检查问题逾期整改", "election-quorum": "选举到会人数", "election-published-late": "选举逾期公开",
+    "register-published-late": "重要事项逾期公开",
 }
 
 

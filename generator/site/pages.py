@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from generator.model import City, Community, District, Street
 from generator.periods import period_label
-from generator.site import facts, findings, urls
+from generator.site import facts, findings, records, urls
 from generator.site.chart import bar_chart
 from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
@@ -19,8 +19,10 @@ from generator.site.downloads import (
 from generator.site.feeds import CITY_FEED, community_feed_path
 from generator.site.history import community_history, history_link
 from generator.stamp import period_stamp, stamp
+from generator.streetoffice import office_of
 
 OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
+NO_COMMITTEE_TABLES = ("findings", "rollout")  # what a community without a committee has to download
 
 
 @dataclass
@@ -47,6 +49,8 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
         Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
              changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
         *supervision_pages(city, home, version),
+        Page(records.MECHANISMS, "工作机制", "records/mechanisms.html", {"city": city}, "mechanisms", home,
+             changed=city.as_of, version=version),  # city.yaml's settings, as of the city's data
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
@@ -73,7 +77,10 @@ def community_versions(city: City, only: set[str] | None = None) -> dict[str, st
         parts = rel.split("/", 2)
         if len(parts) == 3 and parts[0] == "communities":
             by_code.setdefault(parts[1], []).append(rel)
+    # A community without a committee has no files of its own: no version to show (an empty one
+    # drops the footer's line, generator/site/shell.py).
     return {c.code: stamp(city.source_hashes, by_code.get(c.code, []), facts.community_changed(c))
+            if c.committee is not None else ""
             for c in city.communities if only is None or c.code in only}
 
 
@@ -109,6 +116,7 @@ def rollout_context(city: City) -> dict:
         "overdue_count": overdue_count,
         "overdue": overdue,
         "downloads": _downloads(CITY_DIR, ("communities", "rollout")),
+        "inspections": records.dashboard(city),
     }
 
 
@@ -158,6 +166,7 @@ def district_context(city: City, district: District) -> dict:
         "attention": _community_rows(city, attention),
         "latest": facts.latest_disclosures(district.communities, 10, city.settings.frequency),
         "open_findings": len(findings.open_of(district.communities)),
+        "inspections": records.district_inspections(city, district),
     }
 
 
@@ -183,10 +192,15 @@ def community_context(city: City, community: Community) -> dict:
         "evaluations": facts.latest_evaluations(community),
         "committee_eval": committee_eval,
         "target": city.settings.evaluation_target,
-        "downloads": _downloads(community_dir(community.code), COMMUNITY_TABLES),
+        # Without a committee only the rollout and its findings hold anything: no empty tables offered.
+        "downloads": _downloads(community_dir(community.code),
+                                COMMUNITY_TABLES if community.committee else NO_COMMITTEE_TABLES),
         "feed": community_feed_path(community.code),
         "findings": findings.of_community(community),
         "opinions_on_time": facts.opinions_on_time(community, city.settings.opinion_answer_days),
+        "street_office": office_of(city.settings.street_offices, community.code),
+        "steps": facts.phase_steps(city, community),
+        "records": records.community_records(city, community),
     }
 
 

@@ -21,6 +21,8 @@ CONTENT = "JUWUCONTENTTOKEN"
 VERSION = "JUWUVERSIONTOKEN"  # the footer's data version: each page shows the version of its own data
 NAV_PAGES = (urls.HOME, urls.ROLLOUT)  # pages MkDocs' navigation links to: rendered in place
 _TOKENS = re.compile(f"({TITLE}|<p>{CONTENT}</p>|{VERSION})")
+# The footer's version line with no version in it (a community without a committee has none): dropped.
+_EMPTY_VERSION = re.compile(r'<div class="juwu-data-version[^"]*">[^<]*<span data-juwu-version></span></div>\n?')
 
 
 def shell_path(depth: int) -> str:
@@ -62,4 +64,5 @@ class Shell:
                 out.append(content)
             else:
                 out.append(part.replace(self.own_path, path) if self.own_path and self.own_path != path else part)
-        return "".join(out)
+        page = "".join(out)
+        return page if version else _EMPTY_VERSION.sub("", page, count=1)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from generator import tableschemas
-from generator.problems import ERROR, FINDING, MAX_SAME_PROBLEM, RANK, MoreOfTheSame, Problem, capped, capped_groups
+from generator.problems import (ERROR, FINDING, MAX_SAME_PROBLEM, RANK, MoreOfTheSame, Problem, capped, capped_groups,
+                               cell_column)
 
 MAX_ROWS_LISTED = 5  # text: rows named in a summarised group
 MAX_HTML_ITEMS = 30  # html: problems listed per group before "and N more like these"
@@ -91,7 +92,8 @@ def grouped(problems: list[Problem]) -> list[tuple[str, list[Group]]]:
         groups: dict[tuple, list[Problem]] = {}
         for p in in_file:
             groups.setdefault((p.code, p.field), []).append(p)
-        ordered = sorted(groups.values(), key=lambda g: (-max(RANK[p.severity] for p in g), g[0].row or 0, g[0].code))
+        ordered = sorted(groups.values(), key=lambda g: (-max(RANK[p.severity] for p in g), g[0].row or 0,
+                                                         cell_column(g[0].cell), g[0].code))
         out.append((file, [Group(file, g[0].code, g[0].field, g) for g in capped_groups(ordered)]))
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from generator.problems import ERROR, FINDING, RANK, MoreOfTheSame, Problem, capped_groups
+from generator.problems import ERROR, FINDING, RANK, MoreOfTheSame, Problem, capped_groups, cell_column
 
 ROWS_PER_RULE = 5
 MAX_LINES = 300  # a GitHub comment holds 65,536 characters; keep well under
@@ -49,7 +49,8 @@ def as_markdown(problems: list[Problem], lang: str = "zh") -> str:
             break
         out += [f"### {escape(file)}", "", head, "| --- | --- | --- | --- |"]
         groups = [list(g) for _, g in groupby(in_file, key=lambda p: (p.severity, p.code, p.field))]
-        for group in capped_groups(sorted(groups, key=lambda g: (-RANK[g[0].severity], g[0].row or 0, g[0].code))):
+        for group in capped_groups(sorted(groups, key=lambda g: (-RANK[g[0].severity], g[0].row or 0,
+                                                                 cell_column(g[0].cell), g[0].code))):
             if lines >= MAX_LINES:
                 break
             out.append(_row(group, zh))

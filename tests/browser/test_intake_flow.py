@@ -45,7 +45,7 @@ def service(tmp_path):
     log = open(tmp_path / "service.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "intake", "--data", str(data), "--port", str(port), "--users", str(users),
-         "--state", str(tmp_path / "state"), "--site", str(site), "--insecure-cookies"],
+         "--state", str(tmp_path / "state"), "--site", str(site), "--insecure-cookies", "--allow-placeholder-url"],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -127,3 +127,58 @@ def test_clerk_fixes_a_mistake_and_publishes_a_month(service, page):
     page.goto(published.as_uri())
     body = page.inner_text("body")
     assert "2025年1月" in body and "街道拨付社区办公经费" in body and "29,726.47" in body
+
+
+def _sign_in(service, page) -> None:
+    page.goto(service["base"] + "/")
+    page.fill("input[name=username]", service["user"].username)
+    page.fill("input[name=password]", service["password"])
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"/c/{CODE}/$"))
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("width", (360, 412))
+def test_clerk_fills_in_committee_and_report_forms_and_downloads_the_sheets(service, page, width, tmp_path):
+    page.set_viewport_size({"width": width, "height": 800})
+    repo = service["data"].parent
+    _sign_in(service, page)
+
+    page.click("text=上传监督委员会基本信息")
+    assert page.input_value("input[name=supervision_phone]") == "021-69381500"  # the published details
+    assert page.locator("select[name=elected_by]").input_value() == "居民会议"
+    assert _fits(page)
+    page.screenshot(path=str(tmp_path / f"committee-{width}.png"), full_page=True)
+    page.fill("input[name=office_hours]", "周一至周六 8:30-17:30")
+    page.select_option("select[name=six_seal]", "否")
+    page.click("text=上传并检查")
+    page.locator("text=检查通过，请确认").wait_for()
+    page.click("text=确认提交并公开")
+    page.locator("h1:has-text('已提交')").wait_for()
+    assert _fits(page)
+    page.screenshot(path=str(tmp_path / f"committee-done-{width}.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("text=下载成员公示（PDF）")
+    roster = Path(download.value.path()).read_bytes()
+    assert roster.startswith(b"%PDF") and download.value.suggested_filename == f"{CODE}-roster.pdf"
+    text = (service["data"] / f"communities/{CODE}/committee.yaml").read_text(encoding="utf-8")
+    assert 'hours: "周一至周六 8:30-17:30"' in text and "seal: 否" in text
+
+    page.goto(service["base"] + f"/c/{CODE}/upload/report")
+    assert page.locator("input[name=slug]").count() == 0  # no English short name to invent
+    page.select_option("select[name=type]", "监督事项")
+    page.fill("input[name=date]", "2025-01-22")
+    page.fill("input[name=title]", "一月保洁服务合同执行情况")
+    page.fill("textarea[name=body]", "## 检查情况\n\n核对了一月份保洁服务记录和付款凭证，未发现问题。\n")
+    page.click("text=上传并检查")
+    page.locator("text=检查通过，请确认").wait_for()
+    assert "2025-01-22-supervision.md" in page.inner_text("main")
+    page.click("text=确认提交并公开")
+    page.locator("h1:has-text('已提交')").wait_for()
+    with page.expect_download() as download:
+        page.click("text=下载监督报告（PDF）")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    assert "发布报告“一月保洁服务合同执行情况”" in git(repo, "log", "-1", "--format=%s")

@@ -23,6 +23,8 @@ def page_kinds(site: Path) -> dict[str, str]:
         "district": first("d/*/index.html"),
         "street": first("s/*/index.html"),
         "community": first("c/*/index.html"),
+        "community-with-committee": f"c/{with_committee(site)}/",
+        "community-without-committee": f"c/{without_committee(site)}/",
         "period": first("c/*/finance/*/index.html"),
         "report": first("c/*/reports/*/index.html"),
         "rollout": "rollout/",
@@ -32,6 +34,16 @@ def page_kinds(site: Path) -> dict[str, str]:
         "about": "about/",
         "guide": "guide/",
     }
+
+
+def with_committee(site: Path) -> str:
+    return next(p.parent.name for p in sorted(site.glob("c/*/index.html"))
+                if "juwu-roster" in p.read_text(encoding="utf-8"))
+
+
+def without_committee(site: Path) -> str:
+    return next(p.parent.name for p in sorted(site.glob("c/*/index.html"))
+                if "尚未成立居务监督委员会</p>" in p.read_text(encoding="utf-8"))
 
 
 WIDEST = """() => {
@@ -86,3 +98,41 @@ def test_header_search_button_keeps_one_line(browser, site_url, width):
     assert text < 1.8 * line, f"the search button's text wraps: {text} px high, one line is {line} px"
     assert form["x"] + form["width"] <= width + 0.5
     assert len(placeholder) <= 8, f"placeholder too long for a 320 px phone: {placeholder}"
+
+
+ROSTER = """() => [...document.querySelectorAll('.juwu-roster tbody tr')].map(tr => {
+  const box = e => e.getBoundingClientRect();
+  const name = tr.querySelector('.juwu-member'), role = tr.querySelector('td:first-child');
+  return {card: box(tr).width, nameTop: box(name).top, roleTop: box(role).top, nameLeft: box(name).left,
+          roleLeft: box(role).left, bottom: box(tr).height};
+})"""
+
+
+@pytest.mark.parametrize("width", (360, 412))
+def test_the_roster_reads_as_cards_headed_by_name_and_role(browser, built_site, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(site_url + f"c/{with_committee(built_site)}/")
+        cards = page.evaluate(ROSTER)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert cards and scroll <= width
+    for card in cards:
+        assert card["card"] >= 0.85 * width, card  # the card uses the phone's width
+        assert abs(card["nameTop"] - card["roleTop"]) < 12 and card["nameLeft"] < card["roleLeft"], card
+        assert card["bottom"] < 260, card  # a member fits in well under a third of a screen
+
+
+def test_a_community_without_committee_shows_no_version(browser, built_site, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(site_url + f"c/{without_committee(built_site)}/")
+        text = page.inner_text("body")
+        versions = page.locator("[data-juwu-version]").count()
+    finally:
+        context.close()
+    assert versions == 0 and "数据版本" not in text
+    assert "尚未完成" in text or "已完成前" in text

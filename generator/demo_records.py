@@ -1,0 +1,270 @@
+"""Issue 18's records in the demo city: inspections and assessments, elections, decisions, projects,
+assets and training for every committee, with every state of the rules shown somewhere — an
+inspection failed with its problem still open, one put right through the rectification list, one
+put right late, an election without a quorum, one published late.
+
+Pure (files in, files out), applied by demo_examples.add_examples after the other examples, so the
+history of a community whose member joined by 补选 or resigned reads right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zlib
+from datetime import date, timedelta
+
+ITEMS = ("组织建设", "六统一落实", "工作制度", "财务公开监督", "工作台账")
+GROUPS = {"检查验收": "{district}居务监督委员会建设检查验收组", "年中督查": "{district}纪委监委年中督查组",
+          "年底考核": "{district}居务监督工作考核组"}
+MID_YEAR = date(2024, 6, 18)
+PROBLEMS = {"六统一落实": "统一监督举报箱未安装到位", "工作制度": "监督制度未上墙公示", "工作台账": "工作例会记录不完整",
+            "财务公开监督": "财务公开栏未按月更新"}
+
+
+def _rows(text: str) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], rows[1:]
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerows([header, *rows])
+    return buf.getvalue()
+
+
+def _pick(code: str, salt: str, n: int) -> int:
+    """A stable choice among n for a community (no random state shared with the rest of the demo)."""
+    return zlib.crc32(f"{code}/{salt}".encode()) % n
+
+
+def _committee(files, code) -> dict[str, str]:
+    found = {}
+    for line in files[f"communities/{code}/committee.yaml"].splitlines():
+        if ":" in line and not line.startswith(" "):
+            key, value = line.split(":", 1)
+            found[key] = value.strip().strip('"')
+    return found
+
+
+def _phases(files) -> dict[str, dict[int, date]]:
+    header, rows = _rows(files["rollout.csv"])
+    found: dict[str, dict[int, date]] = {}
+    for r in rows:
+        found.setdefault(r[0], {})[int(r[1])] = date.fromisoformat(r[2])
+    return found
+
+
+def add_records(files: dict[str, str], headers: dict[str, list[str]], codes: list[str], as_of: date) -> None:
+    codes = [c for c in codes if c.isdigit()]  # the caller's list also holds schemas/committee.yaml's stem
+    phases = _phases(files)
+    districts = {}
+    c_header, c_rows = _rows(files["communities.csv"])
+    for r in c_rows:
+        districts[r[0]] = r[c_header.index("district")]
+    for i, code in enumerate(codes):
+        _inspections(files, headers, code, districts.get(code, ""), phases.get(code, {}), as_of, i)
+        _elections(files, headers, code, i)
+        _registers(files, headers, code, i, as_of)
+    _failed_open(files, headers, codes[0], districts.get(codes[0], ""))
+    _followed_in_rectifications(files, headers, codes[2])
+    _rectified_late(files, headers, codes[3])
+    _election_without_quorum(files, headers, codes[5])
+    _election_published_late(files, headers, codes[6])
+    _registers_late(files, codes[7])
+
+
+def _inspections(files, headers, code, district, phases, as_of, index) -> None:
+    elected = date.fromisoformat(_committee(files, code)["elected_on"])
+    rows = []
+    plan = [("检查验收", phases.get(4)), ("年底考核", phases.get(7)), ("年中督查", MID_YEAR)]
+    for kind, day in plan:
+        if day is None or day > as_of or day < elected:
+            continue
+        ident = f"{day.year}-{kind[:2]}"
+        group = GROUPS[kind].format(district=district)
+        weak = ITEMS[_pick(code, kind, len(ITEMS))] if _pick(code, kind + "/weak", 3) == 0 else None
+        for item in ITEMS:
+            if item == weak:
+                by = day + timedelta(days=30)
+                rows.append([ident, kind, day.isoformat(), group, item, "基本合格", "", PROBLEMS.get(item, "资料不齐全"),
+                             by.isoformat(), (day + timedelta(days=12 + index % 10)).isoformat(), ""])
+            else:
+                rows.append([ident, kind, day.isoformat(), group, item, "合格", "", "", "", "", ""])
+        if kind == "年底考核":  # scored: 总评 carries the score
+            score = 80 + _pick(code, "score", 18) - (6 if weak else 0)
+            rows.append([ident, kind, day.isoformat(), group, "总评", "", str(score), "", "", "", ""])
+        else:
+            rows.append([ident, kind, day.isoformat(), group, "总评", "基本合格" if weak else "合格", "", "", "", "", ""])
+    if rows:
+        files[f"communities/{code}/inspections.csv"] = _csv(headers["inspections"], rows)
+
+
+def _set_mid_year(files, code, change) -> None:
+    """Rewrite the mid-year inspection's rows with `change(rows)` (they are its last rows)."""
+    path = f"communities/{code}/inspections.csv"
+    header, rows = _rows(files[path])
+    mine = [r for r in rows if r[1] == "年中督查"]
+    others = [r for r in rows if r[1] != "年中督查"]
+    files[path] = _csv(header, others + change(mine))
+
+
+def _failed_open(files, headers, code, district) -> None:
+    """The mid-year inspection failed on its finance item; the problem is still open past its deadline."""
+    def change(rows):
+        for r in rows:
+            if r[4] == "财务公开监督":
+                r[5:11] = ["不合格", "", "财务公开栏连续三个月未更新，账目未经监督委员会审核", "2024-07-31", "", ""]
+            elif r[4] == "总评":
+                r[5] = "不合格"
+        return rows
+    _set_mid_year(files, code, change)
+
+
+def _followed_in_rectifications(files, headers, code) -> None:
+    """The mid-year problem is followed in rectifications.csv, put right in time."""
+    ident = "2024-JC1"
+    def change(rows):
+        for r in rows:
+            if r[4] == "工作台账":
+                r[5:11] = ["基本合格", "", "工作例会记录不完整", "2024-07-31", "", ident]
+            elif r[4] == "总评":
+                r[5] = "基本合格"
+        return rows
+    _set_mid_year(files, code, change)
+    path = f"communities/{code}/rectifications.csv"
+    header, rows = _rows(files[path]) if path in files else (headers["rectifications"], [])
+    rows.append([ident, MID_YEAR.isoformat(), "", "工作例会记录不完整（年中督查发现）", "社区居民委员会", "2024-07-31",
+                 "已整改", "2024-07-15", "补齐例会记录，建立会议签到制度。", ""])
+    files[path] = _csv(header, rows)
+
+
+def _rectified_late(files, headers, code) -> None:
+    """The mid-year problem was put right, but after the inspectors' deadline."""
+    def change(rows):
+        for r in rows:
+            if r[4] == "六统一落实":
+                r[5:11] = ["基本合格", "", "统一监督举报箱未安装到位", "2024-07-18", "2024-08-09", ""]
+            elif r[4] == "总评":
+                r[5] = "基本合格"
+        return rows
+    _set_mid_year(files, code, change)
+
+
+def _members(files, code) -> list[tuple[str, str]]:
+    header, rows = _rows(files[f"communities/{code}/members.csv"])
+    return [(r[header.index("name")], r[header.index("role")]) for r in rows]
+
+
+def _changes(files, code) -> list[list[str]]:
+    path = f"communities/{code}/member_changes.csv"
+    return _rows(files[path])[1] if path in files else []
+
+
+def _elections(files, headers, code, index) -> None:
+    """The committee's election: those elected are today's members, less those who joined later by
+    补选, plus those who left since; one candidate was not elected."""
+    committee = _committee(files, code)
+    held = date.fromisoformat(committee["elected_on"])
+    meeting = committee["elected_by"]
+    members = _members(files, code)
+    joined = {r[1] for r in _changes(files, code) if r[2] == "补选"}
+    left = [(r[1], r[3] or "委员") for r in _changes(files, code) if r[2] in ("辞职", "罢免", "终止职务", "去世")]
+    elected = [(n, role) for n, role in members if n not in joined] + left
+    expected = 40 + _pick(code, "reps", 20) if meeting == "居民代表会议" else 150 + _pick(code, "households", 80)
+    present = expected - 2 - _pick(code, "absent", 6)
+    published = held + timedelta(days=3 + index % 4)
+    rows = []
+    for n, (name, role) in enumerate(sorted(elected, key=lambda m: m[1] != "主任")):
+        votes = present - 1 - n - _pick(code, name, 4)
+        rows.append([held.isoformat(), meeting, str(expected), str(present), name, str(votes), "是", role,
+                     published.isoformat()])
+    loser = ("杜文静", "邵明辉", "韩淑珍")[index % 3]
+    rows.append([held.isoformat(), meeting, str(expected), str(present), loser, str(present // 4), "否", "",
+                 published.isoformat()])
+    files[f"communities/{code}/elections.csv"] = _csv(headers["elections"], rows)
+
+
+def _set_elections(files, code, column, value) -> None:
+    path = f"communities/{code}/elections.csv"
+    header, rows = _rows(files[path])
+    for r in rows:
+        r[header.index(column)] = value(r, header)
+    files[path] = _csv(header, rows)
+
+
+def _election_without_quorum(files, headers, code) -> None:
+    def short(r, header):  # well under the quorum; no candidate has more votes than were present
+        return str(int(r[header.index("expected")]) // 2 - 1)
+    _set_elections(files, code, "present", short)
+    _set_elections(files, code, "votes", lambda r, h: str(min(int(r[h.index("votes")]), int(r[h.index("present")]))))
+
+
+def _election_published_late(files, headers, code) -> None:
+    _set_elections(files, code, "published_on",
+                   lambda r, h: (date.fromisoformat(r[h.index("held_on")]) + timedelta(days=45)).isoformat())
+
+
+DECISIONS = (
+    ("居民代表会议", "小区加装电梯资金使用方案", "同意按楼栋分摊、财政补贴的方案实施，资金专户管理。",
+     "方案经居民代表会议表决通过，程序合规；建议每季度公开资金使用情况。"),
+    ("社区“两委”联席会议", "社区公益服务项目购买", "同意购买法律咨询服务一年，费用 6,000 元。",
+     "已核对报价和合同，建议服务结束后组织居民评价。"),
+    ("居民会议", "小区停车管理办法", "同意施划停车位并实行登记停车。", "表决程序规范，已要求公开收费标准。"),
+)
+PROJECTS = (("小区雨污管网改造", "186000.00", "某某市政工程有限公司"), ("社区活动中心修缮", "48500.00", "某某建筑装饰有限公司"))
+ASSETS = (("社区党群服务中心用房", "房产", "社区党群服务中心", "1200000.00", "自用：办公、活动室"),
+          ("小区东门广场", "场地", "小区东门", "", "公共活动场地"),
+          ("社区电动巡逻车", "车辆", "社区车库", "36000.00", "自用：治安巡逻"))
+TRAININGS = (("居务监督委员会职责与工作流程", "区民政局"), ("财务审核与居务公开实务", "街道纪工委"),
+             ("民主评议组织与居民意见收集", "区纪委监委"))
+
+
+def _registers(files, headers, code, index, as_of) -> None:
+    base = f"communities/{code}"
+    committee = _committee(files, code)
+    start = date.fromisoformat(committee["elected_on"])
+    rows = []
+    for n in range(2):
+        meeting, matter, decision, opinion = DECISIONS[(index + n) % len(DECISIONS)]
+        day = start + timedelta(days=60 + 120 * n + index % 20)
+        if day + timedelta(days=5) <= as_of:
+            rows.append([day.isoformat(), meeting, matter, decision, opinion, (day + timedelta(days=5)).isoformat()])
+    if rows:
+        files[f"{base}/decisions.csv"] = _csv(headers["decisions"], rows)
+    name, budget, contractor = PROJECTS[index % len(PROJECTS)]
+    begin = date(2024, 3, 1) + timedelta(days=index % 25)
+    stages = [("决策", begin, "居民代表会议表决通过，监督委员会列席。"),
+              ("招标", begin + timedelta(days=30), "比选三家单位，监督委员会全程监督。"),
+              ("施工", begin + timedelta(days=75), "抽查材料进场和施工质量，未发现问题。")]
+    if index % 2 == 0:
+        stages.append(("验收", begin + timedelta(days=150), "参加竣工验收，核对工程量与决算。"))
+    files[f"{base}/projects.csv"] = _csv(headers["projects"], [
+        [name, budget, contractor, stage, day.isoformat(), check, (day + timedelta(days=4)).isoformat()]
+        for stage, day, check in stages])
+    files[f"{base}/assets.csv"] = _csv(headers["assets"], [
+        [asset, category, where, value, use, date(2024, 11, 5 + index % 20).isoformat()]
+        for asset, category, where, value, use in ASSETS[: 2 + index % 2]])
+    members = [name for name, _ in _members(files, code)]
+    trainings = []
+    for n in range(1 + index % 2):
+        topic, organiser = TRAININGS[(index + n) % len(TRAININGS)]
+        day = start + timedelta(days=20 + 200 * n + index % 10)
+        if day > as_of:
+            break
+        trainings.append([day.isoformat(), topic, organiser, "、".join(members[:3]), "4"])
+    if trainings:
+        files[f"{base}/trainings.csv"] = _csv(headers["trainings"], trainings)
+
+
+def _registers_late(files, code) -> None:
+    """A decision published 50 days after it was made; a project's last stage never published."""
+    path = f"communities/{code}/decisions.csv"
+    header, rows = _rows(files[path])
+    rows[0][header.index("published_on")] = (date.fromisoformat(rows[0][0]) + timedelta(days=50)).isoformat()
+    files[path] = _csv(header, rows)
+    path = f"communities/{code}/projects.csv"
+    header, rows = _rows(files[path])
+    rows[-1][header.index("published_on")] = ""
+    files[path] = _csv(header, rows)

@@ -1,0 +1,59 @@
+"""The download tables of inspections, elections, decisions, projects, assets and training
+(issue 18): the same rows the community page shows, for downloads.py."""
+
+from __future__ import annotations
+
+from generator.model import City, Community
+from generator.records import problem_state
+from generator.site.downloads import INSPECTION_FIELDS
+from generator.site.downloads import Field as F
+
+ELECTION_FIELDS = [F("held_on", "选举日期", "date"), F("meeting", "会议类型"), F("expected", "应到人数", "integer"),
+                   F("present", "实到人数", "integer"), F("candidate", "候选人"), F("votes", "得票数", "integer"),
+                   F("elected", "是否当选"), F("role", "当选职务"), F("published_on", "公开日期", "date")]
+DECISION_FIELDS = [F("decided_on", "决策日期", "date"), F("meeting", "决策会议"), F("matter", "事项"),
+                   F("decision", "决定"), F("opinion", "监督意见"), F("published_on", "公开日期", "date")]
+PROJECT_FIELDS = [F("project", "项目名称"), F("budget", "预算（元）", "number"), F("contractor", "施工单位"),
+                  F("stage", "阶段"), F("stage_on", "阶段日期", "date"), F("check", "监督情况"),
+                  F("published_on", "公开日期", "date")]
+ASSET_FIELDS = [F("asset", "资产名称"), F("category", "类别"), F("location", "位置"), F("value", "价值（元）", "number"),
+                F("use", "使用情况"), F("checked_on", "监督核查日期", "date")]
+TRAINING_FIELDS = [F("held_on", "培训日期", "date"), F("topic", "培训内容"), F("organiser", "组织单位"),
+                   F("attendees", "参加人员"), F("hours", "学时", "number")]
+
+TITLES = {"inspections": "检查验收与考核", "elections": "选举情况", "decisions": "重要事项", "projects": "工程项目",
+          "assets": "资产资源", "trainings": "学习培训"}
+NAMES = tuple(TITLES)
+
+
+def inspections(city: City, c: Community) -> list[list]:
+    linked = {r.id: r for r in c.rectifications}
+    return [[i.inspection, i.kind, i.inspected_on, i.group, i.item,
+             i.outcome(city.settings.inspection_pass_score), i.score, i.problem, i.rectify_by, i.rectified_on,
+             i.rectification, problem_state(i, linked, city.as_of) if i.problem else None] for i in c.inspections]
+
+
+def elections(city: City, c: Community) -> list[list]:
+    return [[e.held_on, e.meeting, e.expected, e.present, e.candidate, e.votes, e.elected, e.role, e.published_on]
+            for e in c.elections]
+
+
+def decisions(city: City, c: Community) -> list[list]:
+    return [[d.decided_on, d.meeting, d.matter, d.decision, d.opinion, d.published_on] for d in c.decisions]
+
+
+def projects(city: City, c: Community) -> list[list]:
+    return [[p.project, p.budget, p.contractor, p.stage, p.stage_on, p.check, p.published_on] for p in c.projects]
+
+
+def assets(city: City, c: Community) -> list[list]:
+    return [[a.asset, a.category, a.location, a.value, a.use, a.checked_on] for a in c.assets]
+
+
+def trainings(city: City, c: Community) -> list[list]:
+    return [[t.held_on, t.topic, t.organiser, "、".join(t.names), t.hours] for t in c.trainings]
+
+
+SPECS = (("inspections", INSPECTION_FIELDS, inspections), ("elections", ELECTION_FIELDS, elections),
+         ("decisions", DECISION_FIELDS, decisions), ("projects", PROJECT_FIELDS, projects),
+         ("assets", ASSET_FIELDS, assets), ("trainings", TRAINING_FIELDS, trainings))
