@@ -5,7 +5,10 @@
 Stages are timed inside the build (validate, mkdocs, generate, downloads, search, cache); the whole
 build is timed from outside, with the CPU seconds and the peak RSS of the largest process of the
 build (Pagefind included). Then one line of one community's ledger is corrected and `juwu build`
-republishes it: its stages and wall seconds are reported under "republish". `--baseline` also builds the same pages with stock MkDocs + Material (bench/stock.py)
+republishes it: its stages and wall seconds are reported under "republish". The bench city is its
+own git repository (made once, with one amended period in every tenth community, each amendment a
+commit with its reason), so the build's "history" stage walks a real history; the republish
+commits its correction first, so it walks one new commit (generator/history.py). `--baseline` also builds the same pages with stock MkDocs + Material (bench/stock.py)
 and reports the ratio. The search probe (headless Chromium) counts the bytes a phone downloads
 for its first and later queries. Not a test: nothing here fails on a slow machine.
 """
@@ -44,6 +47,7 @@ def main() -> None:
     if not (data / "city.yaml").exists():
         run("demo", "--communities", str(n), "--seed", str(args.seed), "--out", str(data))
     demo_seconds = time.perf_counter() - started
+    git_seconds = make_repository(data)
 
     # A full build from nothing: the previous run's site and build cache are removed first (not
     # timed), so no background deletion of an old tree competes with the build.
@@ -71,6 +75,8 @@ def main() -> None:
         "median_page_bytes": html[len(html) // 2][0] if html else 0,
         "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
         "republish": republish,
+        "git_seconds": git_seconds,
+        "history": history_figures(site),
         "search": search_figures(site) | {"index_seconds": figures["seconds"].get("search")},
     }
     if not args.no_probe:
@@ -92,24 +98,62 @@ def main() -> None:
     print(json.dumps(result, ensure_ascii=False))
 
 
-def republish_one(data: Path, site: Path, stats: Path, engine: list[str]) -> dict:
-    """A clerk corrects one line of one community's ledger: time `juwu build` republishing it.
-    The ledger is put back afterwards, so the bench city stays as `juwu demo` made it."""
-    code = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())[0]
-    ledger = sorted((data / "communities" / code / "finance").glob("*.csv"))[-1]
-    original = ledger.read_bytes()
-    lines = original.decode("utf-8").splitlines(keepends=True)
+def git(data: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.email=bench@example.org", "-c", "user.name=bench", *args], cwd=data,
+                          check=True, capture_output=True, text=True).stdout
+
+
+def make_repository(data: Path) -> float:
+    """Once per bench city: make it a git repository, then amend the latest period of every tenth
+    community (a summary corrected, with its reason), one commit each. Returns the seconds taken."""
+    if (data / ".git").is_dir():
+        return 0.0
+    started = time.perf_counter()
+    git(data, "init", "-q")
+    git(data, "add", "-A")
+    git(data, "commit", "-qm", "demo city")
+    codes = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())
+    for code in codes[::10]:
+        ledger = sorted((data / "communities" / code / "finance").glob("*.csv"))[-1]
+        correct_summary(ledger)
+        header = ledger.with_suffix(".yaml")
+        kept = [line for line in header.read_text(encoding="utf-8").splitlines(keepends=True)
+                if not line.startswith("amendment:")]  # some demo periods were amended already
+        header.write_text("".join(kept) + "amendment: 摘要更正\n", encoding="utf-8")
+        git(data, "commit", "-qam", f"更正 {code} {ledger.stem}\n\n更正说明 Amendment: 摘要更正")
+    return round(time.perf_counter() - started, 1)
+
+
+def correct_summary(ledger: Path) -> None:
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(",")
     cells = lines[1].rstrip("\r\n").split(",")
     cells[header.index("summary")] += "（更正）"
     lines[1] = ",".join(cells) + "\n"
     ledger.write_text("".join(lines), encoding="utf-8")
+
+
+def history_figures(site: Path) -> dict:
+    shards = [p.stat().st_size for p in (site / "verify").glob("*.json")]
+    return {"history_pages": sum(1 for _ in site.glob("c/**/history/index.html")),
+            "old_version_pages": sum(1 for _ in site.glob("c/**/history/v*/index.html")),
+            "verify_shards": len(shards), "verify_bytes": sum(shards),
+            "largest_verify_shard_bytes": max(shards, default=0)}
+
+
+def republish_one(data: Path, site: Path, stats: Path, engine: list[str]) -> dict:
+    """A clerk corrects one line of one community's ledger (a commit with its reason): time `juwu
+    build` republishing it. The commit is undone afterwards, so the bench city stays as it was."""
+    code = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())[0]
+    ledger = sorted((data / "communities" / code / "finance").glob("*.csv"))[-1]
+    correct_summary(ledger)
+    git(data, "commit", "-qam", "更正\n\n更正说明 Amendment: 摘要更正")
     try:
         started = time.perf_counter()
         run("build", str(data), "--site", str(site), "--stats", str(stats), *engine)
         total = time.perf_counter() - started
     finally:
-        ledger.write_bytes(original)
+        git(data, "reset", "-q", "--hard", "HEAD~1")
     figures = json.loads(stats.read_text())
     return {"community": code, "file": ledger.name, "republished": figures.get("republished"),
             "seconds": figures["seconds"] | {"total": round(total, 1)}}

@@ -17,6 +17,7 @@ from typing import Callable
 
 from generator import buildcache
 from generator import heldback
+from generator import history
 from generator import manifest
 from generator.buildcache import BuildCache, Plan
 from generator.config import PROJECT_ROOT, BuildPaths
@@ -26,9 +27,11 @@ from generator.model import City, HeldBack
 from generator.problems import Problems
 from generator.site import shell as shells
 from generator.site import engines, fill, findings, search, urls, write
+from generator.site import history as site_history
 from generator.site.downloads import city_published
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
+from generator.validate.rules import amendments
 from generator.validate import validate_city
 from generator.version import data_version
 
@@ -130,6 +133,9 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
+    city.history = history.collect(paths.data, paths.cache, None if scope.full else rendered)
+    amendments.attach(city, city.history, rendered)  # changes without a reason: findings on the page
+    timer.lap("history")
     pages = site_pages(city, version, only=rendered)
     if not scope.full and not _shells_ready(cache.theme, pages):
         return _build(paths, progress, True, theme_engine)  # a page deeper than any before needs a new shell
@@ -154,6 +160,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
         city_rows = {code: rows for code, (_, rows) in scope.summaries.items()} | filled.city_rows
         for rel, data in (city_published(city, version, city_rows) | findings.published(city)).items():
+            write.write_file(stage, rel, data)
+        for rel, data in site_history.published(city, pages).items():  # old versions' data, /verify/
             write.write_file(stage, rel, data)
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
@@ -292,7 +300,7 @@ def _removed(site: Path, stage: Path, rendered: set[str], bundles: list[str]) ->
     """What a republish deletes from the site: the files of a re-rendered community, or of a
     re-indexed search bundle, that the stage does not have again."""
     folders = ([urls.community(code) for code in sorted(rendered)] + [f"{search.BUNDLE}/{name}" for name in bundles]
-               + [findings.HOME])  # the 督办 lists are made whole by every build: one gone is removed
+               + [findings.HOME, site_history.VERIFY])  # made whole by every build: one gone is removed
     gone = []
     for folder in folders:
         for path in sorted((site / folder).rglob("*")):

@@ -339,6 +339,7 @@ class City:
     as_of: datetime.date
     districts: list[District] = field(default_factory=list)
     source_hashes: dict[str, str] = field(default_factory=dict)  # file → sha256, for version stamps
+    history: object = None  # generator.history.History from the data repository's git log (build only)
 
     @property
     def communities(self) -> list[Community]:

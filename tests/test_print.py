@@ -79,6 +79,15 @@ def qr_codes(pdf: Path, tmp: Path) -> list[str]:
     return found
 
 
+def qr_for(page_urls: list[str], data: Path = DATA, **request) -> list[str]:
+    """What the QR codes of these sheets hold: the site's /verify/ page with each sheet's short code
+    (the sheets chosen as `juwu print` chooses them, found by the page each one matches)."""
+    sheets = select_sheets(validate_city(data).city, Request(**request)).sheets
+    by_page = {s.url: s.verify_url for s in sheets}
+    assert set(page_urls) <= set(by_page)
+    return [by_page[u] for u in page_urls]
+
+
 def money(d: Decimal) -> str:
     return f"{d:,.2f}"  # formatted here, not with the generator's own format_amount
 
@@ -149,8 +158,12 @@ def test_every_ledger_line_is_on_the_sheet_in_order(sheet_pdf):
     assert text.index("上期结存") < positions[0] and text.index("合计") > positions[-1]
 
 
-def test_qr_code_decodes_to_the_period_page_url(sheet_pdf, tmp_path):
-    assert qr_codes(sheet_pdf, tmp_path) == [f"{site_url()}c/{CODE}/finance/{PERIOD}/"]
+def test_qr_code_decodes_to_the_verify_page_with_the_printed_code(sheet_pdf, tmp_path):
+    [target] = qr_for([f"{site_url()}c/{CODE}/finance/{PERIOD}/"], community=CODE, period=PERIOD)
+    assert qr_codes(sheet_pdf, tmp_path) == [target]
+    code = target.split("?c=", 1)[1]
+    assert target == f"{site_url()}verify/?c={code}" and re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    assert f"核验码{code}" in compact(pdf_text(sheet_pdf))
 
 
 def test_fonts_are_embedded_cjk_outlines_not_type3(sheet_pdf):
@@ -286,7 +299,8 @@ def test_street_file_has_every_community_with_that_period_each_numbered_on_its_o
     assert text.count("第1页/共") == len(expected)  # page numbers restart for each community's sheet
     for r in skipped:
         assert r["code"] in result.stderr
-    assert sorted(qr_codes(out, tmp_path)) == sorted(f"{site_url()}c/{r['code']}/finance/{PERIOD}/" for r in expected)
+    pages = [f"{site_url()}c/{r['code']}/finance/{PERIOD}/" for r in expected]
+    assert sorted(qr_codes(out, tmp_path)) == sorted(qr_for(pages, street=street, period=PERIOD))
 
 
 def test_roster_sheet_lists_members_duties_and_how_to_complain(tmp_path):
@@ -298,7 +312,7 @@ def test_roster_sheet_lists_members_duties_and_how_to_complain(tmp_path):
         assert f"{m['role']}{m['name']}" in text
         assert not m["mobile"] or m["mobile"] not in text  # personal mobiles never printed
     assert "监督电话" in text and "怎样反映问题" in text and "监督委员会的职责" in text
-    assert qr_codes(out, tmp_path) == [f"{site_url()}c/{CODE}/"]
+    assert qr_codes(out, tmp_path) == qr_for([f"{site_url()}c/{CODE}/"], sheet="roster", community=CODE)
 
 
 def test_report_and_rollout_sheets(tmp_path):

@@ -27,7 +27,7 @@ from generator.problems import FINDING, Problem
 from generator.validate import validate_city
 from tests.conftest import DATA, read_csv_rows
 from tests.test_heldback import add_sixth_member
-from tests.test_print import TOOLS, compact, juwu, page_size, qr_codes, site_url
+from tests.test_print import TOOLS, compact, juwu, page_size, qr_codes, qr_for, site_url
 
 NONE = "目前没有未整改的问题"
 
@@ -138,7 +138,7 @@ def test_open_findings_are_printed_with_their_rule_dates_and_days(demo, tmp_path
     assert "监督委员会盖章" in text and "负责人签名" in text and "日期：" in text
     assert "市民服务热线12345" in text and "监督电话：" in text
     assert "自动从“未整改”移到“已整改”" in text and "在网上公开" in text
-    assert qr_codes(out, tmp_path) == [f"{site_url()}c/{code}/#findings"]
+    assert qr_codes(out, tmp_path) == qr_for([f"{site_url()}c/{code}/#findings"], sheet="findings", community=code)
 
 
 def test_a_sixth_member_prints_the_committee_size_finding(demo, data_copy, tmp_path):
@@ -168,7 +168,8 @@ def test_a_community_without_findings_prints_the_none_sentence_on_a3(demo, tmp_p
     assert "监督委员会盖章" in text and "版本号：" in text
     width, height = page_size(out)
     assert (round(width), round(height)) == (842, 1191)
-    assert qr_codes(out, tmp_path) == [f"{site_url()}c/{demo.without}/#findings"]
+    assert qr_codes(out, tmp_path) == qr_for([f"{site_url()}c/{demo.without}/#findings"], sheet="findings",
+                                            community=demo.without)
 
 
 def test_closed_findings_are_listed_briefly_after_the_none_sentence(demo):

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.history import collect
 from generator.print.html import print_environment, render_sheet
 from generator.print.pdf import render_pdf
 from generator.print.select import PrintError, Request, select_sheets
 from generator.problems import Problems
 from generator.siteurl import is_placeholder
 from generator.validate import validate_city
+from generator.validate.rules import amendments
 
 
 @dataclass
@@ -40,6 +42,8 @@ def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool =
             f"city.yaml's site_url is still the placeholder {site_url}: the QR code on every sheet would lead "
             "nowhere, so nothing was printed. Set site_url to the city's public site address first; for a test "
             "print, add --allow-placeholder-url.")
+    history = collect(data_dir, None, set())  # a change without a reason is on the findings sheet, as on the site
+    amendments.attach(validation.city, history)
     selection = select_sheets(validation.city, request)
     env = print_environment()
     documents = [render_sheet(env, sheet) for sheet in selection.sheets]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from generator.model import City, Community, Period, Report, Street
 from generator.periods import period_label, period_span
+from generator.history import verify_code
 from generator.print.qr import qr_svg
 from generator.site import urls
 from generator.site.findings import Finding, of_community
@@ -36,10 +37,23 @@ class Sheet:
     url: str  # the public page this sheet matches (the QR code's target)
     layout: Layout
     context: dict = field(default_factory=dict)
+    path: str = ""  # the page's path on the site (c/…/finance/2024-05/), the short code's address
+
+    @property
+    def code(self) -> str:
+        """The short code printed beside the QR code (generator/history.py verify_code): it names this
+        sheet's address and version, and /verify/?c=CODE says whether the sheet is still current."""
+        return verify_code(self.path, self.stamp)
+
+    @property
+    def verify_url(self) -> str:
+        """Where the QR code leads: the site's /verify/ page with this sheet's code."""
+        base = self.url[:len(self.url) - len(self.path)] if self.path and self.url.endswith(self.path) else self.url
+        return f"{base}verify/?c={self.code}"
 
     @property
     def qr(self) -> str:
-        return qr_svg(self.url)
+        return qr_svg(self.verify_url)
 
 
 def public_url(city: City, path: str) -> str:
@@ -62,7 +76,7 @@ def posting_until(city: City, period: Period) -> datetime.date | None:
 def period_sheet(city: City, community: Community, period: Period, layout: Layout = Layout()) -> Sheet:
     committee = community.committee
     return Sheet("period.html", period_title(city, community, period), period_stamp(city, period),
-                 public_url(city, urls.period(community.code, period.key)), layout, {
+                 public_url(city, urls.period(community.code, period.key)), layout, path=urls.period(community.code, period.key), context={
                      "city": city, "community": community, "committee": committee, "period": period,
                      "issuer": f"{community.name}居民委员会",
                      "reviewing_body": committee.name if committee and committee.name
@@ -77,13 +91,14 @@ def roster_sheet(city: City, community: Community, layout: Layout = Layout()) ->
     name = committee.name if committee and committee.name else f"{community.name}居务监督委员会"
     return Sheet("roster.html", f"{name}成员公示", community_stamp(city, community),
                  public_url(city, urls.community(community.code)), layout,
-                 {"city": city, "community": community, "committee": committee, "body": name})
+                 {"city": city, "community": community, "committee": committee, "body": name},
+                 urls.community(community.code))
 
 
 def report_sheet(city: City, community: Community, report: Report, layout: Layout = Layout()) -> Sheet:
     return Sheet("report.html", report.title, report_stamp(city, report),
                  public_url(city, urls.report(community.code, report.slug)), layout,
-                 {"city": city, "community": community, "report": report})
+                 {"city": city, "community": community, "report": report}, urls.report(community.code, report.slug))
 
 
 def rollout_sheet(city: City, area_name: str, area_path: str, streets: list[Street],
@@ -94,7 +109,7 @@ def rollout_sheet(city: City, area_name: str, area_path: str, streets: list[Stre
     return Sheet("rollout.html", f"{area_name}居务监督委员会建设推进情况", rollout_stamp(city),
                  public_url(city, area_path), layout,
                  {"city": city, "area_name": area_name, "streets": streets, "communities": communities,
-                  "phases": phases})
+                  "phases": phases}, area_path)
 
 
 def findings_sheet(city: City, community: Community, layout: Layout = Layout()) -> Sheet:
@@ -111,7 +126,7 @@ def findings_sheet(city: City, community: Community, layout: Layout = Layout()) 
                  public_url(city, urls.community(community.code)) + "#findings", layout,
                  {"city": city, "community": community, "committee": committee, "body": body,
                   "open_findings": [f for f in found if f.is_open],
-                  "closed_findings": [f for f in found if not f.is_open]})
+                  "closed_findings": [f for f in found if not f.is_open]}, urls.community(community.code) + "#findings")
 
 
 def findings_stamp(city: City, community: Community, found: list[Finding]) -> str:
@@ -143,4 +158,26 @@ def inspections_sheet(city: City, community: Community, layout: Layout = Layout(
     return Sheet("inspections.html", f"{community.name}居务监督委员会检查考核结果公示", stamp,
                  public_url(city, urls.community(community.code)) + "#inspections", layout,
                  {"city": city, "community": community, "committee": community.committee, "inspections": shown,
-                  "plain_number": plain_number})
+                  "plain_number": plain_number}, urls.community(community.code) + "#inspections")
+
+
+def community_sheets(city: City, community: Community) -> list[Sheet]:
+    """Every sheet of a community that `juwu print` can make: its periods, roster, reports, findings."""
+    out = [period_sheet(city, community, p) for p in community.periods]
+    if community.committee is not None:
+        out.append(roster_sheet(city, community))
+    out += [report_sheet(city, community, r) for r in community.reports]
+    out.append(findings_sheet(city, community))
+    if community.inspections:
+        out.append(inspections_sheet(city, community))
+    return out
+
+
+def rollout_sheets(city: City) -> list[Sheet]:
+    """The rollout summary of every street and every district."""
+    out = []
+    for district in city.districts:
+        for street in district.streets:
+            out.append(rollout_sheet(city, district.name + street.name, urls.street(street.code), [street]))
+        out.append(rollout_sheet(city, district.name, urls.district(district.code), district.streets))
+    return out

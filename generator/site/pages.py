@@ -17,6 +17,7 @@ from generator.site.downloads import (
     CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
 )
 from generator.site.feeds import CITY_FEED, community_feed_path
+from generator.site.history import community_history, history_link
 from generator.stamp import period_stamp, stamp
 from generator.streetoffice import office_of
 
@@ -205,9 +206,10 @@ def community_context(city: City, community: Community) -> dict:
 
 def community_pages(city: City, community: Community, crumbs: list[tuple[str, str]], version: str) -> list[Page]:
     base = {"city": city, "community": community}
+    community_changed = facts.community_changed(community)
     pages = [Page(urls.community(community.code), community.name, "community.html",
-                  community_context(city, community), "community", crumbs,
-                  changed=facts.community_changed(community), version=version)]
+                  community_context(city, community) | {"history_link": history_link(city, f"roster/{community.code}")},
+                  "community", crumbs, changed=community_changed, version=version)]
     c_crumbs = crumbs + [(community.name, urls.community(community.code))]
     periods = community.periods
     ledger = {"csv": community_dir(community.code) + "ledger.csv",
@@ -219,11 +221,15 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
             "next": periods[i + 1] if i + 1 < len(periods) else None,
             "ledger": ledger,
             "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
+            "history_link": history_link(city, f"period/{community.code}/{period.key}"),
         }
         title = f"{community.name}{period_label(period.key, city.settings.frequency)}财务收支公开"
         pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
                           c_crumbs, changed=period.published_on or period.reviewed_on, version=version))
     for report in community.reports:
         pages.append(Page(urls.report(community.code, report.slug), report.title, "report.html",
-                          base | {"report": report}, "report", c_crumbs, changed=report.date, version=version))
+                          base | {"report": report, "history_link": history_link(city, f"report/{community.code}/{report.slug}")},
+                          "report", c_crumbs, changed=report.date, version=version))
+    pages += [Page(h.path, h.title, h.template, h.context, "history", c_crumbs, changed=community_changed,
+                   version=version) for h in community_history(city, community)]
     return pages
