@@ -8,6 +8,7 @@ that names the expected format.
 
 from __future__ import annotations
 
+import os
 import re
 
 from frictionless import FrictionlessException, Resource, Schema
@@ -122,8 +123,17 @@ def _check_batch(kind: str, sources: list[Source]) -> tuple[list[tuple[int, int,
     """One batch: (source number in the batch, row index, typed values) and its problems."""
     problems = Problems()
     positions = {id(s): i for i, s in enumerate(sources)}
-    rows = [(positions[id(r.source)], r.index, r.values) for r in _check_kind(kind, sources, problems)]
+    check = _check_kind if os.environ.get("JUWU_SCHEMA_CHECK") == "frictionless" else _columnar_check_kind
+    rows = [(positions[id(r.source)], r.index, r.values) for r in check(kind, sources, problems)]
     return rows, problems
+
+
+def _columnar_check_kind(kind: str, sources: list[Source], problems: Problems) -> list[TypedRow]:
+    """The schema check used: column by column (generator/validate/columnar.py), the same
+    problems as frictionless (`_check_kind`, the reference, used when JUWU_SCHEMA_CHECK=frictionless)."""
+    from generator.validate import columnar
+
+    return columnar.check_kind(kind, sources, problems)
 
 
 def _check_kind(kind: str, sources: list[Source], problems: Problems) -> list[TypedRow]:
