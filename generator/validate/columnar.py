@@ -16,7 +16,7 @@ What frictionless does that is mirrored here, per row in a batch:
 - the constraints the field type supports, in frictionless's order (`supported_constraints`),
   each failing one a constraint error;
 - the primary key (`_file` plus the schema's key) is read first, so its fields' errors come first
-  in a row, then a repeated key (naming the last row with that key), then the other fields' errors.
+  in a row, then the other fields' errors, then a repeated key (naming the last row with that key).
 """
 
 from __future__ import annotations
@@ -315,13 +315,12 @@ def _error_order(key: tuple[str, ...], fields: tuple[_Field, ...]):
 
 
 def _row_errors(position: int, order, errors: list[dict[int, list[_Error]]], duplicates: dict[int, _Error]) -> list:
-    """A row's errors in frictionless's order: key fields, the repeated key, then the other fields."""
+    """A row's errors in frictionless's order: the key's fields (read first, to look the key up),
+    the other fields, then the repeated key (appended to `row.errors`, which reads the whole row)."""
     first, rest = order
     found = []
-    for i in first:
+    for i in first + rest:
         found.extend(errors[i].get(position, ()))
     if position in duplicates:
         found.append(duplicates[position])
-    for i in rest:
-        found.extend(errors[i].get(position, ()))
     return found
