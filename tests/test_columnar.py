@@ -91,6 +91,41 @@ def test_default_check_is_columnar(monkeypatch, demo_sources):
     assert not calls
 
 
+@pytest.mark.parametrize("kind", tableschemas.KINDS)
+def test_compiled_without_frictionless_as_frictionless_reads(kind):
+    """The checks compiled from the descriptor equal those compiled from frictionless's fields, and
+    their readers read sample cells alike (the cells a clerk may write, typed and not)."""
+    from datetime import date, datetime
+
+    own, by_frictionless = columnar._own(kind), columnar._frictionless(kind)
+    assert own is not None  # every shipped schema is read without importing frictionless
+    (fields, key, missing), (f_fields, f_key, f_missing) = own, by_frictionless
+    assert (key, missing) == (f_key, f_missing)
+    assert [(f.name, f.exact, f.type_note) for f in fields] == [(f.name, f.exact, f.type_note) for f in f_fields]
+    for mine, theirs in zip(fields, f_fields):
+        assert [(n, str(v) if n == "pattern" else v, note) for n, v, note in mine.checks] == \
+            [(n, str(v) if n == "pattern" else v, note) for n, v, note in theirs.checks]
+        for cell in [*(_values(kind, mine.name) if mine.name != "_file" else []), 7, 7.0, 7.5, True, False,
+                     Decimal("3"), Decimal("3.5"), date(2024, 5, 1), datetime(2024, 5, 1), datetime(2024, 5, 1, 8),
+                     ["a"], ("a",), "[1]", '"x"', None, object]:
+            assert _same(mine.reader(cell), theirs.reader(cell)), (mine.name, cell)
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and (a == b or str(a) == str(b) == "NaN")  # NaN is not equal to itself
+
+
+def test_schema_check_does_not_import_frictionless():
+    """A process that checks data with the columnar check never pays for importing frictionless."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from generator.validate import validate_city; "
+            "validate_city(Path('data'), processes=1); print('frictionless' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
 # --- random damaged tables ---------------------------------------------------------------------
 
 _COMMON = ["", " ", "\u3000", "\u200b", "\ufeff", "None", "null", "abc", "是", "否", "true", "0", "-1", "3.5",

@@ -1,7 +1,9 @@
-"""Table Schema checks with frictionless, one batch per resource kind for speed.
+"""Table Schema checks, one batch per resource kind for speed.
 
-All files of a kind go through frictionless as one inline table with a hidden `_file` column, so
-a city of 5,000 communities costs ten resources, not 85,000. Before that, cells a clerk typed the
+All files of a kind are checked as one table with a hidden `_file` column, so a city of 5,000
+communities costs ten batches, not 85,000 files. The check used is column by column
+(generator/validate/columnar.py); frictionless, its reference (`_check_kind`), gives the same
+problems and runs with JUWU_SCHEMA_CHECK=frictionless and in tests/test_columnar.py. Before that, cells a clerk typed the
 Excel way (¥1,234.50, 2024年5月1日, full-width digits) are read exactly or refused with a message
 that names the expected format.
 """
@@ -10,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-
-from frictionless import FrictionlessException, Resource, Schema
 
 from generator import cores, forkpool, tableschemas
 from generator.dates import parse_date
@@ -137,6 +137,8 @@ def _columnar_check_kind(kind: str, sources: list[Source], problems: Problems) -
 
 
 def _check_kind(kind: str, sources: list[Source], problems: Problems) -> list[TypedRow]:
+    from frictionless import FrictionlessException, Resource  # imported only when this reference runs
+
     fields = tableschemas.fields(kind)
     names = list(fields)
     data: list[list[object]] = [["_file", *names]]
@@ -182,7 +184,9 @@ def _incomplete(kind: str, origin: list[tuple[Source, int]], checked: int, why: 
                    hint_zh="请把此报告发给技术支持", hint_en="Report this to the maintainers")
 
 
-def _batch_schema(kind: str) -> Schema:
+def _batch_schema(kind: str):
+    from frictionless import Schema
+
     descriptor = dict(tableschemas.schema(kind))
     descriptor["fields"] = [{"name": "_file", "type": "integer"}, *descriptor["fields"]]
     if descriptor.get("primaryKey"):
