@@ -126,6 +126,22 @@ def test_schema_check_does_not_import_frictionless():
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_a_column_check_that_stops_early_is_a_failure(monkeypatch, demo_sources):
+    """Rows lost inside the columnar check (a column cut short) are an error, never a pass."""
+    real = columnar._read_column
+
+    def short(field, column, missing):
+        values, found = real(field, column, missing)
+        return values[:3], found
+
+    monkeypatch.setattr(columnar, "_read_column", short)
+    sources = [s for s in demo_sources.sources if s.kind == "ledger_lines"][:2]
+    problems = Problems()
+    rows = columnar.check_kind("ledger_lines", sources, problems)
+    assert len(rows) == 3
+    assert [(p.code, p.severity) for p in problems.items] == [("validation-incomplete", "error")]
+
+
 # --- random damaged tables ---------------------------------------------------------------------
 
 _COMMON = ["", " ", "\u3000", "\u200b", "\ufeff", "None", "null", "abc", "是", "否", "true", "0", "-1", "3.5",
