@@ -116,6 +116,12 @@ def find(text: str, markdown: bool = False) -> list[Found]:
     """Every personal number and home address in text, in order, none overlapping."""
     if not text or not _DIGITISH.search(text):
         return []
+    if text.isascii() and sum(map(text.count, "0123456789")) < 11:
+        return []  # in ASCII a mobile has 11 digits, an ID 15 or 18, a card 16-19; an address needs 号 or 室
+    return _find(text, markdown)
+
+
+def _find(text: str, markdown: bool) -> list[Found]:
     norm, where = normalise(text)
     patterns = _MARKDOWN if markdown else _PLAIN
     found: list[Found] = []
