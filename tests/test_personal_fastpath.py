@@ -21,3 +21,16 @@ def test_eleven_ascii_digits_are_still_read():
     assert [f.kind for f in personal.find("call 139-1234-5678")] == [personal.MOBILE]
     assert personal.find("2024-05-01 1286.50") == []
     assert [f.kind for f in personal.find("１３９１２３４５６７８")] == [personal.MOBILE]  # not ASCII: read in full
+
+
+_UNICODE = st.text(alphabet=st.one_of(
+    st.sampled_from(list("记账王美萍号楼室０１２３４５６７８９①⑳㉑٣\u200b\u200d\ufeff\u00ad\u3000ﬁＡ－—")),
+    st.characters(codec="utf-8")), max_size=30)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_UNICODE)
+def test_normalise_fast_path_is_the_character_loop(text):
+    norm, where = personal.normalise(text)
+    expected, expected_where = personal._normalise_each(text)
+    assert (norm, list(where)) == (expected, list(expected_where))
