@@ -278,6 +278,7 @@ class _Batch:
         self.origin: list[tuple[Source, int]] = []
         self.raw: list[list] = [[] for _ in names]  # cells as written, None when absent
         self.done: dict[int, list] = {}  # row position → values already normalised (a YAML record)
+        self.headers: dict[tuple[str, ...], dict[str, str]] = {}  # header → its mapping, when it had no problem
         self.pending: list[tuple[int, int, int, list]] = []  # (position, field or -2/-1, sequence, problems)
 
     def _report(self, position: int, slot: int, found: Problems) -> None:
@@ -286,7 +287,7 @@ class _Batch:
 
     def add(self, number: int, source: Source) -> None:
         found = Problems()
-        mapping = reference._map_header(self.kind, source, found)
+        mapping = self._mapping(source, found)
         self._report(len(self.origin), -2, found)
         if mapping is None:
             return
@@ -323,6 +324,20 @@ class _Batch:
                 column.extend([cells[at] for cells in rows])
         self.numbers.extend([number] * len(rows))
         self.origin.extend((source, index) for index in range(len(rows)))
+
+    def _mapping(self, source: Source, found: Problems) -> dict[str, str] | None:
+        """The header mapped (schema._map_header); a table header that maps without a problem
+        maps the same way in every file that has it (a city's ledgers share one header)."""
+        if source.table is None:
+            return reference._map_header(self.kind, source, found)
+        header = tuple(source.table.header)
+        known = self.headers.get(header)
+        if known is not None:
+            return dict(known)
+        mapping = reference._map_header(self.kind, source, found)
+        if mapping is not None and not found.items:
+            self.headers[header] = dict(mapping)
+        return mapping
 
     def normalised(self) -> list[list]:
         """Every column normalised. A cell's normal form depends only on its text and its field
