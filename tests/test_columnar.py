@@ -204,7 +204,7 @@ def tables(draw):
     return kind, sources
 
 
-@settings(max_examples=int(os.environ.get("COLUMNAR_EXAMPLES", 400)), deadline=None,
+@settings(max_examples=int(os.environ.get("COLUMNAR_EXAMPLES", 200)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(tables())
 def test_random_damaged_tables_same_problems(case):
