@@ -107,12 +107,12 @@ def write_file(root: Path, rel: str, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         _create(path, payload)
+        return
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_file(root, rel, payload)
     except FileExistsError:  # also a symlink, even a dangling one: unlinked, never written through
         os.unlink(path)
-        _create(path, payload)
+    _create(path, payload)
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
