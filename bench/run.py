@@ -8,7 +8,10 @@ build (Pagefind included). Then one line of one community's ledger is corrected 
 republishes it: its stages and wall seconds are reported under "republish". The bench city is its
 own git repository (made once, with one amended period in every tenth community, each amendment a
 commit with its reason), so the build's "history" stage walks a real history; the republish
-commits its correction first, so it walks one new commit (generator/history.py). `--baseline` also builds the same pages with stock MkDocs + Material (bench/stock.py)
+commits its correction first, so it walks one new commit (generator/history.py).
+The same run measures the floor (bench/floor.py: the same pages through bare Jinja2 and written,
+untouched by any of our work) and reports the full build's wall and CPU seconds over it
+("ours_over_floor"). `--baseline` also builds the same pages with stock MkDocs + Material (bench/stock.py)
 and reports the ratio. The search probe (headless Chromium) counts the bytes a phone downloads
 for its first and later queries. Not a test: nothing here fails on a slow machine.
 """
@@ -78,6 +81,11 @@ def main() -> None:
         "git_seconds": git_seconds,
         "history": history_figures(site),
         "search": search_figures(site) | {"index_seconds": figures["seconds"].get("search")},
+    }
+    result["floor"] = floor_figures(site, OUT / f"floor-{n}")
+    result["ours_over_floor"] = {
+        "seconds": round(total / max(result["floor"]["seconds"], 0.01), 1),
+        "cpu_seconds": round(result["cpu_seconds"] / max(result["floor"]["cpu_seconds"], 0.01), 1),
     }
     if not args.no_probe:
         from bench.searchprobe import probe
@@ -174,6 +182,18 @@ def search_figures(site: Path) -> dict:
         "largest_district_meta_bytes": max((v for k, v in metas.items() if k != "all"), default=0),
         "largest_chunk_bytes": max((p.stat().st_size for p in bundle.glob("*/index/*.pf_index")), default=0),
     }
+
+
+def floor_figures(site: Path, out: Path) -> dict:
+    """The floor (bench/floor.py): the same pages through bare Jinja2 and onto disk, as many
+    processes as the build uses; the copy is removed afterwards."""
+    from bench.floor import floor
+    from generator import cores
+
+    try:
+        return floor(site, out, cores.workers())
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def baseline(data: Path, out: Path, timeout: int) -> dict:

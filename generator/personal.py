@@ -65,8 +65,27 @@ class Found:
 
 def normalise(text: str) -> tuple[str, Sequence[int]]:
     """(normalised text, for each of its characters the index of the character it came from)."""
-    if text.isascii():
-        return text, range(len(text))
+    if text.isascii() or len(text.translate(_KEPT)) == len(text):
+        return text, range(len(text))  # no character changes (most Chinese text): nothing to map
+    return _normalise_each(text)
+
+
+class _Kept(dict):
+    """str.translate table: a character `_normalise_each` keeps as it is maps to itself, any other
+    is deleted; so a text keeps its length exactly when none of its characters changes. Filled
+    per character on first sight (a city's texts use a few thousand characters)."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        kept = ch if _normalise_each(ch)[0] == ch else None
+        self[code] = kept
+        return kept
+
+
+_KEPT = _Kept()
+
+
+def _normalise_each(text: str) -> tuple[str, Sequence[int]]:
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
@@ -116,6 +135,12 @@ def find(text: str, markdown: bool = False) -> list[Found]:
     """Every personal number and home address in text, in order, none overlapping."""
     if not text or not _DIGITISH.search(text):
         return []
+    if text.isascii() and sum(map(text.count, "0123456789")) < 11:
+        return []  # in ASCII a mobile has 11 digits, an ID 15 or 18, a card 16-19; an address needs 号 or 室
+    return _find(text, markdown)
+
+
+def _find(text: str, markdown: bool) -> list[Found]:
     norm, where = normalise(text)
     patterns = _MARKDOWN if markdown else _PLAIN
     found: list[Found] = []

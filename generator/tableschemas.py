@@ -18,8 +18,12 @@ KINDS = (
 
 @cache
 def schema(kind: str) -> dict:
-    """The Table Schema descriptor of a resource kind (read once)."""
-    return yaml.safe_load((SCHEMA_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))
+    """The Table Schema descriptor of a resource kind (read once; libyaml's C loader when PyYAML
+    has it: the same safe loading, ~10x faster, which a republish of one community notices)."""
+    return yaml.load((SCHEMA_DIR / f"{kind}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+
+
+_LOADER = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 
 @cache

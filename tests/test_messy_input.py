@@ -266,6 +266,7 @@ def test_a_check_that_stops_early_is_a_failure(monkeypatch, small_city):
                 return
             yield row
     monkeypatch.setattr(TableResource, "row_stream", property(short))
+    monkeypatch.setenv("JUWU_SCHEMA_CHECK", "frictionless")  # the reference (columnar: tests/test_columnar.py)
     result = validate_city(small_city)
     found = [p for p in result.problems if p.code == "validation-incomplete"]
     assert not result.ok and found and all(p.severity == "error" for p in found)

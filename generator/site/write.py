@@ -100,13 +100,32 @@ def staging_dir(site: Path) -> Path:
 def write_file(root: Path, rel: str, data: str | bytes) -> None:
     """Write a new file; one already there is replaced (unlinked first), never overwritten in
     place, so a file that is also linked elsewhere is never changed there."""
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
+    # Most files are new in a folder already made: one exclusive create, without a mkdir or an
+    # unlink that fails first (~250,000 files at 5,000 communities). A missing folder is made and
+    # a file already there is unlinked only when the create says so.
+    path = os.path.join(root, rel)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _create(path, payload)
+        return
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    except FileExistsError:  # also a symlink, even a dangling one: unlinked, never written through
+        os.unlink(path)
+    _create(path, payload)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create(path: str, payload: bytes) -> None:
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def publish_changes(stage: Path, site: Path, removed: list[str], journal: Path) -> None:

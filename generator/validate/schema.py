@@ -1,16 +1,17 @@
-"""Table Schema checks with frictionless, one batch per resource kind for speed.
+"""Table Schema checks, one batch per resource kind for speed.
 
-All files of a kind go through frictionless as one inline table with a hidden `_file` column, so
-a city of 5,000 communities costs ten resources, not 85,000. Before that, cells a clerk typed the
+All files of a kind are checked as one table with a hidden `_file` column, so a city of 5,000
+communities costs ten batches, not 85,000 files. The check used is column by column
+(generator/validate/columnar.py); frictionless, its reference (`_check_kind`), gives the same
+problems and runs with JUWU_SCHEMA_CHECK=frictionless and in tests/test_columnar.py. Before that, cells a clerk typed the
 Excel way (¥1,234.50, 2024年5月1日, full-width digits) are read exactly or refused with a message
 that names the expected format.
 """
 
 from __future__ import annotations
 
+import os
 import re
-
-from frictionless import FrictionlessException, Resource, Schema
 
 from generator import cores, forkpool, tableschemas
 from generator.dates import parse_date
@@ -122,11 +123,22 @@ def _check_batch(kind: str, sources: list[Source]) -> tuple[list[tuple[int, int,
     """One batch: (source number in the batch, row index, typed values) and its problems."""
     problems = Problems()
     positions = {id(s): i for i, s in enumerate(sources)}
-    rows = [(positions[id(r.source)], r.index, r.values) for r in _check_kind(kind, sources, problems)]
+    check = _check_kind if os.environ.get("JUWU_SCHEMA_CHECK") == "frictionless" else _columnar_check_kind
+    rows = [(positions[id(r.source)], r.index, r.values) for r in check(kind, sources, problems)]
     return rows, problems
 
 
+def _columnar_check_kind(kind: str, sources: list[Source], problems: Problems) -> list[TypedRow]:
+    """The schema check used: column by column (generator/validate/columnar.py), the same
+    problems as frictionless (`_check_kind`, the reference, used when JUWU_SCHEMA_CHECK=frictionless)."""
+    from generator.validate import columnar
+
+    return columnar.check_kind(kind, sources, problems)
+
+
 def _check_kind(kind: str, sources: list[Source], problems: Problems) -> list[TypedRow]:
+    from frictionless import FrictionlessException, Resource  # imported only when this reference runs
+
     fields = tableschemas.fields(kind)
     names = list(fields)
     data: list[list[object]] = [["_file", *names]]
@@ -172,7 +184,9 @@ def _incomplete(kind: str, origin: list[tuple[Source, int]], checked: int, why: 
                    hint_zh="请把此报告发给技术支持", hint_en="Report this to the maintainers")
 
 
-def _batch_schema(kind: str) -> Schema:
+def _batch_schema(kind: str):
+    from frictionless import Schema
+
     descriptor = dict(tableschemas.schema(kind))
     descriptor["fields"] = [{"name": "_file", "type": "integer"}, *descriptor["fields"]]
     if descriptor.get("primaryKey"):
