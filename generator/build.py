@@ -101,6 +101,7 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     written, and extended once the site is live (generator/manifest.py). `engine` renders the
     theme (generator/site/engines.py): this, else city.yaml's `engine:`, else MkDocs."""
     theme_engine = engines.choose(engine, engines.city_engine(paths.data))
+    search.executable()  # no indexer: say so before minutes of work, not after rendering
     with BuildCache(paths.cache).locked():
         chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
         result = _build(paths, progress, full, theme_engine)

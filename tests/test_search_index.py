@@ -213,3 +213,20 @@ def test_the_pinned_pagefind_is_the_one_installed():
     assert set(pagefind_bin.INTEGRITY) >= {"linux-x64", "linux-arm64"}
     out = subprocess.run([str(search.executable()), "--version"], capture_output=True, text=True).stdout
     assert out.split() == ["pagefind", pagefind_bin.VERSION]
+
+
+def test_a_build_without_pagefind_stops_before_any_work_and_leaves_the_site_as_it_was(tmp_path, monkeypatch):
+    from generator.build import build
+    from generator.config import BuildPaths
+    from generator.problems import JuwuError
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the published site", encoding="utf-8")
+    monkeypatch.setenv("JUWU_PAGEFIND", str(tmp_path / "nowhere"))
+    with pytest.raises(JuwuError) as missing:
+        build(BuildPaths(data=DATA, site=site, work=tmp_path / "work"))
+    assert "Pagefind" in missing.value.en
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "the published site"
+    assert not (tmp_path / "work").exists()  # failed before the build cache or the theme was touched
