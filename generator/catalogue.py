@@ -15,6 +15,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from generator import layout
+from generator.problems import JuwuError
 
 DESCRIPTOR_NAME = "datapackage.yaml"
 
@@ -24,8 +25,10 @@ _CODE = re.compile(r"[0-9]{12}")
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
-class CatalogueError(ValueError):
+class CatalogueError(JuwuError, ValueError):
     """A CSV path that does not belong in a city data folder."""
+
+    code = "catalogue-path"
 
 
 def resource_for(path: str) -> dict:
@@ -43,7 +46,7 @@ def resource_for(path: str) -> dict:
             and parts[2] == "finance" and parts[3].endswith(".csv") and _PERIOD.fullmatch(parts[3][:-4]):
         name, schema = f"ledger-{parts[1]}-{parts[3][:-4]}", "ledger_lines"
     else:
-        raise CatalogueError(f"not a city data CSV path: {path}")
+        raise CatalogueError(f"不是城市数据文件夹中的 CSV 路径：{path}", f"not a city data CSV path: {path}")
     return {
         "name": name,
         "path": "/".join(parts),

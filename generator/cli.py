@@ -10,6 +10,7 @@ import click
 from generator.config import PROJECT_ROOT, BuildPaths
 from generator.print import SHEETS, SIZES
 from generator.problems import JuwuError
+from generator.template import KINDS as TEMPLATE_KINDS
 from generator.version import ENGINE_VERSION
 
 EXIT_HELD = 3  # juwu build: published, but some communities are held back (数据待更正)
@@ -165,7 +166,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         result = run_build(BuildPaths.for_data(data, site), progress, full=full, rewrite_history=rewrite_history,
                            signing_key=secret, engine=engine)
     except JuwuError as exc:
-        _say(f"构建失败 build failed: {exc.zh if lang == 'zh' else exc.en}", err=True)
+        _say(f"构建失败 build failed\n{_refusal(exc, lang)}", err=True)
         return 1
     if not result.built:
         _say(as_text(result.problems.sorted(), lang, colour=interactive), err=True)
@@ -314,8 +315,7 @@ def codeowners(data: Path) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["ledger", "members", "officials", "opinions", "evaluations",
-                                           "rectifications", "member_changes", "communities", "rollout"]))
+@click.argument("kind", type=click.Choice(list(TEMPLATE_KINDS)))
 @click.option("--data", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default=True,
               help="The city's data folder: its categories and funding sources, last month's closing balance.")
 @click.option("--community", metavar="CODE", help="The community (a ledger's opening balance comes from its last month).")
@@ -329,8 +329,7 @@ def template(kind: str, data: Path, community: str | None, period: str | None, o
     try:
         _say(f"已写出 wrote {write(kind, out, data, community, period)}", err=True)
     except TemplateError as exc:
-        _say(f"{exc.zh}\n{exc.en}", err=True)
-        sys.exit(2)
+        _fail(exc, 2)
 
 
 @cli.command()
@@ -384,11 +383,11 @@ def verify(site: Path, pubkey: Path | None, lang: str) -> None:
         text = key_file.read_text(encoding="utf-8") if (pubkey or key_file.is_file()) else None
         public = read_public(text, str(key_file)) if text and "minisign public key" in text else None
     except OSError as exc:
-        _fail(JuwuError(f"无法读取公钥 {pubkey}：{exc.strerror}", f"cannot read the public key {pubkey}: {exc.strerror}"))
+        _fail(JuwuError(f"无法读取公钥 {pubkey}：{exc.strerror}", f"cannot read the public key {pubkey}: {exc.strerror}", code="public-key"))
     except JuwuError as exc:
         _fail(exc)
     if pubkey is not None and public is None:
-        _fail(JuwuError(f"{pubkey} 不是 minisign 公钥", f"{pubkey} is not a minisign public key"))
+        _fail(JuwuError(f"{pubkey} 不是 minisign 公钥", f"{pubkey} is not a minisign public key", code="public-key"))
     problems = verify_site(site, public)
     for n, reason in _rewrites(site):
         _say(f"注意：发布历史在第 {n} 次发布时被改写，原因：{reason}" if lang == "zh" else
@@ -416,9 +415,20 @@ def _rewrites(site: Path) -> list[tuple[int, str]]:
     return rewrites(body) if body else []
 
 
-def _fail(exc: JuwuError) -> None:
-    _say(f"{exc.zh}\n{exc.en}", err=True)
-    sys.exit(1)
+def _refusal(exc: JuwuError, lang: str | None = None) -> str:
+    """Every refusal shown one way: its code (generator/refusals.py) and its message, in the chosen
+    language or in both."""
+    code = f" [{exc.code}]" if exc.code else ""
+    if lang == "zh":
+        return f"错误{code}：{exc.zh}"
+    if lang == "en":
+        return f"error{code}: {exc.en}"
+    return f"错误{code}：{exc.zh}\nerror{code}: {exc.en}"
+
+
+def _fail(exc: JuwuError, code: int = 1) -> None:
+    _say(_refusal(exc), err=True)
+    sys.exit(code)
 
 
 # --- the upload service ------------------------------------------------------------------------
@@ -455,7 +465,7 @@ def intake(ctx: click.Context, data: Path, port: int, users: Path | None, state:
                                     secure_cookies=not insecure_cookies, allow_placeholder_url=allow_placeholder_url)
         app = create_app(settings)
     except (SettingsError, RepoError) as exc:
-        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+        _fail(exc)
     _say(f"上传服务 intake on http://127.0.0.1:{port}/  data={settings.data}  users={settings.users}  "
          f"state={settings.state}", err=True)
     uvicorn.Server(server_config(app, port, settings.limits)).run()
@@ -486,7 +496,7 @@ def intake_add_user(community: str | None, operator_name: str | None, username: 
                                        f"community {community} is not in communities.csv")
         user, password = add_user(settings.users, community, username or operator_name, display_name, reset)
     except (SettingsError, UserError) as exc:
-        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+        _fail(exc)
     _say(f"用户名 username: {user.username}")
     _say(f"初始密码 password: {password}")
     _say(f"（只显示这一次，请当面或当场交给{user.display_name}。accounts file: {settings.users}）", err=True)
@@ -507,7 +517,7 @@ def intake_disable_user(username: str, data: Path, users: Path | None, state: Pa
         settings = from_environment(data, users, state)
         user = disable_user(settings.users, username)
     except (SettingsError, UserError) as exc:
-        raise click.ClickException(f"{exc.zh} / {exc.en}") from None
+        _fail(exc)
     _say(f"已停用 disabled: {user.username}（{user.display_name}）")
 
 
@@ -564,7 +574,7 @@ def _print(data, sheet, community, street, district, period, report, size, lands
     try:
         printed = print_sheets(data, request, allow_placeholder_url)
     except JuwuError as exc:
-        _say(f"错误：{exc.zh}\nerror: {exc.en}", err=True)
+        _say(_refusal(exc), err=True)
         _say("没有生成 PDF。No PDF was written.", err=True)
         return 1
     if printed.pdf is None:

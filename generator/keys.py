@@ -79,7 +79,7 @@ def read_secret(text: str, name: str = "juwu.key") -> SecretKey:
     blob = _payload(text, name, "私钥", "secret key")
     if len(blob) != 158 or blob[:6] != b"Ed\0\0B2":
         raise JuwuError(f"{name} 不是 juwu keys init 生成的未加密 minisign 私钥（加密的私钥请先用 minisign 转换）",
-                        f"{name} is not an unencrypted minisign secret key as made by juwu keys init")
+                        f"{name} is not an unencrypted minisign secret key as made by juwu keys init", code="key-invalid")
     key_id, sk, checksum = blob[54:62], blob[62:126], blob[126:158]
     if hashlib.blake2b(b"Ed" + key_id + sk, digest_size=32).digest() != checksum:
         raise _bad(name, "私钥", "secret key")
@@ -131,11 +131,11 @@ def init_keys(folder: Path, forbidden: list[Path]) -> tuple[Path, Path]:
         if folder == root or root in folder.parents:
             raise JuwuError(f"私钥不能放在 {root} 里面（数据仓库和网站都是公开的），请用 --dir 指定别的文件夹",
                             f"the secret key must not be inside {root} (the data repository and the site are "
-                            "public); choose another folder with --dir")
+                            "public); choose another folder with --dir", code="key-inside-public")
     secret_path, public_path = folder / SECRET_NAME, folder / PUBLIC_NAME
     if secret_path.exists():
         raise JuwuError(f"{secret_path} 已存在，不会覆盖（换密钥会让以前的签名无法用新公钥核验）",
-                        f"{secret_path} exists and is not overwritten (a new key cannot check older signatures)")
+                        f"{secret_path} exists and is not overwritten (a new key cannot check older signatures)", code="key-exists")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     secret = generate()
     fd = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -152,12 +152,12 @@ def load_secret(path: Path, forbidden: list[Path]) -> SecretKey:
         root = root.resolve()
         if root in resolved.parents:
             raise JuwuError(f"签名私钥 {path} 在 {root} 里面，会被公开：请移到别处",
-                            f"the signing key {path} is inside {root} and would be published: move it elsewhere")
+                            f"the signing key {path} is inside {root} and would be published: move it elsewhere", code="key-inside-public")
     try:
         text = resolved.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise JuwuError(f"无法读取签名私钥 {path}：{getattr(exc, 'strerror', None) or exc}",
-                        f"cannot read the signing key {path}: {getattr(exc, 'strerror', None) or exc}") from None
+                        f"cannot read the signing key {path}: {getattr(exc, 'strerror', None) or exc}", code="key-unreadable") from None
     return read_secret(text, str(path))
 
 
@@ -171,4 +171,4 @@ def _payload(text: str, name: str, zh: str, en: str) -> bytes:
 
 
 def _bad(name: str, zh: str, en: str) -> JuwuError:
-    return JuwuError(f"{name} 不是有效的 minisign {zh}文件", f"{name} is not a valid minisign {en} file")
+    return JuwuError(f"{name} 不是有效的 minisign {zh}文件", f"{name} is not a valid minisign {en} file", code="key-invalid")

@@ -207,7 +207,7 @@ def check_chain(site: Path, cache: Path, rewrite: str | None) -> Chain:
             "请先查明原因；确实需要改写发布历史时，运行 juwu build --rewrite-history \"原因\"（原因会写进清单）。",
             "the site's manifest chain does not match the one recorded at the last publication (manifest.json or "
             "manifests/ was changed, shortened or replaced); refusing to publish. Find out why; if history truly "
-            "must be rewritten, run juwu build --rewrite-history \"REASON\" (the reason goes into the manifest).")
+            "must be rewritten, run juwu build --rewrite-history \"REASON\" (the reason goes into the manifest).", code="manifest-chain")
     if rewrite is not None:
         rewritten.append({"n": n, "reason": rewrite, "expected": recorded["sha"] if recorded else None,
                           "found": sha256(current) if current is not None else None})

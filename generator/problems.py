@@ -133,12 +133,17 @@ def column_letter(index: int) -> str:
 
 
 class JuwuError(Exception):
-    """A failure outside the data (a missing tool, a build that could not finish)."""
+    """A refusal outside the data (a missing tool, a build that could not finish), with a stable
+    code from generator/refusals.py: given where it is raised, or the class's own."""
 
-    def __init__(self, zh: str, en: str):
+    code = ""
+
+    def __init__(self, zh: str, en: str, code: str | None = None):
         super().__init__(en)
         self.zh = zh
         self.en = en
+        if code is not None:
+            self.code = code
 
 
 MAX_SAME_PROBLEM = 50  # problems of one code in one file listed in a report before a summary line

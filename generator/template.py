@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator import tableschemas
-from generator.problems import column_letter
+from generator.problems import JuwuError, column_letter
 
 # What a clerk asks for → its Table Schema.
 KINDS = {
@@ -56,10 +56,8 @@ _FIXED_TIME = (2023, 1, 1, 0, 0, 0)  # every zip entry's timestamp: the same byt
 _FIXED_STAMP = "2023-01-01T00:00:00Z"
 
 
-class TemplateError(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class TemplateError(JuwuError, ValueError):
+    code = "template-request"
 
 
 @dataclass(frozen=True)

@@ -12,3 +12,5 @@ from generator.problems import JuwuError
 
 class CityRepoError(JuwuError):
     """Something a city repository command refuses to do, said in Chinese and English."""
+
+    code = "city-repository"

@@ -13,13 +13,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from generator.problems import JuwuError
+
 ZERO = "0" * 40
 
 
-class RepoError(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class RepoError(JuwuError):
+    code = "data-repository"
 
 
 def run(cwd: Path, *args: str, env: dict | None = None, input: bytes | None = None, check: bool = True) -> bytes:

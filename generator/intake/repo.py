@@ -42,9 +42,13 @@ _thread_lock = threading.Lock()
 class Conflict(RepoError):
     """The data changed since the upload was checked: the clerk should upload again."""
 
+    code = "upload-conflict"
+
 
 class NoChange(RepoError):
     """The upload is byte for byte what is already published: nothing to commit."""
+
+    code = "upload-unchanged"
 
     def __init__(self):
         super().__init__("与已公开内容相同，无需提交", "identical to what is already published; nothing to commit")

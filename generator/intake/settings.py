@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import PROJECT_ROOT
+from generator.problems import JuwuError
 
 # Environment variables the operator controls; read only by `from_environment`.
 ENV_USERS = "JUWU_INTAKE_USERS"
@@ -15,10 +16,8 @@ ENV_PAUSE_AT = "JUWU_INTAKE_PAUSE_AT"  # tests only: see IntakeSettings.pause_at
 DEFAULT_STATE = Path.home() / ".local" / "state" / "juwu-intake"
 
 
-class SettingsError(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class SettingsError(JuwuError, ValueError):
+    code = "intake-settings"
 
 
 @dataclass(frozen=True)

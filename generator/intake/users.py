@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from generator.intake.passwords import hash_password, new_password
+from generator.problems import JuwuError
 
 CODE_RE = re.compile(r"^[0-9]{12}$")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -21,10 +22,8 @@ OPERATOR = "operator"
 CLERK = "clerk"
 
 
-class UserError(ValueError):
-    def __init__(self, zh: str, en: str):
-        super().__init__(en)
-        self.zh, self.en = zh, en
+class UserError(JuwuError, ValueError):
+    code = "intake-user"
 
 
 @dataclass(frozen=True)

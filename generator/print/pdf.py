@@ -49,14 +49,14 @@ def render_pdf(documents: list[str], title: str) -> tuple[bytes, int]:
             "libpangoft2-1.0-0 fonts-noto-cjk（或以 root 运行 make system-deps）",
             f"the system libraries PDF layout needs (Pango) could not be loaded: {exc}. Install them: "
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk (or run make system-deps as root)",
-        ) from None
+            code="pdf-engine-missing") from None
 
     missing = missing_fonts()
     if missing:
         raise JuwuError(f"缺少中文字体 {'、'.join(missing)}，打印出来会是方框。请安装：apt-get install fonts-noto-cjk"
                         "（或以 root 运行 make system-deps）",
                         f"the CJK fonts {', '.join(missing)} are missing, so Chinese would print as boxes. Install "
-                        "them: apt-get install fonts-noto-cjk (or run make system-deps as root)")
+                        "them: apt-get install fonts-noto-cjk (or run make system-deps as root)", code="cjk-fonts-missing")
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols=())

@@ -17,6 +17,8 @@ from generator.site import urls
 class PrintError(JuwuError):
     """The request names something the data does not have (an unknown code, period or report)."""
 
+    code = "print-request"
+
 
 @dataclass(frozen=True)
 class Request:

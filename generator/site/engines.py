@@ -48,7 +48,7 @@ def choose(option: str | None, city_setting: str | None) -> str:
         if name not in ENGINES:
             known = "、".join(ENGINES)
             raise JuwuError(f"{where}：不认识的构建引擎“{value}”，可选：{known}",
-                            f"{where}: unknown build engine '{value}'; choose one of {', '.join(ENGINES)}")
+                            f"{where}: unknown build engine '{value}'; choose one of {', '.join(ENGINES)}", code="engine-unknown")
         return name
     return DEFAULT
 
@@ -91,7 +91,7 @@ def render(engine: str, mkdocs_yml: Path, docs: Path, out: Path, work: Path, sit
                           capture_output=True, text=True)
     if done.returncode != 0 or not (project / "site" / "index.html").is_file():
         said = _what_it_said(done.stdout + "\n" + done.stderr)
-        raise JuwuError(f"{engine} 构建失败：{said}", f"{engine} build failed: {said}")
+        raise JuwuError(f"{engine} 构建失败：{said}", f"{engine} build failed: {said}", code="engine-failed")
     for rel in NOT_PUBLISHED.get(engine, ()):
         (project / "site" / rel).unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -137,7 +137,7 @@ def _require(engine: str) -> None:
 
     if find_spec(_MODULES[engine]) is None:
         raise JuwuError(f"没有安装 {engine}：请运行 pip install -e '.[engines]'（或 make install）",
-                        f"{engine} is not installed: run pip install -e '.[engines]' (or make install)")
+                        f"{engine} is not installed: run pip install -e '.[engines]' (or make install)", code="engine-missing")
 
 
 def _read_yaml(path: Path) -> dict:
@@ -177,4 +177,4 @@ def _mkdocs(mkdocs_yml: Path, docs: Path, out: Path, site_name: str, site_url: s
                              extra={"data_version": version, "generator": False})
         mkdocs_build(config)
     except (MkDocsException, SystemExit) as exc:
-        raise JuwuError(f"MkDocs 构建失败：{exc}", f"MkDocs build failed: {exc}") from None
+        raise JuwuError(f"MkDocs 构建失败：{exc}", f"MkDocs build failed: {exc}", code="engine-failed") from None

@@ -61,7 +61,7 @@ def executable() -> Path:
             f"找不到搜索索引程序 Pagefind {VERSION}（{path}），无法生成搜索。请运行 {INSTALL_HINT}，它用 npm 下载并校验。",
             f"Pagefind {VERSION} is not installed at {path}; cannot build the search index. "
             f"Run `make install` (or `python -m generator.site.pagefind_bin install`), which fetches it with npm "
-            "and checks its integrity.")
+            "and checks its integrity.", code="pagefind-missing")
     return path
 
 
@@ -74,12 +74,12 @@ def unpack(tarball: bytes, expected: str, target: Path) -> Path:
     if integrity_of(tarball) != expected:
         raise JuwuError("下载的 Pagefind 与固定的校验值不符，已拒绝安装。请检查网络或 npm 镜像。",
                         "The downloaded Pagefind does not match its pinned integrity; refused. "
-                        "Check the network or the npm registry mirror.")
+                        "Check the network or the npm registry mirror.", code="pagefind-integrity")
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
         member = archive.extractfile(f"package/bin/{NAME}")
         binary = member.read() if member else b""
     if not binary:
-        raise JuwuError(f"Pagefind 安装包中没有 {NAME}", f"the Pagefind package has no {NAME}")
+        raise JuwuError(f"Pagefind 安装包中没有 {NAME}", f"the Pagefind package has no {NAME}", code="pagefind-integrity")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     partial.write_bytes(binary)
@@ -96,18 +96,18 @@ def install(prefix: Path | None = None) -> Path:
     name = platform_name()
     if name not in INTEGRITY:
         raise JuwuError(f"Pagefind {VERSION} 没有适用于 {name} 的固定版本；可用 JUWU_PAGEFIND 指定自行安装的程序。",
-                        f"no pinned Pagefind {VERSION} for {name}; set JUWU_PAGEFIND to a binary you installed")
+                        f"no pinned Pagefind {VERSION} for {name}; set JUWU_PAGEFIND to a binary you installed", code="pagefind-platform")
     npm = shutil.which("npm")
     if npm is None:
         raise JuwuError("需要 npm 来安装搜索索引程序 Pagefind（例如 apt-get install npm）。",
-                        "npm is needed to install Pagefind, the search indexer (e.g. apt-get install npm)")
+                        "npm is needed to install Pagefind, the search indexer (e.g. apt-get install npm)", code="npm-missing")
     with tempfile.TemporaryDirectory() as folder:
         done = subprocess.run([npm, "pack", f"@pagefind/{name}@{VERSION}", "--pack-destination", folder,
                                "--silent"], cwd=folder, capture_output=True, text=True)
         tarballs = sorted(Path(folder).glob("*.tgz"))
         if done.returncode != 0 or not tarballs:
             raise JuwuError(f"npm 下载 Pagefind 失败：{done.stderr[-300:]}",
-                            f"npm could not fetch Pagefind: {done.stderr[-300:]}")
+                            f"npm could not fetch Pagefind: {done.stderr[-300:]}", code="pagefind-download")
         return unpack(tarballs[0].read_bytes(), INTEGRITY[name], target)
 
 

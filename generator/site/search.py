@@ -189,7 +189,7 @@ def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) 
             output, _ = process.communicate()
             if process.returncode != 0:
                 raise JuwuError(f"搜索索引生成失败（{name}）：{output[-500:]}",
-                                f"Pagefind failed for {name}: {output[-500:]}")
+                                f"Pagefind failed for {name}: {output[-500:]}", code="search-index-failed")
             pagefind_stable.stabilise(site / BUNDLE / name)
             for ui in UI_FILES:  # the search page is ours; Pagefind's ready-made UIs are not served
                 (site / BUNDLE / name / ui).unlink(missing_ok=True)

@@ -83,7 +83,7 @@ def _hand_written(root: Path) -> dict[str, Path]:
         rel = path.relative_to(root).as_posix()
         if path.is_symlink():
             raise JuwuError(f"{root.name}/{rel} 是符号链接，已拒绝：页面只能是仓库中的普通文件",
-                            f"{root.name}/{rel} is a symbolic link; refused: pages must be plain files")
+                            f"{root.name}/{rel} is a symbolic link; refused: pages must be plain files", code="site-symlink")
         if path.is_file() and not _generated(rel) and not any(part.startswith(".") for part in rel.split("/")):
             found[rel] = path
     return found
