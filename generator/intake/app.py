@@ -101,6 +101,36 @@ class Service:
             response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict",
                                 secure=self.settings.secure_cookies, path="/")
 
+    def session_of(self, request: Request) -> Session:
+        return self.sessions.get(request.cookies.get(COOKIE)) or self.sessions.new()
+
+    def signed_in(self, request: Request, role: str = CLERK) -> tuple[Session, User]:
+        session = self.sessions.get(request.cookies.get(COOKIE))
+        user = self.user(session)
+        if session is None or user is None:
+            raise HTTPException(303, headers={"Location": "/login"})
+        if user.role != role:
+            raise HTTPException(403, "此账号无权访问该页面")
+        return session, user
+
+    def own_community(self, request: Request) -> tuple[Session, User, str]:
+        session, user = self.signed_in(request)
+        code = request.path_params["code"]
+        if code != user.community:
+            # The point of every community route: a clerk sees and changes only their own community.
+            repo.audit(self.settings, {"event": "refused-other-community", "user": user.username, "asked": code[:20]})
+            raise HTTPException(403, "只能查看和上传本社区的数据")
+        return session, user, code
+
+    async def read_form(self, request: Request, session: Session):
+        limits = self.settings.limits
+        form = await request.form(max_files=limits.max_files, max_fields=limits.max_parts,
+                                  max_part_size=1_000_000)  # a long report typed into the form
+        if not session.csrf_ok(form.get("csrf") if isinstance(form.get("csrf"), str) else None):
+            await form.close()
+            raise HTTPException(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+        return form
+
 
 class Busy(Exception):
     """Another upload for the same community is still being checked."""
@@ -114,254 +144,267 @@ class Prepared:
     final: uploads.Candidate | None = None
 
 
-def create_app(settings: IntakeSettings) -> Guard:
-    service = Service(settings)
+# --- views: module-level, each finds the Service on the app create_app made ---------------------
 
-    def session_of(request: Request) -> Session:
-        return service.sessions.get(request.cookies.get(COOKIE)) or service.sessions.new()
+def _service(request: Request) -> Service:
+    return request.app.state.service
 
-    def signed_in(request: Request, role: str = CLERK) -> tuple[Session, User]:
-        session = service.sessions.get(request.cookies.get(COOKIE))
-        user = service.user(session)
-        if session is None or user is None:
-            raise HTTPException(303, headers={"Location": "/login"})
-        if user.role != role:
-            raise HTTPException(403, "此账号无权访问该页面")
-        return session, user
 
-    def own_community(request: Request) -> tuple[Session, User, str]:
-        session, user = signed_in(request)
-        code = request.path_params["code"]
-        if code != user.community:
-            # The point of every community route: a clerk sees and changes only their own community.
-            repo.audit(settings, {"event": "refused-other-community", "user": user.username, "asked": code[:20]})
-            raise HTTPException(403, "只能查看和上传本社区的数据")
-        return session, user, code
+async def home(request: Request):
+    service = _service(request)
+    session = service.sessions.get(request.cookies.get(COOKIE))
+    user = service.user(session)
+    if user is None:
+        return RedirectResponse("/login", 303)
+    return RedirectResponse("/status" if user.role == OPERATOR else f"/c/{user.community}/", 303)
 
-    async def read_form(request: Request, session: Session):
-        limits = settings.limits
-        form = await request.form(max_files=limits.max_files, max_fields=limits.max_parts,
-                                  max_part_size=1_000_000)  # a long report typed into the form
-        if not session.csrf_ok(form.get("csrf") if isinstance(form.get("csrf"), str) else None):
-            await form.close()
-            raise HTTPException(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
-        return form
 
-    async def home(request: Request):
-        session = service.sessions.get(request.cookies.get(COOKIE))
-        user = service.user(session)
-        if user is None:
-            return RedirectResponse("/login", 303)
-        return RedirectResponse("/status" if user.role == OPERATOR else f"/c/{user.community}/", 303)
+async def login_page(request: Request):
+    service = _service(request)
+    return service.render(request, service.session_of(request), "login.html", message=None)
 
-    async def login_page(request: Request):
-        return service.render(request, session_of(request), "login.html", message=None)
 
-    async def login(request: Request):
-        session = session_of(request)
-        form = await read_form(request, session)
-        username = str(form.get("username") or "").strip().lower()[:40]
-        password = str(form.get("password") or "")[:200]
-        ip = request.client.host if request.client else "?"
-        keys = (f"user:{username}", f"ip:{ip}")
-        # Count the attempt before the (slow) password check, atomically: a burst of parallel guesses
-        # gets exactly as many checks as the limits allow, not one each.
-        account_ok = service.account_throttle.reserve(keys[0])
-        ip_ok = account_ok and service.ip_throttle.reserve(keys[1])
-        if not ip_ok:
-            if account_ok:
-                service.account_throttle.release(keys[0])
-            repo.audit(settings, {"event": "login-locked", "user": username, "ip": ip})
-            return service.render(request, session, "login.html", 429,
-                                  message="密码错误次数过多，已暂时锁定。请 15 分钟后再试，或联系管理员。")
-        user = service.users().get(username)
-        ok = await run_in_threadpool(verify_password, password, user.password_hash if user else None)
-        if not ok or user is None or user.disabled:
-            repo.audit(settings, {"event": "login-disabled" if ok and user else "login-failed",
-                                  "user": username, "ip": ip})
-            return service.render(request, session, "login.html", 401,
-                                  message="此账号已停用，请联系管理员。" if ok and user else "用户名或密码不正确。")
-        service.account_throttle.clear(keys[0])
-        service.ip_throttle.release(keys[1])
-        service.sessions.end(session.id)
-        fresh = service.sessions.new(user.username, user.password_hash)
-        repo.audit(settings, {"event": "login", "user": user.username, "ip": ip})
-        response = RedirectResponse("/", 303)
-        service.set_cookie(request, response, fresh)
-        return response
+async def login(request: Request):
+    service = _service(request)
+    settings = service.settings
+    session = service.session_of(request)
+    form = await service.read_form(request, session)
+    username = str(form.get("username") or "").strip().lower()[:40]
+    password = str(form.get("password") or "")[:200]
+    ip = request.client.host if request.client else "?"
+    keys = (f"user:{username}", f"ip:{ip}")
+    # Count the attempt before the (slow) password check, atomically: a burst of parallel guesses
+    # gets exactly as many checks as the limits allow, not one each.
+    account_ok = service.account_throttle.reserve(keys[0])
+    ip_ok = account_ok and service.ip_throttle.reserve(keys[1])
+    if not ip_ok:
+        if account_ok:
+            service.account_throttle.release(keys[0])
+        repo.audit(settings, {"event": "login-locked", "user": username, "ip": ip})
+        return service.render(request, session, "login.html", 429,
+                              message="密码错误次数过多，已暂时锁定。请 15 分钟后再试，或联系管理员。")
+    user = service.users().get(username)
+    ok = await run_in_threadpool(verify_password, password, user.password_hash if user else None)
+    if not ok or user is None or user.disabled:
+        repo.audit(settings, {"event": "login-disabled" if ok and user else "login-failed",
+                              "user": username, "ip": ip})
+        return service.render(request, session, "login.html", 401,
+                              message="此账号已停用，请联系管理员。" if ok and user else "用户名或密码不正确。")
+    service.account_throttle.clear(keys[0])
+    service.ip_throttle.release(keys[1])
+    service.sessions.end(session.id)
+    fresh = service.sessions.new(user.username, user.password_hash)
+    repo.audit(settings, {"event": "login", "user": user.username, "ip": ip})
+    response = RedirectResponse("/", 303)
+    service.set_cookie(request, response, fresh)
+    return response
 
-    async def logout(request: Request):
-        session = session_of(request)
-        await read_form(request, session)
-        service.sessions.end(session.id)
-        response = RedirectResponse("/login", 303)
-        response.delete_cookie(COOKIE, path="/")
-        return response
 
-    async def dashboard(request: Request):
-        session, user, code = own_community(request)
-        checked = await run_in_threadpool(staging.check, settings.data, code, None, settings.state / "tmp")
-        return service.render(request, session, "dashboard.html", code=code, community=checked.model,
-                              check=checked, kinds=uploads.KINDS)
+async def logout(request: Request):
+    service = _service(request)
+    session = service.session_of(request)
+    await service.read_form(request, session)
+    service.sessions.end(session.id)
+    response = RedirectResponse("/login", 303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
 
-    async def upload_form(request: Request):
-        session, user, code = own_community(request)
-        kind = _kind(request)
-        current = await run_in_threadpool(staging.check, settings.data, code, None, settings.state / "tmp")
-        values = _prefill(current.model, kind, request.query_params.get("period", ""),
-                          request.query_params.get("report", ""))
-        return service.render(request, session, "upload.html", code=code, kind=kind, kinds=uploads.KINDS,
-                              values=values, problems=[], community=current.model, upload_error=None)
 
-    async def template_download(request: Request):
-        """The kind's Excel template (juwu template): the city's lists, last month's closing balance."""
-        from generator import template
+async def dashboard(request: Request):
+    service = _service(request)
+    settings = service.settings
+    session, user, code = service.own_community(request)
+    checked = await run_in_threadpool(staging.check, settings.data, code, None, settings.state / "tmp")
+    return service.render(request, session, "dashboard.html", code=code, community=checked.model,
+                          check=checked, kinds=uploads.KINDS)
 
-        session, user, code = own_community(request)
-        kind = _kind(request)
-        if kind not in template.KINDS:
-            raise HTTPException(404, "这种上传没有 Excel 模板")
-        period = request.query_params.get("period") or None
-        try:
-            template.check_period(period)
-        except template.TemplateError as exc:
-            raise HTTPException(400, exc.zh) from None
-        opening = template.previous_closing(settings.data, code, period) if kind == "ledger" else None
-        payload = await run_in_threadpool(template.xlsx_bytes, kind, template.city_lists(settings.data), period,
-                                          opening, code)
-        name = f"{kind}-{period}.xlsx" if period else f"{kind}.xlsx"
-        return Response(payload, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
 
-    async def upload(request: Request):
-        session, user, code = own_community(request)
-        kind = _kind(request)
-        form = await read_form(request, session)
-        try:
-            fields = {k: v for k, v in form.items() if isinstance(v, str)}
-            file_bytes, too_big = await _file(form.get("file"), settings.limits.max_file)
-        finally:
-            await form.close()
-        if too_big:
-            return service.render(request, session, "upload.html", 413, code=code, kind=kind, kinds=uploads.KINDS,
-                                  values=fields, problems=[], community=None,
-                                  upload_error=f"文件过大：单个文件不能超过 {settings.limits.max_file // 1_000_000} MB。")
-        try:
-            # Reading a workbook and validating take seconds: never on the event loop.
-            prepared = await run_in_threadpool(_prepare, service, user, kind, code, fields, file_bytes)
-        except uploads.FormProblems as exc:
-            return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
-                                  values=fields, problems=exc.problems, community=None, upload_error=None)
-        except Busy:
-            return service.render(request, session, "upload.html", 503, code=code, kind=kind, kinds=uploads.KINDS,
-                                  values=fields, problems=[], community=None,
-                                  upload_error="本社区另一份上传正在检查，请稍后再提交一次。"
-                                               "Another upload for this community is being checked; try again shortly.")
-        except repo.NoChange as exc:
-            return service.render(request, session, "message.html", code=code, title="无需提交",
-                                  text=f"{exc.zh}。{exc.en}.")
-        candidate, checked = prepared.candidate, prepared.checked
-        if prepared.upload_id is None:
-            return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
-                                  values=fields, problems=checked.problems + checked.city_errors,
-                                  community=None, upload_error=None)
-        upload_id, final = prepared.upload_id, prepared.final
-        session.pending.add(upload_id)
-        period = None
-        if candidate.period and checked.model:
-            period = next((p for p in checked.model.periods if p.key == candidate.period), None)
-        return service.render(request, session, "confirm.html", code=code, candidate=candidate, upload_id=upload_id,
-                              warnings=checked.warnings, period=period, files=final.touched(),
-                              removed=set(final.removes))
+async def upload_form(request: Request):
+    service = _service(request)
+    settings = service.settings
+    session, user, code = service.own_community(request)
+    kind = _kind(request)
+    current = await run_in_threadpool(staging.check, settings.data, code, None, settings.state / "tmp")
+    values = _prefill(current.model, kind, request.query_params.get("period", ""),
+                      request.query_params.get("report", ""))
+    return service.render(request, session, "upload.html", code=code, kind=kind, kinds=uploads.KINDS,
+                          values=values, problems=[], community=current.model, upload_error=None)
 
-    async def confirm(request: Request):
-        session, user, code = own_community(request)
-        form = await read_form(request, session)
-        upload_id = str(form.get("upload") or "")
-        pending = service.pending.load(upload_id, user.username) if upload_id in session.pending else None
-        if pending is None or pending.candidate.community != code:
-            return service.render(request, session, "message.html", 410, code=code, title="上传已失效",
-                                  text="这次上传已过期或不属于当前登录。请重新上传。")
-        if form.get("action") == "cancel":
-            service.pending.drop(upload_id)
-            session.pending.discard(upload_id)
-            return RedirectResponse(f"/c/{code}/", 303)
-        try:
-            published = await run_in_threadpool(repo.publish, settings, user, pending.candidate, pending.base, upload_id)
-        except repo.Conflict as exc:
-            service.pending.drop(upload_id)
-            session.pending.discard(upload_id)
-            return service.render(request, session, "message.html", 409, code=code, title="请重新上传", text=exc.zh)
-        except repo.NoChange as exc:
-            service.pending.drop(upload_id)
-            session.pending.discard(upload_id)
-            return service.render(request, session, "message.html", code=code, title="无需提交",
-                                  text=f"{exc.zh}。{exc.en}.")
+
+async def template_download(request: Request):
+    """The kind's Excel template (juwu template): the city's lists, last month's closing balance."""
+    from generator import template
+
+    service = _service(request)
+    settings = service.settings
+    session, user, code = service.own_community(request)
+    kind = _kind(request)
+    if kind not in template.KINDS:
+        raise HTTPException(404, "这种上传没有 Excel 模板")
+    period = request.query_params.get("period") or None
+    try:
+        template.check_period(period)
+    except template.TemplateError as exc:
+        raise HTTPException(400, exc.zh) from None
+    opening = template.previous_closing(settings.data, code, period) if kind == "ledger" else None
+    payload = await run_in_threadpool(template.xlsx_bytes, kind, template.city_lists(settings.data), period,
+                                      opening, code)
+    name = f"{kind}-{period}.xlsx" if period else f"{kind}.xlsx"
+    return Response(payload, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+
+
+async def upload(request: Request):
+    service = _service(request)
+    settings = service.settings
+    session, user, code = service.own_community(request)
+    kind = _kind(request)
+    form = await service.read_form(request, session)
+    try:
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        file_bytes, too_big = await _file(form.get("file"), settings.limits.max_file)
+    finally:
+        await form.close()
+    if too_big:
+        return service.render(request, session, "upload.html", 413, code=code, kind=kind, kinds=uploads.KINDS,
+                              values=fields, problems=[], community=None,
+                              upload_error=f"文件过大：单个文件不能超过 {settings.limits.max_file // 1_000_000} MB。")
+    try:
+        # Reading a workbook and validating take seconds: never on the event loop.
+        prepared = await run_in_threadpool(_prepare, service, user, kind, code, fields, file_bytes)
+    except uploads.FormProblems as exc:
+        return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
+                              values=fields, problems=exc.problems, community=None, upload_error=None)
+    except Busy:
+        return service.render(request, session, "upload.html", 503, code=code, kind=kind, kinds=uploads.KINDS,
+                              values=fields, problems=[], community=None,
+                              upload_error="本社区另一份上传正在检查，请稍后再提交一次。"
+                                           "Another upload for this community is being checked; try again shortly.")
+    except repo.NoChange as exc:
+        return service.render(request, session, "message.html", code=code, title="无需提交",
+                              text=f"{exc.zh}。{exc.en}.")
+    candidate, checked = prepared.candidate, prepared.checked
+    if prepared.upload_id is None:
+        return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
+                              values=fields, problems=checked.problems + checked.city_errors,
+                              community=None, upload_error=None)
+    upload_id, final = prepared.upload_id, prepared.final
+    session.pending.add(upload_id)
+    period = None
+    if candidate.period and checked.model:
+        period = next((p for p in checked.model.periods if p.key == candidate.period), None)
+    return service.render(request, session, "confirm.html", code=code, candidate=candidate, upload_id=upload_id,
+                          warnings=checked.warnings, period=period, files=final.touched(),
+                          removed=set(final.removes))
+
+
+async def confirm(request: Request):
+    service = _service(request)
+    settings = service.settings
+    session, user, code = service.own_community(request)
+    form = await service.read_form(request, session)
+    upload_id = str(form.get("upload") or "")
+    pending = service.pending.load(upload_id, user.username) if upload_id in session.pending else None
+    if pending is None or pending.candidate.community != code:
+        return service.render(request, session, "message.html", 410, code=code, title="上传已失效",
+                              text="这次上传已过期或不属于当前登录。请重新上传。")
+    if form.get("action") == "cancel":
         service.pending.drop(upload_id)
         session.pending.discard(upload_id)
-        if settings.rebuild:
-            service.rebuilder.request(f"{published.commit[:10]} {pending.candidate.what}")
-        sheet = printing.sheet_for(pending.candidate)
-        return service.render(request, session, "message.html", code=code, title="已提交",
-                              text=f"{pending.candidate.what}：已保存（提交编号 {published.commit[:10]}）。"
-                                   "网站将在几分钟内自动更新。", commit=published.commit,
-                              pdf=printing.link(code, sheet), pdf_name=printing.SHEET_NAMES[sheet[0]] if sheet else "")
+        return RedirectResponse(f"/c/{code}/", 303)
+    try:
+        published = await run_in_threadpool(repo.publish, settings, user, pending.candidate, pending.base, upload_id)
+    except repo.Conflict as exc:
+        service.pending.drop(upload_id)
+        session.pending.discard(upload_id)
+        return service.render(request, session, "message.html", 409, code=code, title="请重新上传", text=exc.zh)
+    except repo.NoChange as exc:
+        service.pending.drop(upload_id)
+        session.pending.discard(upload_id)
+        return service.render(request, session, "message.html", code=code, title="无需提交",
+                              text=f"{exc.zh}。{exc.en}.")
+    service.pending.drop(upload_id)
+    session.pending.discard(upload_id)
+    if settings.rebuild:
+        service.rebuilder.request(f"{published.commit[:10]} {pending.candidate.what}")
+    sheet = printing.sheet_for(pending.candidate)
+    return service.render(request, session, "message.html", code=code, title="已提交",
+                          text=f"{pending.candidate.what}：已保存（提交编号 {published.commit[:10]}）。"
+                               "网站将在几分钟内自动更新。", commit=published.commit,
+                          pdf=printing.link(code, sheet), pdf_name=printing.SHEET_NAMES[sheet[0]] if sheet else "")
 
-    async def notice_pdf(request: Request):
-        """The notice-board sheet of the clerk's own community as committed, as a PDF download."""
-        session, user, code = own_community(request)
-        try:
-            wanted = printing.checked_request(code, request.path_params["sheet"],
-                                              request.query_params.get("period", ""),
-                                              request.query_params.get("report", ""))
-            pdf = await run_in_threadpool(_print, service, wanted)
-        except Busy:
-            return service.render(request, session, "message.html", 503, code=code, title="请稍后再试",
-                                  text="本社区的另一项检查或打印正在进行，请稍后再下载。")
-        except (PrintError, JuwuError) as exc:
-            return service.render(request, session, "message.html", 422, code=code, title="无法生成公开表",
-                                  text=exc.zh)
-        repo.audit(settings, {"event": "printed", "user": user.username, "community": code, "sheet": wanted.sheet,
-                              "period": wanted.period, "report": wanted.report})
-        return Response(pdf, media_type="application/pdf",
-                        headers={"content-disposition": f'attachment; filename="{printing.file_name(wanted)}"'})
 
-    async def status(request: Request):
-        session, user = signed_in(request, OPERATOR)
-        return service.render(request, session, "status.html", status=service.rebuilder.status(),
-                              log=service.rebuilder.log_tail(), code=None)
+async def notice_pdf(request: Request):
+    """The notice-board sheet of the clerk's own community as committed, as a PDF download."""
+    service = _service(request)
+    settings = service.settings
+    session, user, code = service.own_community(request)
+    try:
+        wanted = printing.checked_request(code, request.path_params["sheet"],
+                                          request.query_params.get("period", ""),
+                                          request.query_params.get("report", ""))
+        pdf = await run_in_threadpool(_print, service, wanted)
+    except Busy:
+        return service.render(request, session, "message.html", 503, code=code, title="请稍后再试",
+                              text="本社区的另一项检查或打印正在进行，请稍后再下载。")
+    except (PrintError, JuwuError) as exc:
+        return service.render(request, session, "message.html", 422, code=code, title="无法生成公开表",
+                              text=exc.zh)
+    repo.audit(settings, {"event": "printed", "user": user.username, "community": code, "sheet": wanted.sheet,
+                          "period": wanted.period, "report": wanted.report})
+    return Response(pdf, media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="{printing.file_name(wanted)}"'})
 
-    async def css(request: Request):
-        return Response(service.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
-    async def too_large(request: Request, exc: Exception):
-        return Response("上传内容过大，已拒绝。", status_code=413, media_type="text/plain; charset=utf-8")
+async def status(request: Request):
+    service = _service(request)
+    session, user = service.signed_in(request, OPERATOR)
+    return service.render(request, session, "status.html", status=service.rebuilder.status(),
+                          log=service.rebuilder.log_tail(), code=None)
 
-    async def too_slow(request: Request, exc: Exception):
-        return Response("上传太慢，连接已超时，请重试。", status_code=408, media_type="text/plain; charset=utf-8")
 
-    async def http_error(request: Request, exc: HTTPException):
-        if exc.status_code in (301, 302, 303, 307) and exc.headers:
-            return Response(status_code=exc.status_code, headers=exc.headers)
-        session = session_of(request)
-        return service.render(request, session, "message.html", exc.status_code, code=None,
-                              title="无法完成", text=exc.detail if isinstance(exc.detail, str) else "请求无效")
+async def css(request: Request):
+    service = _service(request)
+    return Response(service.css, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
-    routes = [
-        Route("/", home),
-        Route("/login", login_page, methods=["GET"]),
-        Route("/login", login, methods=["POST"]),
-        Route("/logout", logout, methods=["POST"]),
-        Route("/status", status),
-        Route("/assets/intake.css", css),
-        Route("/c/{code:str}/", dashboard),
-        Route("/c/{code:str}/upload/{kind:str}", upload_form, methods=["GET"]),
-        Route("/c/{code:str}/upload/{kind:str}", upload, methods=["POST"]),
-        Route("/c/{code:str}/template/{kind:str}.xlsx", template_download, methods=["GET"]),
-        Route("/c/{code:str}/confirm", confirm, methods=["POST"]),
-        Route("/c/{code:str}/print/{sheet:str}", notice_pdf, methods=["GET"]),
-    ]
-    app = Starlette(routes=routes, exception_handlers={
+
+async def too_large(request: Request, exc: Exception):
+    return Response("上传内容过大，已拒绝。", status_code=413, media_type="text/plain; charset=utf-8")
+
+
+async def too_slow(request: Request, exc: Exception):
+    return Response("上传太慢，连接已超时，请重试。", status_code=408, media_type="text/plain; charset=utf-8")
+
+
+async def http_error(request: Request, exc: HTTPException):
+    service = _service(request)
+    if exc.status_code in (301, 302, 303, 307) and exc.headers:
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    session = service.session_of(request)
+    return service.render(request, session, "message.html", exc.status_code, code=None,
+                          title="无法完成", text=exc.detail if isinstance(exc.detail, str) else "请求无效")
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/status", status),
+    Route("/assets/intake.css", css),
+    Route("/c/{code:str}/", dashboard),
+    Route("/c/{code:str}/upload/{kind:str}", upload_form, methods=["GET"]),
+    Route("/c/{code:str}/upload/{kind:str}", upload, methods=["POST"]),
+    Route("/c/{code:str}/template/{kind:str}.xlsx", template_download, methods=["GET"]),
+    Route("/c/{code:str}/confirm", confirm, methods=["POST"]),
+    Route("/c/{code:str}/print/{sheet:str}", notice_pdf, methods=["GET"]),
+]
+
+
+def create_app(settings: IntakeSettings) -> Guard:
+    """Wire the views to a Service built from the settings, behind the guard."""
+    service = Service(settings)
+    app = Starlette(routes=ROUTES, exception_handlers={
         BodyTooLarge: too_large, BodyTooSlow: too_slow, HTTPException: http_error})
     app.state.service = service
     guarded = Guard(app, settings.limits.max_body, settings.limits.body_read_timeout)
