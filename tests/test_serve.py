@@ -48,22 +48,31 @@ def test_serve_rebuilds_when_data_changes(data_copy, tmp_path):
     port = free_port()
     communities = data_copy / "communities.csv"
     first = read_csv_rows(communities)[0]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", str(data_copy), "--site", str(tmp_path / "site"),
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        url = f"http://127.0.0.1:{port}/c/{first['code']}/"
-        assert wait_for(lambda: (fetch(url) or "").count(first["name"])), "the site was not served"
-        renamed = first["name"].replace("社区", "新村社区")
-        communities.write_text(communities.read_text(encoding="utf-8").replace(first["name"], renamed, 1),
-                               encoding="utf-8")
-        assert wait_for(lambda: renamed in (fetch(url) or "")), "the site was not rebuilt after the change"
-        missing = fetch_status(f"http://127.0.0.1:{port}/c/000000000000/")
-        assert missing[0] == 404 and "页面不存在" in missing[1]  # the site's own Chinese 404 page
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=20)
+    log = tmp_path / "serve.log"
+
+    def builds() -> list[str]:
+        # Each build ends with one summary line (已生成 … or 已重新发布 …).
+        text = log.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines() if line.startswith(("已生成 ", "已重新发布 "))]
+
+    with log.open("w", encoding="utf-8") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", str(data_copy), "--site", str(tmp_path / "site"),
+             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+        try:
+            url = f"http://127.0.0.1:{port}/c/{first['code']}/"
+            assert wait_for(lambda: (fetch(url) or "").count(first["name"])), "the site was not served"
+            renamed = first["name"].replace("社区", "新村社区")
+            communities.write_text(communities.read_text(encoding="utf-8").replace(first["name"], renamed, 1),
+                                   encoding="utf-8")
+            assert wait_for(lambda: renamed in (fetch(url) or "")), "the site was not rebuilt after the change"
+            # The page goes live before the build has signed its manifest and said so: wait for its line.
+            assert wait_for(lambda: len(builds()) >= 2), log.read_text(encoding="utf-8")[-2000:]
+            missing = fetch_status(f"http://127.0.0.1:{port}/c/000000000000/")
+            assert missing[0] == 404 and "页面不存在" in missing[1]  # the site's own Chinese 404 page
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
     # The first build and one rebuild for one write: the build reading data/ (and the fetches above)
-    # are not changes. Each build ends with one summary line (已生成 … or 已重新发布 …).
-    builds = [line for line in stderr.splitlines() if line.startswith(("已生成 ", "已重新发布 "))]
-    assert len(builds) == 2, stderr[-2000:]
+    # are not changes.
+    assert len(builds()) == 2, log.read_text(encoding="utf-8")[-2000:]

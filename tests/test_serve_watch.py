@@ -113,7 +113,9 @@ def test_reading_files_under_a_running_watcher_rebuilds_nothing_and_a_write_rebu
         read = _read_everything(data)
     assert read == 3
     _settle(data, changes)  # the reads were all reported (opened, closed) ...
-    assert changes.seen >= 2 * 3 * read
+    # Every file was seen opened and closed; the kernel may merge repeats of an event still unread
+    # on a loaded machine (inotify(7)), so the three passes are not counted one by one.
+    assert changes.seen >= 2 * read
     assert not changes.pending  # ... and none was a change
     assert rebuilds.count == 0
 
