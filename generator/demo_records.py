@@ -180,7 +180,10 @@ def _elections(files, headers, code, index) -> None:
         votes = present - 1 - n - _pick(code, name, 4)
         rows.append([held.isoformat(), meeting, str(expected), str(present), name, str(votes), "是", role,
                      published.isoformat()])
-    loser = ("杜文静", "邵明辉", "韩淑珍")[index % 3]
+    first = ("杜文静", "邵明辉", "韩淑珍")
+    order = first[index % 3:] + first[:index % 3] + ("祁永福", "柏晓岚", "葛春生")
+    names = {name for name, _ in elected}
+    loser = next(c for c in order if c not in names)  # never one of those elected: one row per candidate
     rows.append([held.isoformat(), meeting, str(expected), str(present), loser, str(present // 4), "否", "",
                  published.isoformat()])
     files[f"communities/{code}/elections.csv"] = _csv(headers["elections"], rows)

@@ -216,3 +216,13 @@ def test_the_committed_demo_shows_every_finding_open_and_closed():
         assert {(code, False), (code, True)} <= states, code
     for code in ("ledger-published-late", "rollout-late"):
         assert (code, True) in states, code
+
+
+def test_a_large_synthetic_city_has_no_data_errors(tmp_path):
+    """make bench builds cities of 1,000 and more: names drawn at random must never make two rows
+    of one table the same (an election's candidates, a committee's members)."""
+    from generator.validate import validate_city
+
+    write_demo_city(tmp_path, 1000, seed=1)  # bench/run.py's city
+    result = validate_city(tmp_path)
+    assert result.problems.errors == [], [f"{p.file}: {p.code}" for p in result.problems.errors[:5]]
