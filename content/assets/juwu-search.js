@@ -228,6 +228,13 @@
   }
 
   function describe(query, found) {
+    var text = described(query, found);
+    // The city-wide index holds communities, members and report titles only: say where the rest is.
+    return found.exact || picker.value !== "all" ? text :
+      text + " 各社区每月的财务明细和监督报告全文，请在“范围”中选择一个区再搜索。";
+  }
+
+  function described(query, found) {
     var where = "在" + scope() + "中";
     var more = found.total > SHOWN ? "，显示前 " + SHOWN + " 条" : "";
     var near = found.near.length ? "；最后 " + found.near.length + " 条只含其中部分字词，仅供参考" : "";

@@ -149,6 +149,7 @@ def test_a_word_on_no_page_says_so_lists_few_and_suggests_shorter_words(server, 
     found = search(page, server, "物业管理条例全文")
     message = page.locator("#juwu-search-message").inner_text()
     assert "在全市中没有找到包含“物业管理条例全文”的内容" in message, message
+    assert "请在“范围”中选择一个区再搜索" in message, message  # ledgers and report texts are per district
     assert len(found) <= 5
     words = page.locator(".juwu-search-shorter__word")
     assert words.count() >= 1
