@@ -33,8 +33,8 @@ def period_stamp(city: City, period: Period) -> str:
 def community_stamp(city: City, community: Community) -> str:
     """The roster: the committee file and the members list."""
     prefix = f"communities/{community.code}/"
-    files = [f for f in city.source_hashes
-             if f.startswith(prefix) and f[len(prefix):].split(".")[0] in ("committee", "members")]
+    files = [f for f in _sources(city.source_hashes)[0].get(community.code, ())
+             if f[len(prefix):].split(".")[0] in ("committee", "members")]
     dated = community.committee.elected_on if community.committee else None
     return stamp(city.source_hashes, files, dated)
 
@@ -45,5 +45,26 @@ def report_stamp(city: City, report: Report) -> str:
 
 def rollout_stamp(city: City) -> str:
     """A rollout summary: the city's communities and their rollout records, as of the city's date."""
-    files = [f for f in city.source_hashes if f.split(".")[0] in ("communities", "rollout")]
+    files = _sources(city.source_hashes)[1]
     return stamp(city.source_hashes, files, city.as_of)
+
+
+_indexed: tuple | None = None  # (hashes, their count, files by community, the city's rollout files)
+
+
+def _sources(hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The source files grouped by community, and the city's communities/rollout files: worked out
+    once per set of sources, not once per stamp (a city of 5,000 communities has ~100,000 files and
+    a sheet for each community, so scanning them all for every stamp took minutes)."""
+    global _indexed
+    if _indexed is None or _indexed[0] is not hashes or _indexed[1] != len(hashes):
+        by_community: dict[str, list[str]] = {}
+        city_files = []
+        for rel in hashes:
+            parts = rel.split("/", 2)
+            if len(parts) == 3 and parts[0] == "communities":
+                by_community.setdefault(parts[1], []).append(rel)
+            if rel.split(".")[0] in ("communities", "rollout"):
+                city_files.append(rel)
+        _indexed = (hashes, len(hashes), by_community, city_files)
+    return _indexed[2], _indexed[3]
