@@ -16,23 +16,10 @@ from datetime import date, timedelta
 
 import yaml
 
-from generator.demo_records import add_records
+from generator.demo_records import add_records, table_rows, table_text
 
 MIN_COMMUNITIES = 10
 RESPONSIBLE = ("社区居民委员会", "物业服务企业", "社区居民委员会", "社区财务室")
-
-
-def _rows(text: str) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(text)))
-    return rows[0], rows[1:]
-
-
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
 
 
 def _front(text: str) -> tuple[dict, str]:
@@ -109,12 +96,12 @@ def _rectifications(files, headers, code, as_of, dump_yaml, showcase: bool) -> N
             rows.append([f"{found.year}-{i:02d}", found.isoformat(), first[2], problem, who, due.isoformat(), status,
                          closed.isoformat() if closed else "", action, ""])
     if rows:
-        files[f"{base}/rectifications.csv"] = _csv(headers["rectifications"], rows)
+        files[f"{base}/rectifications.csv"] = table_text(headers["rectifications"], rows)
 
 
 def _sixth_member(files, code) -> None:
     path = f"communities/{code}/members.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     names = {r[0] for r in rows}
     for name in ("石慧敏", "高志远", "陶立群", "严秀英"):
         if len(rows) >= 6:
@@ -126,12 +113,12 @@ def _sixth_member(files, code) -> None:
         row[header.index("political_status")], row[header.index("retired")] = "群众", "是"
         row[header.index("concurrent_post")], row[header.index("duties")] = "退休职工", "协助收集居民意见"
         rows.append(row)
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
 
 
 def _late_opinions(files, code, as_of) -> None:
     path = f"communities/{code}/opinions.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     col = {name: header.index(name) for name in header}
     for row in rows:  # the first answered one: answered 15 days after it came
         if row[col["status"]] == "已答复" and row[col["received_on"]]:
@@ -142,7 +129,7 @@ def _late_opinions(files, code, as_of) -> None:
     waiting[col["channel"]], waiting[col["subject"]] = "来访", "小区健身器材损坏"
     waiting[col["content"]] = "反映小区中心绿地的健身器材螺丝松动，存在安全隐患，希望尽快维修。"
     waiting[col["status"]] = "办理中"
-    files[path] = _csv(header, rows + [waiting])
+    files[path] = table_text(header, rows + [waiting])
 
 
 def _stop_disclosure(files, code) -> None:
@@ -155,7 +142,7 @@ def _stop_disclosure(files, code) -> None:
 
 def _incompetent_twice(files, code) -> None:
     path = f"communities/{code}/evaluations.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     col = {name: header.index(name) for name in header}
     person = next(r for r in rows if r[col["excellent"]] != "")
 
@@ -172,16 +159,16 @@ def _incompetent_twice(files, code) -> None:
     held = date.fromisoformat(person[col["held_on"]])
     year_before[col["held_on"]] = held.replace(year=held.year - 1).isoformat()
     rows = [year_before] + [failed(r) if r is person else r for r in rows]
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
 
 
 def _evaluation_held_late(files, code) -> None:
     path = f"communities/{code}/evaluations.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     for row in rows:
         year = int(row[header.index("year")])
         row[header.index("held_on")] = date(year + 1, 1, 20).isoformat()
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
 
 
 def _drop_annual_report(files, code) -> None:
@@ -213,23 +200,23 @@ def _published_late(files, code, dump_yaml) -> None:
 
 def _relative_of_official(files, code) -> None:
     """A member who is the spouse of a residents' committee member: avoidance."""
-    members_header, members = _rows(files[f"communities/{code}/members.csv"])
+    members_header, members = table_rows(files[f"communities/{code}/members.csv"])
     member = next(r for r in members if r[members_header.index("role")] == "委员")
     path = f"communities/{code}/officials.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     row = [""] * len(header)
     row[header.index("name")], row[header.index("body")], row[header.index("post")] = "钱国栋", "居民委员会", "委员"
     row[header.index("relative")], row[header.index("relation")] = member[members_header.index("name")], "配偶"
-    files[path] = _csv(header, rows + [row])
+    files[path] = table_text(header, rows + [row])
 
 
 def _member_changes(files, headers, code, changes) -> None:
     """Changes after the election: the last member joined by 补选 (published in time, or late)."""
-    members_header, members = _rows(files[f"communities/{code}/members.csv"])
+    members_header, members = table_rows(files[f"communities/{code}/members.csv"])
     joined = members[-1][members_header.index("name")]
     rows = []
     for change, role, day, published, reason in changes:
         name = joined if change == "补选" else "周建新"
         before, after = (role, "") if change == "辞职" else ("", role)
         rows.append([day, name, change, before, after, reason, "居民代表会议", published])
-    files[f"communities/{code}/member_changes.csv"] = _csv(headers["member_changes"], rows)
+    files[f"communities/{code}/member_changes.csv"] = table_text(headers["member_changes"], rows)

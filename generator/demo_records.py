@@ -22,12 +22,13 @@ PROBLEMS = {"六统一落实": "统一监督举报箱未安装到位", "工作�
             "财务公开监督": "财务公开栏未按月更新"}
 
 
-def _rows(text: str) -> tuple[list[str], list[list[str]]]:
+def table_rows(text: str) -> tuple[list[str], list[list[str]]]:
+    """A CSV file's header and rows (the demo's own files: UTF-8, one header line)."""
     rows = list(csv.reader(io.StringIO(text)))
     return rows[0], rows[1:]
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
+def table_text(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerows([header, *rows])
@@ -49,7 +50,7 @@ def _committee(files, code) -> dict[str, str]:
 
 
 def _phases(files) -> dict[str, dict[int, date]]:
-    header, rows = _rows(files["rollout.csv"])
+    header, rows = table_rows(files["rollout.csv"])
     found: dict[str, dict[int, date]] = {}
     for r in rows:
         found.setdefault(r[0], {})[int(r[1])] = date.fromisoformat(r[2])
@@ -60,7 +61,7 @@ def add_records(files: dict[str, str], headers: dict[str, list[str]], codes: lis
     codes = [c for c in codes if c.isdigit()]  # the caller's list also holds schemas/committee.yaml's stem
     phases = _phases(files)
     districts = {}
-    c_header, c_rows = _rows(files["communities.csv"])
+    c_header, c_rows = table_rows(files["communities.csv"])
     for r in c_rows:
         districts[r[0]] = r[c_header.index("district")]
     for i, code in enumerate(codes):
@@ -98,16 +99,16 @@ def _inspections(files, headers, code, district, phases, as_of, index) -> None:
         else:
             rows.append([ident, kind, day.isoformat(), group, "总评", "基本合格" if weak else "合格", "", "", "", "", ""])
     if rows:
-        files[f"communities/{code}/inspections.csv"] = _csv(headers["inspections"], rows)
+        files[f"communities/{code}/inspections.csv"] = table_text(headers["inspections"], rows)
 
 
 def _set_mid_year(files, code, change) -> None:
     """Rewrite the mid-year inspection's rows with `change(rows)` (they are its last rows)."""
     path = f"communities/{code}/inspections.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     mine = [r for r in rows if r[1] == "年中督查"]
     others = [r for r in rows if r[1] != "年中督查"]
-    files[path] = _csv(header, others + change(mine))
+    files[path] = table_text(header, others + change(mine))
 
 
 def _failed_open(files, headers, code, district) -> None:
@@ -134,10 +135,10 @@ def _followed_in_rectifications(files, headers, code) -> None:
         return rows
     _set_mid_year(files, code, change)
     path = f"communities/{code}/rectifications.csv"
-    header, rows = _rows(files[path]) if path in files else (headers["rectifications"], [])
+    header, rows = table_rows(files[path]) if path in files else (headers["rectifications"], [])
     rows.append([ident, MID_YEAR.isoformat(), "", "工作例会记录不完整（年中督查发现）", "社区居民委员会", "2024-07-31",
                  "已整改", "2024-07-15", "补齐例会记录，建立会议签到制度。", ""])
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
 
 
 def _rectified_late(files, headers, code) -> None:
@@ -153,13 +154,13 @@ def _rectified_late(files, headers, code) -> None:
 
 
 def _members(files, code) -> list[tuple[str, str]]:
-    header, rows = _rows(files[f"communities/{code}/members.csv"])
+    header, rows = table_rows(files[f"communities/{code}/members.csv"])
     return [(r[header.index("name")], r[header.index("role")]) for r in rows]
 
 
 def _changes(files, code) -> list[list[str]]:
     path = f"communities/{code}/member_changes.csv"
-    return _rows(files[path])[1] if path in files else []
+    return table_rows(files[path])[1] if path in files else []
 
 
 def _elections(files, headers, code, index) -> None:
@@ -186,15 +187,15 @@ def _elections(files, headers, code, index) -> None:
     loser = next(c for c in order if c not in names)  # never one of those elected: one row per candidate
     rows.append([held.isoformat(), meeting, str(expected), str(present), loser, str(present // 4), "否", "",
                  published.isoformat()])
-    files[f"communities/{code}/elections.csv"] = _csv(headers["elections"], rows)
+    files[f"communities/{code}/elections.csv"] = table_text(headers["elections"], rows)
 
 
 def _set_elections(files, code, column, value) -> None:
     path = f"communities/{code}/elections.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     for r in rows:
         r[header.index(column)] = value(r, header)
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
 
 
 def _election_without_quorum(files, headers, code) -> None:
@@ -235,7 +236,7 @@ def _registers(files, headers, code, index, as_of) -> None:
         if day + timedelta(days=5) <= as_of:
             rows.append([day.isoformat(), meeting, matter, decision, opinion, (day + timedelta(days=5)).isoformat()])
     if rows:
-        files[f"{base}/decisions.csv"] = _csv(headers["decisions"], rows)
+        files[f"{base}/decisions.csv"] = table_text(headers["decisions"], rows)
     name, budget, contractor = PROJECTS[index % len(PROJECTS)]
     begin = date(2024, 3, 1) + timedelta(days=index % 25)
     stages = [("决策", begin, "居民代表会议表决通过，监督委员会列席。"),
@@ -243,10 +244,10 @@ def _registers(files, headers, code, index, as_of) -> None:
               ("施工", begin + timedelta(days=75), "抽查材料进场和施工质量，未发现问题。")]
     if index % 2 == 0:
         stages.append(("验收", begin + timedelta(days=150), "参加竣工验收，核对工程量与决算。"))
-    files[f"{base}/projects.csv"] = _csv(headers["projects"], [
+    files[f"{base}/projects.csv"] = table_text(headers["projects"], [
         [name, budget, contractor, stage, day.isoformat(), check, (day + timedelta(days=4)).isoformat()]
         for stage, day, check in stages])
-    files[f"{base}/assets.csv"] = _csv(headers["assets"], [
+    files[f"{base}/assets.csv"] = table_text(headers["assets"], [
         [asset, category, where, value, use, date(2024, 11, 5 + index % 20).isoformat()]
         for asset, category, where, value, use in ASSETS[: 2 + index % 2]])
     members = [name for name, _ in _members(files, code)]
@@ -258,16 +259,16 @@ def _registers(files, headers, code, index, as_of) -> None:
             break
         trainings.append([day.isoformat(), topic, organiser, "、".join(members[:3]), "4"])
     if trainings:
-        files[f"{base}/trainings.csv"] = _csv(headers["trainings"], trainings)
+        files[f"{base}/trainings.csv"] = table_text(headers["trainings"], trainings)
 
 
 def _registers_late(files, code) -> None:
     """A decision published 50 days after it was made; a project's last stage never published."""
     path = f"communities/{code}/decisions.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     rows[0][header.index("published_on")] = (date.fromisoformat(rows[0][0]) + timedelta(days=50)).isoformat()
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
     path = f"communities/{code}/projects.csv"
-    header, rows = _rows(files[path])
+    header, rows = table_rows(files[path])
     rows[-1][header.index("published_on")] = ""
-    files[path] = _csv(header, rows)
+    files[path] = table_text(header, rows)
