@@ -310,3 +310,10 @@ def build_rows(kind: str, values: dict, file: str, row: int | None):
 # Table kind → the Community attribute that holds its records (each kept in file order).
 KINDS = {"inspections": "inspections", "elections": "elections", "decisions": "decisions",
          "projects": "projects", "assets": "assets", "trainings": "trainings"}
+
+
+def record_dates(c) -> list[datetime.date]:
+    """Dates of these records on the community page (for when the page last changed)."""
+    dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
+    dates += [d.decided_on for d in c.decisions] + [t.held_on for t in c.trainings]
+    return [d for d in dates if d is not None]

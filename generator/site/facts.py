@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from generator.model import ZERO, City, Community, Evaluation, Period, Report
 from generator.periods import months_per_period, period_label, step_back
-from generator.site.records import record_dates
+from generator.records import record_dates
 
 LATEST_LIMIT = 20  # "latest disclosures" on the home page and in the city feed
 OVERDUE_LIMIT = 50  # overdue communities listed on the dashboard (the count is always complete)
@@ -27,7 +27,7 @@ def community_changed(community: Community) -> datetime.date | None:
     dates += [d for o in community.opinions for d in (o.received_on, o.answered_on)]
     dates += [e.held_on for e in community.evaluations]
     dates += list(community.rollout.values())
-    dates += record_dates(community)  # inspections, elections, decisions, training (site/records.py)
+    dates += record_dates(community)  # inspections, elections, decisions, training (generator/records.py)
     if community.committee is not None:
         dates.append(community.committee.elected_on)
     return max((d for d in dates if d is not None), default=None)

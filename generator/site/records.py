@@ -6,7 +6,6 @@ pass over the communities; the lists of communities it names are bounded like ev
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from generator.model import City, Community
@@ -110,13 +109,6 @@ def district_inspections(city: City, district) -> DistrictInspections:
     inspected = [c for c in district.communities if c.inspections]
     return DistrictInspections(district, len(inspected), [c for c in inspected if failed(city, c)],
                                [c for c in inspected if open_problems(c, city.as_of)])
-
-
-def record_dates(c: Community) -> list[datetime.date]:
-    """Dates of the records on the community page (for when the page last changed)."""
-    dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
-    dates += [d.decided_on for d in c.decisions] + [t.held_on for t in c.trainings]
-    return [d for d in dates if d is not None]
 
 
 def feed_items(city: City, c: Community) -> list:
