@@ -57,7 +57,8 @@ def _sources(hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
     once per set of sources, not once per stamp (a city of 5,000 communities has ~100,000 files and
     a sheet for each community, so scanning them all for every stamp took minutes)."""
     global _indexed
-    if _indexed is None or _indexed[0] is not hashes or _indexed[1] != len(hashes):
+    entry = _indexed  # read once: the upload service prints from several threads, each its own city
+    if entry is None or entry[0] is not hashes or entry[1] != len(hashes):
         by_community: dict[str, list[str]] = {}
         city_files = []
         for rel in hashes:
@@ -66,5 +67,5 @@ def _sources(hashes: dict[str, str]) -> tuple[dict[str, list[str]], list[str]]:
                 by_community.setdefault(parts[1], []).append(rel)
             if rel.split(".")[0] in ("communities", "rollout"):
                 city_files.append(rel)
-        _indexed = (hashes, len(hashes), by_community, city_files)
-    return _indexed[2], _indexed[3]
+        entry = _indexed = (hashes, len(hashes), by_community, city_files)
+    return entry[2], entry[3]
