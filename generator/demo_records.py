@@ -102,38 +102,31 @@ def _inspections(files, headers, code, district, phases, as_of, index) -> None:
         files[f"communities/{code}/inspections.csv"] = table_text(headers["inspections"], rows)
 
 
-def _set_mid_year(files, code, change) -> None:
-    """Rewrite the mid-year inspection's rows with `change(rows)` (they are its last rows)."""
+def _set_mid_year(files, code, item: str, cells: list[str], overall: str) -> None:
+    """Give the mid-year inspection's `item` these result…rectification cells and its 总评 `overall`
+    (the mid-year rows are its file's last rows)."""
     path = f"communities/{code}/inspections.csv"
     header, rows = table_rows(files[path])
     mine = [r for r in rows if r[1] == "年中督查"]
     others = [r for r in rows if r[1] != "年中督查"]
-    files[path] = table_text(header, others + change(mine))
+    for r in mine:
+        if r[4] == item:
+            r[5:11] = cells
+        elif r[4] == "总评":
+            r[5] = overall
+    files[path] = table_text(header, others + mine)
 
 
 def _failed_open(files, headers, code, district) -> None:
     """The mid-year inspection failed on its finance item; the problem is still open past its deadline."""
-    def change(rows):
-        for r in rows:
-            if r[4] == "财务公开监督":
-                r[5:11] = ["不合格", "", "财务公开栏连续三个月未更新，账目未经监督委员会审核", "2024-07-31", "", ""]
-            elif r[4] == "总评":
-                r[5] = "不合格"
-        return rows
-    _set_mid_year(files, code, change)
+    _set_mid_year(files, code, "财务公开监督",
+                  ["不合格", "", "财务公开栏连续三个月未更新，账目未经监督委员会审核", "2024-07-31", "", ""], "不合格")
 
 
 def _followed_in_rectifications(files, headers, code) -> None:
     """The mid-year problem is followed in rectifications.csv, put right in time."""
     ident = "2024-JC1"
-    def change(rows):
-        for r in rows:
-            if r[4] == "工作台账":
-                r[5:11] = ["基本合格", "", "工作例会记录不完整", "2024-07-31", "", ident]
-            elif r[4] == "总评":
-                r[5] = "基本合格"
-        return rows
-    _set_mid_year(files, code, change)
+    _set_mid_year(files, code, "工作台账", ["基本合格", "", "工作例会记录不完整", "2024-07-31", "", ident], "基本合格")
     path = f"communities/{code}/rectifications.csv"
     header, rows = table_rows(files[path]) if path in files else (headers["rectifications"], [])
     rows.append([ident, MID_YEAR.isoformat(), "", "工作例会记录不完整（年中督查发现）", "社区居民委员会", "2024-07-31",
@@ -143,14 +136,8 @@ def _followed_in_rectifications(files, headers, code) -> None:
 
 def _rectified_late(files, headers, code) -> None:
     """The mid-year problem was put right, but after the inspectors' deadline."""
-    def change(rows):
-        for r in rows:
-            if r[4] == "六统一落实":
-                r[5:11] = ["基本合格", "", "统一监督举报箱未安装到位", "2024-07-18", "2024-08-09", ""]
-            elif r[4] == "总评":
-                r[5] = "基本合格"
-        return rows
-    _set_mid_year(files, code, change)
+    _set_mid_year(files, code, "六统一落实", ["基本合格", "", "统一监督举报箱未安装到位", "2024-07-18", "2024-08-09", ""],
+                  "基本合格")
 
 
 def _members(files, code) -> list[tuple[str, str]]:
