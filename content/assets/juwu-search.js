@@ -230,8 +230,8 @@
   function describe(query, found) {
     var text = described(query, found);
     // The city-wide index holds communities, members and report titles only: say where the rest is.
-    return found.exact || picker.value !== "all" ? text :
-      text + " 各社区每月的财务明细和监督报告全文，请在“范围”中选择一个区再搜索。";
+    if (found.exact || picker.value !== "all") return text;
+    return text.replace(/。?$/, "。") + "各社区每月的财务明细和监督报告全文，请在“范围”中选择一个区再搜索。";
   }
 
   function described(query, found) {
