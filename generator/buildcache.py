@@ -37,7 +37,7 @@ from pathlib import Path
 
 from generator.model import Community
 
-FORMAT = 6  # bump when what the cache holds changes shape
+FORMAT = 7  # bump when what the cache holds changes shape (7: city tables of every record kind)
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
 CODE_RE = re.compile(r"^[0-9]{12}$")
 

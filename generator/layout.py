@@ -25,6 +25,7 @@ COMMUNITY_TABLES = {
     "projects": "projects",
     "assets": "assets",
     "trainings": "trainings",
+    "allowances": "allowances",
 }
 
 

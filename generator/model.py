@@ -284,6 +284,7 @@ class Community:
     projects: list = field(default_factory=list)  # ProjectStage rows
     assets: list = field(default_factory=list)  # Asset
     trainings: list = field(default_factory=list)  # Training, newest first
+    allowances: list = field(default_factory=list)  # Allowance rows (allowances.csv)
     rollout: dict[int, datetime.date] = field(default_factory=dict)  # phase → completed on
     warnings: list = field(default_factory=list)  # open validation warnings (Problems)
     findings: list = field(default_factory=list)  # open compliance findings (Problems): published

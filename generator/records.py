@@ -275,6 +275,42 @@ class Training:
         return [n.strip() for n in self.attendees.replace(",", "、").replace("，", "、").split("、") if n.strip()]
 
 
+PERSON_ITEMS = ("主任报酬", "主任补贴", "成员补贴")  # allowances.csv rows that pay a person
+BUDGET_ITEMS = ("工作经费", "办公经费")  # the committee's budget rows
+
+
+@dataclass
+class Allowance:
+    """One row of allowances.csv: a member's pay or allowance for a year, or a budget of the committee."""
+
+    year: int | None
+    item: str
+    name: str | None
+    role: str | None
+    standard: Decimal | None  # a person's monthly standard; a budget's amount for the year
+    paid: Decimal | None  # paid to the person, or spent from the budget
+    period: str | None
+    source: str | None
+    published_on: datetime.date | None
+    file: str = ""
+    row: int | None = None
+
+    @property
+    def is_budget(self) -> bool:
+        return self.item in BUDGET_ITEMS
+
+
+def allowance_years(rows: list[Allowance]) -> list[tuple[int | None, list[Allowance], list[Allowance]]]:
+    """(year, people, budgets) newest year first; people chair first, in file order otherwise."""
+    years = sorted({r.year for r in rows}, key=lambda y: y or 0, reverse=True)
+    out = []
+    for y in years:
+        mine = [r for r in rows if r.year == y]
+        people = sorted((r for r in mine if not r.is_budget), key=lambda r: r.role != "主任")
+        out.append((y, people, [r for r in mine if r.is_budget]))
+    return out
+
+
 def _money(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
@@ -304,16 +340,20 @@ def build_rows(kind: str, values: dict, file: str, row: int | None):
     if kind == "trainings":
         return Training(v.get("held_on"), v.get("topic") or "", v.get("organiser"), v.get("attendees") or "",
                         None if v.get("hours") is None else Decimal(v.get("hours")), file, row)
+    if kind == "allowances":
+        return Allowance(v.get("year"), v.get("item") or "", v.get("name"), v.get("role"), _money(v.get("standard")),
+                         _money(v.get("paid")), v.get("period"), v.get("source"), v.get("published_on"), file, row)
     raise KeyError(kind)
 
 
 # Table kind → the Community attribute that holds its records (each kept in file order).
 KINDS = {"inspections": "inspections", "elections": "elections", "decisions": "decisions",
-         "projects": "projects", "assets": "assets", "trainings": "trainings"}
+         "projects": "projects", "assets": "assets", "trainings": "trainings", "allowances": "allowances"}
 
 
 def record_dates(c) -> list[datetime.date]:
     """Dates of these records on the community page (for when the page last changed)."""
     dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
     dates += [d.decided_on for d in c.decisions] + [t.held_on for t in c.trainings]
+    dates += [a.published_on for a in c.allowances]
     return [d for d in dates if d is not None]

@@ -13,6 +13,7 @@ KINDS = (
     "communities", "rollout", "committee", "members", "officials",
     "ledger_period", "ledger_lines", "report", "opinions", "evaluations", "rectifications",
     "member_changes", "inspections", "elections", "decisions", "projects", "assets", "trainings",
+    "allowances",
 )
 
 

@@ -9,6 +9,13 @@ SHEETS = {
     "rollout": "推进情况",
     "findings": "整改通知",
     "inspections": "检查结果公示",
+    "elections": "选举及成员变动公示",
+    "decisions": "重要事项公开",
+    "projects": "工程项目公开",
+    "assets": "资产资源公开",
+    "trainings": "学习培训情况公示",
+    "allowances": "报酬补贴与工作经费公开",
 }
+RECORD_SHEETS = ("inspections", "elections", "decisions", "projects", "assets", "trainings", "allowances")
 
 SIZES = ("A4", "A3")  # paper sizes a sheet is laid out for

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from generator.dates import DateError, parse_period
 from generator.model import City, Community, District, Street
-from generator.print import SHEETS
+from generator.print import RECORD_SHEETS, SHEETS
 from generator.print.sheets import (
-    Layout, Sheet, findings_sheet, inspections_sheet, period_sheet, report_sheet, roster_sheet, rollout_sheet,
+    Layout, Sheet, findings_sheet, period_sheet, report_sheet, roster_sheet, rollout_sheet,
 )
 from generator.problems import JuwuError
 from generator.site import urls
@@ -54,12 +54,14 @@ def select_sheets(city: City, req: Request) -> Selection:
         return _rosters(city, communities, req)
     if req.sheet == "findings":  # every community: one without findings gets a sheet saying so
         return Selection([findings_sheet(city, c, req.layout) for c in communities])
-    if req.sheet == "inspections":  # communities with inspection records
-        inspected = [c for c in communities if c.inspections]
-        if not inspected:
-            raise PrintError("所选社区没有检查验收或考核记录（inspections.csv）",
-                             "the communities chosen have no inspection records (inspections.csv)")
-        return Selection([inspections_sheet(city, c, req.layout) for c in inspected])
+    if req.sheet in RECORD_SHEETS:  # communities with records of that kind (issue 18)
+        from generator.print.records import has_records, record_sheet
+
+        having = [c for c in communities if has_records(c, req.sheet)]
+        if not having:
+            raise PrintError(f"所选社区没有{SHEETS[req.sheet]}所需的记录（{req.sheet}.csv）",
+                             f"the communities chosen have no {req.sheet} records ({req.sheet}.csv)")
+        return Selection([record_sheet(city, c, req.sheet, req.layout) for c in having])
     return _periods(city, communities, req)
 
 

@@ -155,21 +155,25 @@ def inspections_sheet(city: City, community: Community, layout: Layout = Layout(
                       item.score, item.problem, item.rectify_by, item.rectified_on, state)
             h.update(("\0".join("" if v is None else str(v) for v in fields) + "\n").encode())
     stamp = f"{h.hexdigest()[:SHORT]} · {city.as_of.isoformat()}"
+    path = urls.record(community.code, "inspections")  # the inspections' own page
     return Sheet("inspections.html", f"{community.name}居务监督委员会检查考核结果公示", stamp,
-                 public_url(city, urls.community(community.code)) + "#inspections", layout,
+                 public_url(city, path), layout,
                  {"city": city, "community": community, "committee": community.committee, "inspections": shown,
-                  "plain_number": plain_number}, urls.community(community.code) + "#inspections")
+                  "plain_number": plain_number}, path)
 
 
 def community_sheets(city: City, community: Community) -> list[Sheet]:
-    """Every sheet of a community that `juwu print` can make: its periods, roster, reports, findings."""
+    """Every sheet of a community that `juwu print` can make: its periods, roster, reports, findings,
+    and one per record kind it has (inspections, elections, … allowances)."""
     out = [period_sheet(city, community, p) for p in community.periods]
     if community.committee is not None:
         out.append(roster_sheet(city, community))
     out += [report_sheet(city, community, r) for r in community.reports]
     out.append(findings_sheet(city, community))
-    if community.inspections:
-        out.append(inspections_sheet(city, community))
+    from generator.print.records import record_sheet
+    from generator.site.records import page_kinds
+
+    out += [record_sheet(city, community, kind) for kind in page_kinds(community)]  # issue 18's records
     return out
 
 

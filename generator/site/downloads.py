@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import json
 import re
@@ -47,12 +48,13 @@ TITLES = {
     "findings": "监督发现的问题", "member_changes": "成员变动",
     # issue 18's records (generator/site/record_tables.py)
     "inspections": "检查验收与考核", "elections": "选举情况", "decisions": "重要事项", "projects": "工程项目",
-    "assets": "资产资源", "trainings": "学习培训",
+    "assets": "资产资源", "trainings": "学习培训", "allowances": "报酬补贴与工作经费",
 }
 COMMUNITY_TABLES = ("members", "member_changes", "periods", "ledger", "reports", "opinions", "evaluations",
                     "rectifications", "findings", "rollout",
-                    "inspections", "elections", "decisions", "projects", "assets", "trainings")
-CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations", "inspections")
+                    "inspections", "elections", "decisions", "projects", "assets", "trainings", "allowances")
+RECORD_TABLES = ("inspections", "elections", "decisions", "projects", "assets", "trainings", "allowances")
+CITY_TABLES = ("communities", "rollout", "members", "periods", "reports", "opinions", "evaluations") + RECORD_TABLES
 
 
 @dataclass
@@ -286,10 +288,19 @@ def _record_tables(city: City, c: Community) -> list[Table]:
     return [Table(name, fields, rows(city, c)) for name, fields, rows in record_tables.SPECS]
 
 
-def _inspection_rows(city: City, c: Community) -> list[list]:
+def _record_rows(kind: str):
+    """The city-wide rows of one of issue 18's records: each community's rows, prefixed with it."""
+    def rows(city: City, c: Community) -> list[list]:
+        from generator.site import record_tables
+
+        return _prefixed(c, dict((n, r) for n, _, r in record_tables.SPECS)[kind](city, c))
+    return rows
+
+
+def _record_fields() -> list[tuple[str, list[Field]]]:
     from generator.site import record_tables
 
-    return _prefixed(c, record_tables.inspections(city, c))
+    return [(name, fields) for name, fields, _ in record_tables.SPECS]
 
 
 def _prefixed(c: Community, rows: list[list]) -> list[list]:
@@ -311,8 +322,9 @@ def _overview(city: City, c: Community) -> list[list]:
              last.published_on if last else None, len(c.warnings), city.settings.site_url + urls.community(c.code)]]
 
 
-# The city-wide tables: one row per community, or its rows prefixed with the community.
-CITY_SPECS = (
+# The city-wide tables: one row per community, or its rows prefixed with the community; then each of
+# issue 18's records (city_specs: record_tables imports this module, so they are added on first use).
+_CITY_SPECS = (
     ("communities", OVERVIEW_FIELDS, _overview),
     ("rollout", COMMUNITY_FIELDS + ROLLOUT_FIELDS, lambda city, c: _prefixed(c, _rollout(city, c))),
     ("members", COMMUNITY_FIELDS + MEMBER_FIELDS, lambda city, c: _prefixed(c, _members(c))),
@@ -321,8 +333,12 @@ CITY_SPECS = (
      lambda city, c: _prefixed(c, _reports(c, city.settings.site_url))),
     ("opinions", COMMUNITY_FIELDS + OPINION_FIELDS, lambda city, c: _prefixed(c, _opinions(c))),
     ("evaluations", COMMUNITY_FIELDS + EVALUATION_FIELDS, lambda city, c: _prefixed(c, _evaluations(c))),
-    ("inspections", COMMUNITY_FIELDS + INSPECTION_FIELDS, _inspection_rows),
 )
+
+
+@functools.cache
+def city_specs() -> tuple:
+    return _CITY_SPECS + tuple((name, COMMUNITY_FIELDS + fields, _record_rows(name)) for name, fields in _record_fields())
 CityRows = dict[str, tuple[str, str]]  # table → (CSV lines, JSON objects) of one community
 
 
@@ -330,7 +346,7 @@ def city_rows(city: City, c: Community) -> CityRows:
     """One community's rows of every city-wide table, already written: the city's files are these
     put together, so a republish writes again only the rows of the communities that changed."""
     found = {}
-    for name, fields, rows in CITY_SPECS:
+    for name, fields, rows in city_specs():
         table_rows = rows(city, c)
         found[name] = (rows_csv(fields, table_rows), rows_json(fields, table_rows))
     return found
@@ -352,10 +368,10 @@ def city_files(city: City, version: str, rows: dict[str, CityRows] | None = None
         if c.code not in rows:
             rows[c.code] = city_rows(city, c)
     files: dict[str, bytes] = {}
-    for name, fields, _ in CITY_SPECS:
+    for name, fields, _ in city_specs():
         files[f"{name}.csv"] = _csv_file(fields, "".join(rows[c.code][name][0] for c in city.communities))
         files[f"{name}.json"] = _json_file([rows[c.code][name][1] for c in city.communities])
-    tables = [Table(name, fields, []) for name, fields, _ in CITY_SPECS]
+    tables = [Table(name, fields, []) for name, fields, _ in city_specs()]
     files[PACKAGE] = package_json("juwu-city", f"{city.settings.name}居务公开数据", tables, version)
     return {CITY_DIR + rel: data for rel, data in files.items()}
 

@@ -36,8 +36,8 @@ def timestamp(d: datetime.date) -> str:
 
 def _entry_parts(d: facts.Disclosure, site_url: str) -> tuple[str, str, str]:
     c = d.community
-    if d.kind == "record":  # issue 18's records: a section of the community page
-        return f"{site_url}{urls.community(c.code)}#{d.anchor}", f"{c.name}{d.label}", d.summary
+    if d.kind == "record":  # issue 18's records: the kind's own page (d.anchor names the kind)
+        return f"{site_url}{urls.record(c.code, d.anchor)}", f"{c.name}{d.label}", d.summary
     if d.period is not None:
         p = d.period
         summary = (f"本期收入 {format_amount(p.income_total)} 元，支出 {format_amount(p.expense_total)} 元，"
@@ -81,7 +81,11 @@ def atom_feed(title: str, feed_url: str, page_url: str, items: list[facts.Disclo
 
 def city_feed(city: City) -> bytes:
     url = city.settings.site_url
-    items = facts.latest_disclosures(city.communities, FEED_LIMIT, city.settings.frequency)
+    from generator.site.records import city_feed_items
+
+    # Ledgers and reports, and issue 18's records (inspections, elections, decisions …): the newest of all.
+    items = sorted(facts.latest_disclosures(city.communities, FEED_LIMIT, city.settings.frequency)
+                   + city_feed_items(city), key=lambda d: d.sort_key, reverse=True)[:FEED_LIMIT]
     return atom_feed(f"{city.settings.name}居务监督公开", url + CITY_FEED, url, items, url, city.as_of)
 
 

@@ -201,6 +201,7 @@ def community_context(city: City, community: Community) -> dict:
         "street_office": office_of(city.settings.street_offices, community.code),
         "steps": facts.phase_steps(city, community),
         "records": records.community_records(city, community),
+        "record_pages": records.summaries(city, community),  # the short list; each kind has its own page
     }
 
 
@@ -232,4 +233,21 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
                           "report", c_crumbs, changed=report.date, version=version))
     pages += [Page(h.path, h.title, h.template, h.context, "history", c_crumbs, changed=community_changed,
                    version=version) for h in community_history(city, community)]
+    pages += record_pages(city, community, c_crumbs, version)
     return pages
+
+
+def record_pages(city: City, community: Community, crumbs: list[tuple[str, str]], version: str) -> list[Page]:
+    """A page for each record kind the community has (inspections, elections, … allowances: issue 18),
+    two taps from the community page, with its tables, findings, downloads and printed sheet."""
+    found = []
+    if not records.page_kinds(community):
+        return found
+    shown = records.community_records(city, community)
+    for kind in records.page_kinds(community):
+        context = {"city": city, "community": community, "records": shown} | records.page_context(city, community, kind)
+        found.append(Page(urls.record(community.code, kind), f"{community.name}{records.PAGE_TITLES[kind]}",
+                          "records/page.html", context, "record", crumbs,
+                          changed=records.kind_changed(community, kind) or facts.community_changed(community),
+                          version=version))
+    return found

@@ -20,9 +20,13 @@ ASSET_FIELDS = [F("asset", "资产名称"), F("category", "类别"), F("location
                 F("use", "使用情况"), F("checked_on", "监督核查日期", "date")]
 TRAINING_FIELDS = [F("held_on", "培训日期", "date"), F("topic", "培训内容"), F("organiser", "组织单位"),
                    F("attendees", "参加人员"), F("hours", "学时", "number")]
+# allowances.csv as published: names, posts and public amounts only (DISCLOSURE.md; no account or ID column exists).
+ALLOWANCE_FIELDS = [F("year", "年度", "integer"), F("item", "项目"), F("name", "姓名"), F("role", "职务"),
+                    F("standard", "标准（元）", "number"), F("paid", "实发金额（元）", "number"), F("period", "发放期间"),
+                    F("source", "资金来源"), F("published_on", "公开日期", "date")]
 
 TITLES = {"inspections": "检查验收与考核", "elections": "选举情况", "decisions": "重要事项", "projects": "工程项目",
-          "assets": "资产资源", "trainings": "学习培训"}
+          "assets": "资产资源", "trainings": "学习培训", "allowances": "报酬补贴与工作经费"}
 NAMES = tuple(TITLES)
 
 
@@ -54,6 +58,12 @@ def trainings(city: City, c: Community) -> list[list]:
     return [[t.held_on, t.topic, t.organiser, "、".join(t.names), t.hours] for t in c.trainings]
 
 
+def allowances(city: City, c: Community) -> list[list]:
+    return [[a.year, a.item, a.name, a.role, a.standard, a.paid, a.period, a.source, a.published_on]
+            for a in c.allowances]
+
+
 SPECS = (("inspections", INSPECTION_FIELDS, inspections), ("elections", ELECTION_FIELDS, elections),
          ("decisions", DECISION_FIELDS, decisions), ("projects", PROJECT_FIELDS, projects),
-         ("assets", ASSET_FIELDS, assets), ("trainings", TRAINING_FIELDS, trainings))
+         ("assets", ASSET_FIELDS, assets), ("trainings", TRAINING_FIELDS, trainings),
+         ("allowances", ALLOWANCE_FIELDS, allowances))

@@ -53,6 +53,7 @@ KINDS = {
     "community": "社区",
     "period": "财务公开",
     "report": "监督报告",
+    "record": "检查考核与登记",  # issue 18's record pages (inspections, elections, … allowances)
 }
 
 
@@ -88,6 +89,7 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
 DOCUMENTS = {
     "home": "search/area.html", "district": "search/area.html", "street": "search/area.html",
     "community": "search/community.html", "period": "search/period.html", "report": "search/report.html",
+    "record": "search/record.html",
 }
 DIRECTORY_KINDS = ("home", "district", "street", "community")
 

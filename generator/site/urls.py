@@ -26,6 +26,11 @@ def report(code: str, slug: str) -> str:
     return f"c/{code}/reports/{slug}/"
 
 
+def record(code: str, kind: str) -> str:
+    """A community's register of one record kind (inspections, elections, …: generator/site/records.py)."""
+    return f"c/{code}/{kind}/"
+
+
 def relative(from_path: str, to_path: str) -> str:
     """A link from one directory URL to another (or to a file), relative so the site can move.
     (String work only: called for every link of ~85,000 pages.)"""

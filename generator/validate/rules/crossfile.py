@@ -25,7 +25,7 @@ NAMES = rule("division-name-mismatch", ERROR, "代码相同的区（前 6 位）
              "统一 communities.csv 中的区、街道名称，或核对社区代码", "Use one name per district and street code")
 
 _RECORD_KINDS = {"members", "officials", "ledger_period", "ledger_lines", "report", "opinions", "evaluations",
-                 "inspections", "elections", "decisions", "projects", "assets", "trainings"}
+                 "inspections", "elections", "decisions", "projects", "assets", "trainings", "allowances"}
 
 
 def check_folders_known(ctx: Context) -> Iterable[Problem]:
