@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import zlib
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 ITEMS = ("组织建设", "六统一落实", "工作制度", "财务公开监督", "工作台账")
 GROUPS = {"检查验收": "{district}居务监督委员会建设检查验收组", "年中督查": "{district}纪委监委年中督查组",
@@ -74,6 +76,10 @@ def add_records(files: dict[str, str], headers: dict[str, list[str]], codes: lis
     _election_without_quorum(files, headers, codes[5])
     _election_published_late(files, headers, codes[6])
     _registers_late(files, codes[7])
+    for i, code in enumerate(codes):
+        _allowances(files, headers, code, i)
+    _budget_overspent(files, codes[8])
+    _chair_paid_low_and_no_budget(files, headers, next(c for c in codes[9:] if _nested(files, c, "heads_basic_pay")))
 
 
 def _inspections(files, headers, code, district, phases, as_of, index) -> None:
@@ -258,4 +264,73 @@ def _registers_late(files, code) -> None:
     path = f"communities/{code}/projects.csv"
     header, rows = table_rows(files[path])
     rows[-1][header.index("published_on")] = ""
+    files[path] = table_text(header, rows)
+
+
+YEAR = 2024  # the demo's year of allowances and budgets (its ledgers run through it)
+OFFICE_BUDGET = Decimal("12000.00")
+
+
+def _nested(files, code, key) -> Decimal | None:
+    """A money value under a committee.yaml section (chair_pay.monthly_pay …), read as the demo writes it."""
+    found = re.search(rf"^  {key}: \"?([0-9.]+)\"?$", files[f"communities/{code}/committee.yaml"], re.M)
+    return Decimal(found.group(1)) if found else None
+
+
+def _office_spending(files, code, year) -> Decimal:
+    """The year's ledger spending paid from the 办公经费 fund: what the budget row says was spent."""
+    total = Decimal("0")
+    for path, text in files.items():
+        if path.startswith(f"communities/{code}/finance/{year}-") and path.endswith(".csv"):
+            header, rows = table_rows(text)
+            for r in rows:
+                if r[header.index("funding_source")] == "办公经费" and r[header.index("expense")]:
+                    total += Decimal(r[header.index("expense")])
+    return total
+
+
+def _allowances(files, headers, code, index) -> None:
+    """allowances.csv: the chair's pay (or a retired chair's allowance), each member's allowance by
+    working time, and the year's work budget and office budget with what the ledgers spent."""
+    header, rows = table_rows(files[f"communities/{code}/members.csv"])
+    retired = {r[0]: r[header.index("retired")] == "是" for r in rows}
+    published = date(YEAR + 1, 1, 10 + index % 10).isoformat()
+    period = f"{YEAR}年1—12月"
+    out = []
+    for name, role in sorted(_members(files, code), key=lambda m: m[1] != "主任"):
+        if role == "主任":
+            pay = _nested(files, code, "monthly_allowance" if retired.get(name) else "monthly_pay")
+            item = "主任补贴" if retired.get(name) else "主任报酬"
+            standard = pay if pay is not None else Decimal("1500.00")
+        else:
+            item, standard = "成员补贴", Decimal(300 + 50 * _pick(code, name, 5))
+        out.append([str(YEAR), item, name, role, f"{standard:.2f}", f"{standard * 12:.2f}", period, "财政预算", published])
+    budget = _nested(files, code, "annual_budget") or Decimal("30000.00")
+    used = (budget * Decimal(80 + _pick(code, "used", 15)) / 100).quantize(Decimal("1"))
+    out.append([str(YEAR), "工作经费", "", "", f"{budget:.2f}", f"{used:.2f}", period, "财政预算", published])
+    office = _office_spending(files, code, YEAR)
+    office_budget = max(OFFICE_BUDGET, (office // 10000 + 1) * 10000)  # the next round ten thousand above
+    out.append([str(YEAR), "办公经费", "", "", f"{office_budget:.2f}", f"{office:.2f}", period, "街道拨付", published])
+    files[f"communities/{code}/allowances.csv"] = table_text(headers["allowances"], out)
+
+
+def _budget_overspent(files, code) -> None:
+    """The work budget was overspent: more paid out than the budget."""
+    path = f"communities/{code}/allowances.csv"
+    header, rows = table_rows(files[path])
+    for r in rows:
+        if r[1] == "工作经费":
+            r[header.index("paid")] = f"{Decimal(r[header.index('standard')]) + Decimal('3260.00'):.2f}"
+    files[path] = table_text(header, rows)
+
+
+def _chair_paid_low_and_no_budget(files, headers, code) -> None:
+    """The year before, the chair was paid below the city's floor and no work budget was published."""
+    path = f"communities/{code}/allowances.csv"
+    header, rows = table_rows(files[path])
+    heads = _nested(files, code, "heads_basic_pay") or Decimal("8000.00")
+    low = (heads * Decimal("0.60")).quantize(Decimal("1"))
+    chair = next(r for r in rows if r[3] == "主任")
+    rows.append([str(YEAR - 1), "主任报酬", chair[2], "主任", f"{low:.2f}", f"{low * 12:.2f}", f"{YEAR - 1}年1—12月",
+                 "财政预算", date(YEAR, 1, 20).isoformat()])
     files[path] = table_text(header, rows)

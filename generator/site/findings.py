@@ -33,6 +33,7 @@ SHORT = {
     "meetings-too-few": "例会次数", "annual-report-missing": "年度工作报告", "member-change-late": "成员变动逾期公开",
     "inspection-unrectified": "检查问题逾期整改", "election-quorum": "选举到会人数", "election-published-late": "选举逾期公开",
     "register-published-late": "重要事项逾期公开",
+    "allowance-chair-low": "主任报酬标准", "budget-missing": "工作经费未公开", "budget-overspent": "经费超支",
 }
 
 

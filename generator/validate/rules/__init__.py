@@ -15,14 +15,15 @@ from generator.load.sources import Loaded
 from generator.model import City
 from generator.problems import COMPLIANCE, ERROR, FINDING, WARNING, Problem
 from generator.validate.rules import (
-    amendments, avoidance, changes, committee, crossfile, elections, evaluations, inspections, ledger, opinions,
+    allowances, amendments, avoidance, changes, committee, crossfile, elections, evaluations, inspections, ledger, opinions,
     pay, privacy, rectification, registers, rollout, six_unifications, working,
 )
 from generator.validate.rules._base import REGISTRY, Check, Context, Rule
 
 LEVELS = {ERROR: "错误 error", FINDING: "发现问题 finding", WARNING: "提醒 warning"}
 MODULES = (crossfile, committee, changes, avoidance, six_unifications, pay, ledger, rollout, evaluations, opinions,
-           rectification, working, privacy, inspections, elections, registers, amendments)
+           rectification, working, privacy, inspections, elections, registers, amendments,
+           allowances)
 CHECKS: list[Check] = [check for module in MODULES for check in module.CHECKS]
 
 __all__ = ["check_rules", "REGISTRY", "Rule", "rules_markdown"]
