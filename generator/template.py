@@ -41,7 +41,7 @@ KINDS = {
     "ledger": "ledger_lines", "members": "members", "officials": "officials", "opinions": "opinions",
     "evaluations": "evaluations", "rectifications": "rectifications", "member_changes": "member_changes",
     "inspections": "inspections", "elections": "elections", "decisions": "decisions", "projects": "projects",
-    "assets": "assets", "trainings": "trainings", "communities": "communities", "rollout": "rollout",
+    "assets": "assets", "trainings": "trainings", "allowances": "allowances", "communities": "communities", "rollout": "rollout",
 }
 ROWS = 300  # rows below the header carrying validation and formats
 LEDGER_SHEET_EXTRA = "公开期信息"

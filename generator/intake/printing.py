@@ -14,13 +14,16 @@ from pathlib import Path
 
 from generator.intake import staging
 from generator.intake.uploads import PERIOD_RE, Candidate
+from generator.print import RECORD_SHEETS, SHEETS
 from generator.print.run import print_sheets
 from generator.print.select import PrintError, Request
 
 # Which sheet follows which upload: the one the notice board shows it on.
 SHEET_OF_KIND = {"ledger": "period", "members": "roster", "committee": "roster", "member_changes": "roster",
-                 "report": "report", "rectifications": "findings"}
-SHEET_NAMES = {"period": "财务公开表", "roster": "成员公示", "report": "监督报告", "findings": "整改通知"}
+                 "report": "report", "rectifications": "findings",
+                 **{kind: kind for kind in RECORD_SHEETS}}  # issue 18's records: each has its own sheet
+SHEET_NAMES = {"period": "财务公开表", "roster": "成员公示", "report": "监督报告", "findings": "整改通知",
+               **{kind: SHEETS[kind] for kind in RECORD_SHEETS}}
 REPORT_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]{0,60}$")
 
 

@@ -43,6 +43,7 @@ TABLE_KINDS = {
     "projects": ("工程项目登记表", "更新工程项目"),
     "assets": ("资产资源登记表", "更新资产资源"),
     "trainings": ("学习培训记录", "更新学习培训记录"),
+    "allowances": ("报酬补贴与工作经费表", "更新报酬补贴与工作经费"),
 }
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
@@ -59,6 +60,7 @@ KINDS = {
     "projects": "工程项目（各阶段和监督情况）",
     "assets": "资产资源",
     "trainings": "学习培训记录",
+    "allowances": "报酬补贴与工作经费（主任报酬、成员补贴、工作经费、办公经费）",
 }
 LEDGER_FIELDS = ("opening_balance", "closing_balance", "prepared_by", "reviewer", "reviewed_on", "opinion",
                  "published_on")
