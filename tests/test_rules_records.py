@@ -181,3 +181,123 @@ def test_the_member_list_follows_the_latest_election_and_the_changes_since(city)
                 [["2024-05-01", "离任者", "辞职", "委员", "", "", "居民代表会议", "2024-05-06"],
                  ["2024-06-01", names[-1][0], "补选", "", "委员", "", "居民代表会议", "2024-06-06"]])
     assert not of_code(city, "election-roster")
+
+
+# --- allowances.csv: pay, allowances and the committee's budget ------------------------------------
+
+ALLOWANCES = f"communities/{A}/allowances.csv"
+A_HEADER = ["year", "item", "name", "role", "standard", "paid", "period", "source", "published_on"]
+
+
+def _roster(city):
+    from tests.cityfixture import read_table
+
+    header, rows = read_table(city / "communities" / A / "members.csv")
+    chair = next(r[0] for r in rows if r[header.index("role")] == "主任")
+    member = next(r[0] for r in rows if r[header.index("role")] == "委员")
+    return chair, member
+
+
+def _allowance_city(city, *rows, heads="8500.00"):
+    """A's chair not retired, with the heads' basic pay recorded (so the floor is 5,950), and these rows."""
+    from tests.cityfixture import read_table, set_cell, set_yaml
+
+    header, members = read_table(city / "communities" / A / "members.csv")
+    chair_index = next(i for i, r in enumerate(members) if r[header.index("role")] == "主任")
+    set_cell(city / "communities" / A / "members.csv", chair_index, "retired", "否")
+    committee = city / "communities" / A / "committee.yaml"
+    text = committee.read_text(encoding="utf-8")
+    if "chair_pay:" in text:
+        text = text[:text.index("chair_pay:")] + "\n".join(
+            line for line in text[text.index("chair_pay:"):].split("\n") if not line.startswith("  ")
+            and not line.startswith("chair_pay:"))
+    committee.write_text(text.rstrip("\n") + f'\nchair_pay:\n  monthly_pay: "6000.00"\n  heads_basic_pay: "{heads}"\n',
+                         encoding="utf-8")
+    set_yaml(committee, "chair_pay.monthly_pay", "6000.00")
+    write_table(city / ALLOWANCES, A_HEADER, [list(r) for r in rows])
+
+
+def _office_spent(city) -> str:
+    """What A's 2024 ledgers spent from the 办公经费 fund."""
+    from decimal import Decimal
+
+    from generator.validate import validate_city
+
+    model = validate_city(city).city
+    a = next(c for c in model.communities if c.code == A)
+    total = sum((line.expense for p in a.periods if p.key.startswith("2024") for line in p.lines
+                 if line.funding_source == "办公经费" and line.expense), Decimal("0"))
+    return f"{total:.2f}"
+
+
+def _allowance_codes(city) -> list[tuple]:
+    return [(p.code, p.severity, p.row, p.field) for p in problems(city)
+            if p.code.startswith(("allowance-", "budget-")) and p.community == A]
+
+
+def test_a_year_of_pay_allowances_and_budgets_that_fit_has_no_problems(city):
+    chair, member = _roster(city)
+    _allowance_city(city)
+    spent = _office_spent(city)
+    _allowance_city(city, ["2024", "主任报酬", chair, "主任", "6000", "72000", "2024年1—12月", "财政预算", "2025-01-10"],
+                    ["2024", "成员补贴", member, "委员", "400", "4800", "2024年1—12月", "财政预算", "2025-01-10"],
+                    ["2024", "工作经费", "", "", "45000", "41850", "2024年1—12月", "财政预算", "2025-01-10"],
+                    ["2024", "办公经费", "", "", "90000", spent, "2024年1—12月", "街道拨付", "2025-01-10"])
+    assert float(spent) > 0  # the ledger comparison was made, and agreed
+    assert _allowance_codes(city) == []
+
+
+def test_a_person_row_without_a_name_or_with_the_wrong_post_and_a_budget_row_with_a_name_are_errors(city):
+    chair, member = _roster(city)
+    _allowance_city(city, ["2024", "主任报酬", "", "主任", "6000", "72000", "", "", ""],
+                    ["2024", "成员补贴", member, "主任", "400", "4800", "", "", ""],
+                    ["2024", "工作经费", chair, "", "45000", "41850", "", "", ""])
+    assert _allowance_codes(city) == [("allowance-row", "error", 2, "name"), ("allowance-row", "error", 3, "role"),
+                                      ("allowance-row", "error", 4, "name")]
+
+
+def test_a_chair_paid_below_the_floor_is_a_finding(city):
+    chair, _ = _roster(city)
+    _allowance_city(city, ["2023", "主任报酬", chair, "主任", "5900", "70800", "", "", ""],
+                    ["2023", "工作经费", "", "", "40000", "30000", "", "", ""],
+                    ["2024", "主任报酬", chair, "主任", "5950", "71400", "", "", ""],  # exactly 70 %: fine
+                    ["2024", "工作经费", "", "", "40000", "30000", "", "", ""])
+    found = [p for p in of_code(city, "allowance-chair-low") if p.community == A]
+    assert [(p.row, p.field, p.severity, p.value) for p in found] == [(2, "standard", "finding", "5900.00")]
+    assert "5,950.00" in found[0].zh and "2023年" in found[0].public_zh
+
+
+def test_a_year_of_pay_without_a_work_budget_and_an_overspent_budget_are_findings(city):
+    chair, _ = _roster(city)
+    _allowance_city(city, ["2023", "主任报酬", chair, "主任", "6000", "72000", "", "", ""],
+                    ["2024", "主任报酬", chair, "主任", "6000", "72000", "", "", ""],
+                    ["2024", "工作经费", "", "", "40000", "43260", "", "", ""])
+    assert _allowance_codes(city) == [("budget-missing", "finding", 2, "item"),
+                                      ("budget-overspent", "finding", 4, "paid")]
+    [over] = of_code(city, "budget-overspent")
+    assert "43,260.00" in over.zh and "40,000.00" in over.zh
+
+
+def test_office_spending_that_differs_from_the_ledgers_is_a_warning(city):
+    _allowance_city(city)
+    spent = _office_spent(city)
+    other = f"{float(spent) + 100:.2f}"
+    _allowance_city(city, ["2024", "工作经费", "", "", "45000", "41850", "", "", ""],
+                    ["2024", "办公经费", "", "", "90000", other, "", "", ""])
+    [p] = of_code(city, "budget-ledger-mismatch")
+    assert (p.row, p.field, p.severity, p.value) == (3, "paid", "warning", other)
+    assert f"{float(spent):,.2f}" in p.zh
+
+
+def test_a_person_paid_who_never_sat_on_the_committee_is_a_warning(city):
+    _allowance_city(city, ["2024", "成员补贴", "路人甲", "委员", "400", "4800", "", "", ""],
+                    ["2024", "工作经费", "", "", "45000", "41850", "", "", ""])
+    assert _allowance_codes(city) == [("allowance-not-member", "warning", 2, "name")]
+
+
+def test_a_bank_card_number_in_allowances_is_refused(city):
+    chair, _ = _roster(city)
+    _allowance_city(city, ["2024", "主任报酬", chair, "主任", "6000", "72000", "", "6222021001112223331", ""],
+                    ["2024", "工作经费", "", "", "45000", "41850", "", "", ""])
+    assert [(p.code, p.severity, p.row) for p in problems(city) if p.file == ALLOWANCES and p.severity == "error"] \
+        == [("bank-card", "error", 2)]
