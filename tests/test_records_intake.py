@@ -53,7 +53,8 @@ def _confirm(client, token, html: str):
 
 
 @pytest.mark.parametrize("kind, header", [("inspections", "检查组"), ("elections", "实到人数"), ("decisions", "监督意见"),
-                                          ("projects", "施工单位"), ("assets", "资产名称"), ("trainings", "参加人员")])
+                                          ("projects", "施工单位"), ("assets", "资产名称"), ("trainings", "参加人员"),
+                                          ("allowances", "实发金额")])
 def test_each_record_has_an_upload_form_linked_from_the_dashboard(signed_in, kind, header):
     _, client, _ = signed_in
     page = client.get(f"/c/{CODE}/upload/{kind}")
@@ -89,3 +90,48 @@ def test_an_election_whose_votes_exceed_attendance_is_refused(signed_in):
     assert "已提交" in _confirm(client, token, checked.text).text
     assert f"data/communities/{CODE}/elections.csv" in git(settings.data.parent, "show", "--name-only", "--format=",
                                                             "HEAD").split()
+
+
+def _chair_and_heads(settings):
+    import csv
+    import io
+
+    members = list(csv.DictReader(io.StringIO((settings.data / "communities" / CODE / "members.csv")
+                                              .read_text(encoding="utf-8-sig"))))
+    return next(m["name"] for m in members if m["role"] == "主任")
+
+
+def test_an_allowances_table_with_a_bank_card_is_refused_and_an_overspent_budget_is_a_finding(signed_in):
+    settings, client, token = signed_in
+    chair = _chair_and_heads(settings)
+    before = _head(settings)
+    header = "年度,项目,姓名,职务,标准（元）,实发金额（元）,发放期间,资金来源,公开日期\n"
+    carded = header + f"2024,主任报酬,{chair},主任,6000,72000,2024年1—12月,6222021001112223331,2025-01-10\n"
+    refused = _upload(client, token, "allowances", carded, "gbk")
+    assert refused.status_code == 422 and "银行卡号" in refused.text and "确认提交" not in refused.text
+    assert "6222021001112223331" not in refused.text  # the card number is never echoed whole
+    assert _head(settings) == before and status_clean(settings.data.parent)
+    good = header + (f"2024,主任报酬,{chair},主任,6000,72000,2024年1—12月,财政预算,2025-01-10\n"
+                     "2024,工作经费,,,40000,43260,2024年1—12月,财政预算,2025-01-10\n")
+    checked = _upload(client, token, "allowances", good, "gbk")
+    assert checked.status_code == 200 and "确认提交" in checked.text, checked.text[:2000]
+    assert "已提交" in _confirm(client, token, checked.text).text
+    changed = git(settings.data.parent, "show", "--name-only", "--format=", "HEAD").split()
+    assert f"data/communities/{CODE}/allowances.csv" in changed
+    result = validate_city(settings.data)
+    assert result.ok and any(p.code == "budget-overspent" and p.community == CODE for p in result.problems.findings)
+
+
+def test_the_allowances_template_is_offered(signed_in):
+    _, client, _ = signed_in
+    import io
+
+    import openpyxl
+
+    got = client.get(f"/c/{CODE}/template/allowances.xlsx")
+    assert got.status_code == 200 and got.content[:2] == b"PK"
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    sheet = book["报酬补贴与工作经费"]
+    assert [c.value for c in sheet[1]][:6] == ["年度", "项目", "姓名", "职务", "标准（元）", "实发金额（元）"]
+    choices = " ".join(str(v.formula1) for v in sheet.data_validations.dataValidation)
+    assert "选项" in choices  # the 项目 column offers its five items from the hidden lists sheet
