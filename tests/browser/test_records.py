@@ -37,7 +37,6 @@ def test_records_fit_and_pass_axe(browser, site_url, path, width):
 
 def test_the_failed_inspection_is_two_taps_from_the_community_page_on_a_phone(phone, site_url):
     phone.goto(f"{site_url}c/{CODE}/")
-    assert phone.locator("#history").is_visible()  # the committee's history stays on the community page
     phone.locator("#records").scroll_into_view_if_needed()
     phone.locator("#inspections a").click()  # the second tap (the first reached the community)
     phone.wait_for_load_state("load")
