@@ -304,3 +304,18 @@ def test_the_city_feed_carries_the_newest_records(site):
     links = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]
     # the allowances (published 2025-01-10) are newer than any ledger of this small city
     assert any(link.endswith(f"c/{A}/allowances/") for link in links)
+
+
+def test_the_init_readme_and_the_projects_data_layout_describe_every_community_table():
+    from generator.config import PROJECT_ROOT
+    from generator.layout import COMMUNITY_TABLES
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## How `data/` is organised", 1)[1].split("\n## ", 1)[0]
+    init = (PROJECT_ROOT / "generator" / "templates" / "cityrepo" / "README.md").read_text(encoding="utf-8")
+    for table in COMMUNITY_TABLES:
+        assert f"{table}.csv" in layout, table
+    for table in ("elections", "member_changes", "inspections", "decisions", "projects", "assets", "trainings",
+                  "allowances"):
+        assert f"  {table}.csv" in init, table
+    assert "c/<code>/<kind>/" in layout and "银行账号" in init
