@@ -135,6 +135,7 @@ def _shown_dates(c: Community, rollout: bool = True):
     yield from (e.held_on for e in c.elections)
     yield from (d.decided_on for d in c.decisions)
     yield from (t.held_on for t in c.trainings)
+    yield from (a.published_on for a in c.allowances)
     if c.committee is not None:
         yield c.committee.elected_on
 

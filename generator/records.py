@@ -355,5 +355,4 @@ def record_dates(c) -> list[datetime.date]:
     """Dates of these records on the community page (for when the page last changed)."""
     dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
     dates += [d.decided_on for d in c.decisions] + [t.held_on for t in c.trainings]
-    dates += [a.published_on for a in c.allowances]
     return [d for d in dates if d is not None]
