@@ -293,7 +293,7 @@ def _record_rows(kind: str):
     def rows(city: City, c: Community) -> list[list]:
         from generator.site import record_tables
 
-        return _prefixed(c, dict((n, r) for n, _, r in record_tables.SPECS)[kind](city, c))
+        return _prefixed(c, record_tables.ROWS[kind](city, c))
     return rows
 
 
@@ -339,6 +339,8 @@ _CITY_SPECS = (
 @functools.cache
 def city_specs() -> tuple:
     return _CITY_SPECS + tuple((name, COMMUNITY_FIELDS + fields, _record_rows(name)) for name, fields in _record_fields())
+
+
 CityRows = dict[str, tuple[str, str]]  # table → (CSV lines, JSON objects) of one community
 
 

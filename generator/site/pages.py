@@ -240,11 +240,10 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
 def record_pages(city: City, community: Community, crumbs: list[tuple[str, str]], version: str) -> list[Page]:
     """A page for each record kind the community has (inspections, elections, … allowances: issue 18),
     two taps from the community page, with its tables, findings, downloads and printed sheet."""
-    found = []
-    if not records.page_kinds(community):
-        return found
-    shown = records.community_records(city, community)
-    for kind in records.page_kinds(community):
+    found: list[Page] = []
+    kinds = records.page_kinds(community)
+    shown = records.community_records(city, community) if kinds else {}
+    for kind in kinds:
         context = {"city": city, "community": community, "records": shown} | records.page_context(city, community, kind)
         found.append(Page(urls.record(community.code, kind), f"{community.name}{records.PAGE_TITLES[kind]}",
                           "records/page.html", context, "record", crumbs,

@@ -67,3 +67,4 @@ SPECS = (("inspections", INSPECTION_FIELDS, inspections), ("elections", ELECTION
          ("decisions", DECISION_FIELDS, decisions), ("projects", PROJECT_FIELDS, projects),
          ("assets", ASSET_FIELDS, assets), ("trainings", TRAINING_FIELDS, trainings),
          ("allowances", ALLOWANCE_FIELDS, allowances))
+ROWS = {name: rows for name, _, rows in SPECS}
