@@ -137,3 +137,15 @@ def test_the_command_line_prints_an_allowances_sheet(city, tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_allowances_sheets_stamp_follows_the_chairs_pay_in_committee_yaml(city):
+    from generator.print.records import record_sheet
+    from tests.cityfixture import set_yaml
+
+    model = _records(city, "allowances")
+    before = record_sheet(model, next(c for c in model.communities if c.code == A), "allowances")
+    set_yaml(city / "communities" / A / "committee.yaml", "funding.annual_budget", "46000.00")
+    later = validate_city(city).city
+    after = record_sheet(later, next(c for c in later.communities if c.code == A), "allowances")
+    assert after.stamp != before.stamp and "46,000.00" in render_sheet(print_environment(), after)

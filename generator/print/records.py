@@ -59,9 +59,11 @@ def blocks(city: City, c: Community, kind: str) -> list[dict]:
     return [b for b in found if b["rows"]]
 
 
-def blocks_stamp(city: City, c: Community, kind: str, found: list[dict]) -> str:
+def blocks_stamp(city: City, c: Community, kind: str, found: list[dict], support: dict | None = None) -> str:
     """'3f9a1c07 · 2025-01-31': a hash of exactly what is printed, dated by the data's date."""
     h = hashlib.sha256(f"{c.code}/{kind}".encode())
+    if support:  # the allowances sheet's 工作保障 block, from committee.yaml
+        h.update(("\0".join(f"{k}={support[k]}" for k in sorted(support)) + "\n").encode())
     for b in found:
         for row in [b["headers"], *b["rows"]]:
             h.update(("\0".join(row) + "\n").encode())
@@ -75,9 +77,10 @@ def record_sheet(city: City, c: Community, kind: str, layout: Layout = Layout())
     found = blocks(city, c, kind)
     body = (c.committee.name if c.committee and c.committee.name else f"{c.name}居务监督委员会")
     path = urls.record(c.code, kind)
-    return Sheet("record.html", f"{body}{TITLES[kind]}", blocks_stamp(city, c, kind, found), public_url(city, path),
-                 layout, {"city": city, "community": c, "committee": c.committee, "blocks": found, "kind": kind,
-                          "support": _support(city, c) if kind == "allowances" else None}, path)
+    support = _support(city, c) if kind == "allowances" else None
+    return Sheet("record.html", f"{body}{TITLES[kind]}", blocks_stamp(city, c, kind, found, support),
+                 public_url(city, path), layout, {"city": city, "community": c, "committee": c.committee,
+                                                  "blocks": found, "kind": kind, "support": support}, path)
 
 
 def _support(city: City, c: Community) -> dict | None:
