@@ -21,6 +21,7 @@ from generator import history
 from generator import manifest
 from generator.buildcache import BuildCache, Plan
 from generator.config import PROJECT_ROOT, BuildPaths
+from generator.gather import validate_city
 from generator.keys import SecretKey
 from generator.load.sources import digest_of
 from generator.model import City, HeldBack
@@ -32,7 +33,6 @@ from generator.site.downloads import city_published
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
 from generator.validate.rules import amendments
-from generator.validate import validate_city
 from generator.version import data_version
 
 Progress = Callable[[str, str], None]  # (stage, message)
@@ -73,6 +73,26 @@ class Scope:
     def checked(self) -> set[str] | None:
         """The community folders to check: all, or the changed ones."""
         return None if self.plan is None else set(self.plan.changed)
+
+    def checking(self) -> str:
+        """What the progress line says while checking."""
+        if self.plan is None:
+            return "检查数据 checking the data"
+        n = len(self.plan.changed)
+        return f"检查有变化的 {n} 个社区 checking the {n} changed communities"
+
+    def known_city_tables(self) -> dict | None:
+        """The city tables' schema check of the published build, reused by a republish (the
+        city's files are unchanged, or it would be a full build)."""
+        return None if self.plan is None else self.plan.previous.city_tables
+
+    def history_of(self, rendered: set[str]) -> set[str] | None:
+        """Whose history a build reads again: everyone's (None) in a full build."""
+        return None if self.plan is None else rendered
+
+    def districts_changed(self) -> set[str] | None:
+        """The districts whose summaries the cache writes again: all (None) in a full build."""
+        return None if self.plan is None else {code[:6] for code in self.plan.changed}
 
     def kept_pages(self) -> set[str]:
         """Held-back communities whose last good pages stay published (not rendered again)."""
@@ -116,14 +136,15 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
     scope, files, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
-    progress("validate", "检查数据 checking the data" if scope.full else
-             f"检查有变化的 {len(scope.plan.changed)} 个社区 checking the {len(scope.plan.changed)} changed communities")
-    validation = validate_city(paths.data, scope.checked, scope.plan.previous.city_tables if scope.plan else None)
+
+    # Gather and check everything; nothing is written yet.
+    progress("validate", scope.checking())
+    validation = validate_city(paths.data, scope.checked, scope.known_city_tables())
     timer.lap("validate")
     result = BuildResult(validation.problems, seconds=timer.laps)
-    if validation.city is None:
-        return result
     city = validation.city
+    if city is None:
+        return result
     city_errors, errors_of = heldback.split_errors(validation.problems.items, {c.code for c in city.communities})
     if city_errors:  # the city's own files are wrong: nothing is published
         return result
@@ -134,23 +155,24 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
-    city.history = history.collect(paths.data, paths.cache, None if scope.full else rendered)
+    city.history = history.collect(paths.data, paths.cache, scope.history_of(rendered))
     amendments.attach(city, city.history, rendered)  # changes without a reason: findings on the page
     timer.lap("history")
     pages = site_pages(city, version, only=rendered)
     if not scope.full and not _shells_ready(cache.theme, pages):
         return _build(paths, progress, True, theme_engine)  # a page deeper than any before needs a new shell
 
+    # Write: the theme, then every page, download and search bundle into a stage, then go live.
     cache.forget()  # from here the cache changes: until this build publishes, the next is full
     if scope.full:
         progress("mkdocs", f"{theme_engine} 构建主题 building the theme with {theme_engine}")
         _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages, theme_engine)
         write.dispose_except(cache.documents, _document_folders(scope.kept_pages()), cache.trash)
         timer.lap("mkdocs")
+    else:
+        _drop_documents(cache.documents, rendered)
     stage = write.staging_dir(paths.site)
     try:
-        if not scope.full:
-            _drop_documents(cache.documents, rendered)
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
         filled = fill.fill_pages(stage, cache.theme, cache.documents, pages)
@@ -172,28 +194,39 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
         timer.lap("search")
-        if scope.full:
-            write.swap(stage, paths.site, cache.trash)
-        else:
-            write.publish_changes(stage, paths.site.resolve(), _removed(paths.site, stage, rendered, names),
-                                  cache.journal)
+        _go_live(scope, stage, paths.site, cache, rendered, names)
     except BaseException:
         if not cache.journal.exists():  # once going live, the stage is the journal's to finish
             write.discard(stage)
         raise
+
+    # Published: what the next build and `juwu print` reuse.
+    _tally(result, city, validation.problems, scope, version, page_paths)
+    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
+                             validation.city_tables, held=_all_held(scope, city))
+    cache.save(state, _summaries(city, scope, rendered, city_rows), scope.districts_changed())
+    timer.lap("cache")
+    return result
+
+
+def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str], bundles: list[str]) -> None:
+    """A full build swaps the stage for the site; a republish moves in what changed, journalled."""
+    if scope.full:
+        write.swap(stage, site, cache.trash)
+    else:
+        write.publish_changes(stage, site.resolve(), _removed(site, stage, rendered, bundles), cache.journal)
+
+
+def _tally(result: BuildResult, city: City, problems: Problems, scope: Scope, version: str,
+           page_paths: list[str]) -> None:
+    """What the build reports of the whole published city (a republish checked only some of it)."""
     result.built, result.version, result.held = True, version, dict(sorted(scope.held.items()))
     codes = {c.code for c in city.communities}
     result.warnings = sum(len(c.warnings) for c in city.communities) + sum(
-        1 for w in validation.problems.warnings if w.community not in codes)
+        1 for w in problems.warnings if w.community not in codes)
     result.findings = sum(len(c.findings) for c in city.communities)
     result.pages = len(page_paths)
     result.republished = None if scope.full else scope.plan.changed
-    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
-                             validation.city_tables, held=_all_held(scope, city))
-    cache.save(state, _summaries(city, scope, rendered, city_rows),
-               None if scope.full else {code[:6] for code in scope.plan.changed})
-    timer.lap("cache")
-    return result
 
 
 def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):

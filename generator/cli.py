@@ -63,7 +63,7 @@ def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], chan
     """检查数据。Check DATA; exit 0 when there are no data errors (compliance findings and warnings
     are reported and published), 1 otherwise or when a finding named by --fail-on is found."""
     from generator.cityrepo.changes import select_communities
-    from generator.validate import validate_city
+    from generator.gather import validate_city
     from generator.validate.report import as_html, as_json, as_text, summary
 
     if base and not changed:

@@ -155,7 +155,7 @@ def test_the_community_search_document_holds_matters_projects_and_assets(site, s
     from generator.site import search
     from generator.site.pages import site_pages
     from generator.site.render import environment
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     data = site.parent / "data"
     city = validate_city(data).city

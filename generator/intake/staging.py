@@ -19,7 +19,7 @@ from generator.intake import gitrepo
 from generator.intake.uploads import Candidate
 from generator.model import Community
 from generator.problems import ERROR, Problem
-from generator.validate import validate_city
+from generator.gather import validate_city
 
 CITY_FILES = ("city.yaml", "communities.csv", "communities.xlsx", "rollout.csv", "rollout.xlsx")
 

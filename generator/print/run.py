@@ -14,7 +14,7 @@ from generator.print.pdf import render_pdf
 from generator.print.select import PrintError, Request, select_sheets
 from generator.problems import Problems
 from generator.siteurl import is_placeholder
-from generator.validate import validate_city
+from generator.gather import validate_city
 from generator.validate.rules import amendments
 
 
