@@ -18,6 +18,7 @@ from typing import Callable
 from generator import buildcache
 from generator import heldback
 from generator import history
+from generator import layout
 from generator import manifest
 from generator.buildcache import BuildCache, Plan
 from generator.config import PROJECT_ROOT, BuildPaths
@@ -207,6 +208,19 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     cache.save(state, _summaries(city, scope, rendered, city_rows), scope.districts_changed())
     timer.lap("cache")
     return result
+
+
+def checked_communities(paths: BuildPaths) -> set[str] | None:
+    """The community folders of the data when the published build checked this very data with this
+    very code and found no data error, so `juwu print` need not check the whole city again; None
+    when there was no build, a community was held back, or the data or Juwu changed since."""
+    state = BuildCache(paths.cache).state()
+    if state is None or state.held or not state.engine.endswith(_engine(paths)):  # any theme engine
+        return None
+    files = buildcache.scan(paths.data, state)
+    if {rel: f[2] for rel, f in files.items()} != {rel: f[2] for rel, f in state.files.items()}:
+        return None
+    return {code for code in map(layout.community_of, files) if code is not None}
 
 
 def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str], bundles: list[str]) -> None:

@@ -15,11 +15,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.gather import validate_city
 from generator.intake import gitrepo
 from generator.intake.uploads import Candidate
 from generator.model import Community
 from generator.problems import ERROR, Problem
-from generator.gather import validate_city
 
 CITY_FILES = ("city.yaml", "communities.csv", "communities.xlsx", "rollout.csv", "rollout.xlsx")
 
