@@ -211,16 +211,21 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
 
 
 def checked_communities(paths: BuildPaths) -> set[str] | None:
-    """The community folders of the data when the published build checked this very data with this
-    very code and found no data error, so `juwu print` need not check the whole city again; None
-    when there was no build, a community was held back, or the data or Juwu changed since."""
+    """Every community of the data (its folder, or its row in the city's tables) when the published
+    build checked this very data with this very code and found no data error, so `juwu print` need
+    not check the whole city again; None when there was no build, a community was held back, or
+    the data or Juwu changed since."""
     state = BuildCache(paths.cache).state()
     if state is None or state.held or not state.engine.endswith(_engine(paths)):  # any theme engine
         return None
     files = buildcache.scan(paths.data, state)
     if {rel: f[2] for rel, f in files.items()} != {rel: f[2] for rel, f in state.files.items()}:
         return None
-    return {code for code in map(layout.community_of, files) if code is not None}
+    # A community without a folder still has its row and rollout, and findings about them.
+    listed = {values.get(key) for _, rows, _ in state.city_tables.values() for _, values in rows
+              for key in ("code", "community")}  # communities.csv's key, rollout.csv's
+    return {code for code in map(layout.community_of, files) if code is not None} | {
+        code for code in listed if isinstance(code, str) and layout.CODE_RE.match(code)}
 
 
 def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str], bundles: list[str]) -> None:

@@ -45,6 +45,7 @@ def built(data_copy, tmp_path) -> tuple[Path, Path]:
     return data_copy, site
 
 
+# The street's findings include a community with no folder yet (its rollout is overdue).
 @pytest.mark.parametrize("sheet, community, street", [("period", CODE, None), ("findings", None, STREET)])
 def test_print_after_a_build_checks_only_what_it_prints(built, tmp_path, checks, sheet, community, street):
     data, site = built

@@ -32,7 +32,7 @@ def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool =
     """Raises PrintError (unknown code, period, report; a QR code to a placeholder address unless
     `allow_placeholder_url`) or JuwuError (no PDF engine).
 
-    `checked`: the community folders a build has just checked whole and found without a data error
+    `checked`: the communities a build has just checked whole and found without a data error
     (generator/build.py::checked_communities); then only the communities printed are read and
     checked again (a community's checks need nothing of another's folder), else the whole city is."""
     printed = None if checked is None else _printed(request, checked)
@@ -61,7 +61,7 @@ def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool =
     return result
 
 
-def _printed(request: Request, folders: set[str]) -> set[str]:
-    """The community folders a request prints from: those of its community, street or district."""
+def _printed(request: Request, communities: set[str]) -> set[str]:
+    """The communities a request prints from: those of its community, street or district."""
     prefix = (request.community or request.street or request.district or "").strip()
-    return {code for code in folders if prefix and code.startswith(prefix)}
+    return {code for code in communities if prefix and code.startswith(prefix)}
