@@ -131,7 +131,7 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
 _MISSING = object()
 
 # Settings a city may leave out: the field, where it is in city.yaml, how it is read. Each default
-# is the field's in CitySettings, declared there once (tests/test_config_defaults.py).
+# is the field's in CitySettings, declared there once (tests/test_declared_once.py).
 _DISCLOSURE = (
     ("committee_phase", "rollout.committee_phase", "int"),
     ("as_of", "as_of", "date"),

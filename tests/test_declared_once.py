@@ -1,11 +1,12 @@
-"""City settings' defaults are declared once, on CitySettings: a city that leaves a setting out gets
-exactly that default, and every setting with a default is one city.yaml can set."""
+"""Declared once: city settings' defaults on CitySettings (a city that leaves a setting out gets
+exactly that default, and every setting with a default is one city.yaml can set); report types
+and statuses in the report's Table Schema, wherever a form lists them."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from generator import config
+from generator import config, tableschemas
 from generator.config import CitySettings, read_city
 from generator.load.yamlfile import parse
 from generator.problems import Problems
@@ -43,3 +44,13 @@ def test_a_setting_given_overrides_its_default():
     settings = read_city(parse(MINIMAL + "working_system: {meetings_per_year: 2, annual_report_by: '01-15'}\n"),
                          Problems())
     assert (settings.meetings_per_year, settings.annual_report_by) == (2, "01-15")
+
+
+def test_the_upload_forms_offer_the_report_types_and_statuses_of_the_schema():
+    from generator.intake.forms import REPORT_TYPE_SLUGS
+    from generator.intake.uploads import REPORT_STATUSES, REPORT_TYPES
+
+    fields = tableschemas.fields("report")
+    assert REPORT_TYPES == tuple(fields["type"]["constraints"]["enum"])
+    assert REPORT_STATUSES == tuple(fields["status"]["constraints"]["enum"])
+    assert set(REPORT_TYPE_SLUGS) == set(REPORT_TYPES)  # a new type gets a word for its file name
