@@ -31,7 +31,7 @@ DOMAIN_WORDS = ["物业费", "居务监督", "民主理财", "居务公开", "�
 def write_docs(data: Path, docs: Path) -> int:
     from generator.site.pages import site_pages
     from generator.site.render import environment, render_page
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     validation = validate_city(data)
     if validation.city is None or not validation.ok:

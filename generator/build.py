@@ -7,7 +7,6 @@ stage that then goes live file by file, and the result is the site a full build 
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import shutil
 import time
@@ -18,13 +17,16 @@ from typing import Callable
 from generator import buildcache
 from generator import heldback
 from generator import history
+from generator import layout
 from generator import manifest
-from generator.buildcache import BuildCache, Plan
+from generator.buildcache import BuildCache
 from generator.config import PROJECT_ROOT, BuildPaths
+from generator.gather import validate_city
 from generator.keys import SecretKey
 from generator.load.sources import digest_of
 from generator.model import City, HeldBack
 from generator.problems import Problems
+from generator.scope import Scope
 from generator.site import shell as shells
 from generator.site import engines, fill, findings, search, urls, write
 from generator.site import history as site_history
@@ -32,7 +34,6 @@ from generator.site.downloads import city_published
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
 from generator.validate.rules import amendments
-from generator.validate import validate_city
 from generator.version import data_version
 
 Progress = Callable[[str, str], None]  # (stage, message)
@@ -53,44 +54,6 @@ class BuildResult:
     warnings: int = 0  # open warnings of the whole published city (a republish checked only some)
     findings: int = 0  # open compliance findings of the whole published city
     held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back (数据待更正)
-
-
-@dataclass
-class Scope:
-    """What a build redoes: everything (a full build), or a republish of the communities whose
-    folders changed. Owns what differs between the two, so the pipeline reads straight down."""
-
-    plan: Plan | None  # None: a full build
-    last: buildcache.State | None  # what the published site was built from (also read by a full build)
-    summaries: dict  # code → (summary, city rows) of the published site
-    held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back by this build
-
-    @property
-    def full(self) -> bool:
-        return self.plan is None
-
-    @property
-    def checked(self) -> set[str] | None:
-        """The community folders to check: all, or the changed ones."""
-        return None if self.plan is None else set(self.plan.changed)
-
-    def kept_pages(self) -> set[str]:
-        """Held-back communities whose last good pages stay published (not rendered again)."""
-        return {code for code, h in self.held.items() if h.published}
-
-    def rendered(self, city: City) -> set[str]:
-        """The communities whose pages this build renders."""
-        codes = {c.code for c in city.communities} if self.plan is None else set(self.plan.changed)
-        return codes - self.kept_pages()
-
-    def previously_held(self, code: str) -> HeldBack | None:
-        return self.last.held.get(code) if self.last is not None else None
-
-    def was_published(self, code: str, site: Path) -> bool:
-        """Whether the site has good pages of this community that a hold can keep."""
-        before = self.previously_held(code)
-        return (self.last is not None and code in self.summaries and (before is None or before.published)
-                and (site / urls.community(code) / "index.html").is_file())
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False,
@@ -116,46 +79,48 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
     scope, files, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
-    progress("validate", "检查数据 checking the data" if scope.full else
-             f"检查有变化的 {len(scope.plan.changed)} 个社区 checking the {len(scope.plan.changed)} changed communities")
-    validation = validate_city(paths.data, scope.checked, scope.plan.previous.city_tables if scope.plan else None)
+
+    # Gather and check everything; nothing is written yet.
+    progress("validate", scope.checking())
+    validation = validate_city(paths.data, scope.checked, scope.known_city_tables())
     timer.lap("validate")
     result = BuildResult(validation.problems, seconds=timer.laps)
-    if validation.city is None:
-        return result
     city = validation.city
+    if city is None:
+        return result
     city_errors, errors_of = heldback.split_errors(validation.problems.items, {c.code for c in city.communities})
     if city_errors:  # the city's own files are wrong: nothing is published
         return result
-    scope.held = _held(scope, city, errors_of, paths.site)
-    hashes = _compose(city, scope, validation.hashes)
+    scope.hold(city, errors_of, paths.site)
+    hashes = scope.compose(city, validation.hashes)
     if hashes is None:  # the summaries do not cover the city: start again from scratch
         return _build(paths, progress, True, theme_engine)
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
-    city.history = history.collect(paths.data, paths.cache, None if scope.full else rendered)
+    city.history = history.collect(paths.data, paths.cache, scope.history_of(rendered))
     amendments.attach(city, city.history, rendered)  # changes without a reason: findings on the page
     timer.lap("history")
     pages = site_pages(city, version, only=rendered)
     if not scope.full and not _shells_ready(cache.theme, pages):
         return _build(paths, progress, True, theme_engine)  # a page deeper than any before needs a new shell
 
+    # Write: the theme, then every page, download and search bundle into a stage, then go live.
     cache.forget()  # from here the cache changes: until this build publishes, the next is full
     if scope.full:
         progress("mkdocs", f"{theme_engine} 构建主题 building the theme with {theme_engine}")
         _mkdocs_theme(paths, cache.theme, city.settings.name, city.settings.site_url, pages, theme_engine)
         write.dispose_except(cache.documents, _document_folders(scope.kept_pages()), cache.trash)
         timer.lap("mkdocs")
+    else:
+        _drop_documents(cache.documents, rendered)
     stage = write.staging_dir(paths.site)
     try:
-        if not scope.full:
-            _drop_documents(cache.documents, rendered)
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
         filled = fill.fill_pages(stage, cache.theme, cache.documents, pages)
         _carry_held(scope, paths.site, stage)
-        page_paths = _page_paths(scope, rendered, pages)
+        page_paths = scope.page_paths(rendered, pages)
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
         timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
@@ -166,34 +131,63 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
             write.write_file(stage, rel, data)
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
-        document_map = _documents(scope, rendered, pages, filled.documents)
-        names = _bundles_to_index(scope, document_map, paths.site)
+        document_map = scope.documents(rendered, pages, filled.documents)
+        names = scope.bundles_to_index(document_map, paths.site)
         result.search = search.index_site(cache.documents, stage, names)
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
         timer.lap("search")
-        if scope.full:
-            write.swap(stage, paths.site, cache.trash)
-        else:
-            write.publish_changes(stage, paths.site.resolve(), _removed(paths.site, stage, rendered, names),
-                                  cache.journal)
+        _go_live(scope, stage, paths.site, cache, rendered, names)
     except BaseException:
         if not cache.journal.exists():  # once going live, the stage is the journal's to finish
             write.discard(stage)
         raise
+
+    # Published: what the next build and `juwu print` reuse.
+    _tally(result, city, validation.problems, scope, version, page_paths)
+    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
+                             validation.city_tables, held=scope.held_in(city))
+    cache.save(state, scope.summaries_after(city, rendered, city_rows), scope.districts_changed())
+    timer.lap("cache")
+    return result
+
+
+def checked_communities(paths: BuildPaths) -> set[str] | None:
+    """Every community of the data (its folder, or its row in the city's tables) when the published
+    build checked this very data with this very code and found no data error, so `juwu print` need
+    not check the whole city again; None when there was no build, a community was held back, or
+    the data or Juwu changed since."""
+    state = BuildCache(paths.cache).state()
+    if state is None or state.held or not state.engine.endswith(_engine(paths)):  # any theme engine
+        return None
+    files = buildcache.scan(paths.data, state)
+    if {rel: f[2] for rel, f in files.items()} != {rel: f[2] for rel, f in state.files.items()}:
+        return None
+    # A community without a folder still has its row and rollout, and findings about them.
+    listed = {values.get(key) for _, rows, _ in state.city_tables.values() for _, values in rows
+              for key in ("code", "community")}  # communities.csv's key, rollout.csv's
+    return {code for code in map(layout.community_of, files) if code is not None} | {
+        code for code in listed if isinstance(code, str) and layout.CODE_RE.match(code)}
+
+
+def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str], bundles: list[str]) -> None:
+    """A full build swaps the stage for the site; a republish moves in what changed, journalled."""
+    if scope.full:
+        write.swap(stage, site, cache.trash)
+    else:
+        write.publish_changes(stage, site.resolve(), _removed(site, stage, rendered, bundles), cache.journal)
+
+
+def _tally(result: BuildResult, city: City, problems: Problems, scope: Scope, version: str,
+           page_paths: list[str]) -> None:
+    """What the build reports of the whole published city (a republish checked only some of it)."""
     result.built, result.version, result.held = True, version, dict(sorted(scope.held.items()))
     codes = {c.code for c in city.communities}
     result.warnings = sum(len(c.warnings) for c in city.communities) + sum(
-        1 for w in validation.problems.warnings if w.community not in codes)
+        1 for w in problems.warnings if w.community not in codes)
     result.findings = sum(len(c.findings) for c in city.communities)
     result.pages = len(page_paths)
-    result.republished = None if scope.full else scope.plan.changed
-    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
-                             validation.city_tables, held=_all_held(scope, city))
-    cache.save(state, _summaries(city, scope, rendered, city_rows),
-               None if scope.full else {code[:6] for code in scope.plan.changed})
-    timer.lap("cache")
-    return result
+    result.republished = scope.republished
 
 
 def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):
@@ -208,53 +202,6 @@ def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):
     if summaries is None:
         plan, summaries = None, {}
     return Scope(plan, last, summaries), files, scanned_ns, engine
-
-
-def _held(scope: Scope, city: City, errors_of: dict[str, list], site: Path) -> dict[str, HeldBack]:
-    """The communities held back after this build: those checked now with data errors, and (in a
-    republish) those held before and not changed since."""
-    held = {}
-    for code, errors in errors_of.items():
-        before = scope.previously_held(code)
-        since = before.since if before is not None else city.as_of
-        held[code] = heldback.held_back(errors, since, scope.was_published(code, site))
-    if scope.plan is not None and scope.last is not None:
-        present = {c.code for c in city.communities}
-        held |= {code: h for code, h in scope.last.held.items()
-                 if code not in scope.plan.changed and code in present}
-    return held
-
-
-def _all_held(scope: Scope, city: City) -> dict[str, HeldBack]:
-    present = {c.code for c in city.communities}
-    return {code: h for code, h in sorted(scope.held.items()) if code in present}
-
-
-def _compose(city: City, scope: Scope, checked: dict[str, str]) -> dict[str, str] | None:
-    """Put in the city what it publishes of each community: the model just checked; the summary
-    of the published site for a community not checked again (a republish) or held back with good
-    pages; only its row for one held back that never published. Returns the hashes of every
-    file the published pages were made from, as a full build would have them; None when a
-    summary is missing."""
-    kept = scope.kept_pages()
-    for street in city.streets:
-        merged = []
-        for community in street.communities:
-            code = community.code
-            held = scope.held.get(code)
-            if held is not None and not held.published:
-                community = heldback.bare(community)
-            elif code in kept or (scope.plan is not None and code not in scope.plan.changed):
-                if code not in scope.summaries:
-                    return None
-                community = dataclasses.replace(scope.summaries[code][0])
-            merged.append(dataclasses.replace(community, held=held))
-        street.communities = merged
-    previous = scope.last.hashes if scope.last is not None else {}
-    unchanged = set() if scope.plan is None else {c.code for c in city.communities} - set(scope.plan.changed)
-    fresh = {rel: sha for rel, sha in checked.items() if not buildcache.under(rel, scope.held.keys())}
-    return ({rel: sha for rel, sha in previous.items() if buildcache.under(rel, unchanged | kept)}
-            | {rel: sha for rel, sha in fresh.items() if not buildcache.under(rel, unchanged)})
 
 
 def _document_folders(codes: set[str]) -> list[str]:
@@ -309,44 +256,6 @@ def _removed(site: Path, stage: Path, rendered: set[str], bundles: list[str]) ->
             if path.is_file() and not (stage / rel).exists():
                 gone.append(rel)
     return gone
-
-
-def _page_paths(scope: Scope, rendered: set[str], pages) -> list[str]:
-    made = {p.path for p in pages}
-    if scope.full:
-        before = scope.last.paths if scope.last is not None else []
-        return sorted(made | {p for p in before if buildcache.under(p, scope.kept_pages())})
-    kept = {p for p in scope.plan.previous.paths if not buildcache.under(p, rendered)}
-    return sorted(kept | made)
-
-
-def _documents(scope: Scope, rendered: set[str], pages, hashes: fill.DocumentHashes) -> dict[str, dict[str, str]]:
-    """bundle → page path → sha256 of its search document, for the whole published site."""
-    made = {p.path for p in pages}
-    found: dict[str, dict[str, str]] = {}
-    before = scope.last.documents if scope.last is not None else {}
-    for bundle, docs in before.items():
-        found[bundle] = {path: sha for path, sha in docs.items() if path not in made and (
-            buildcache.under(path, scope.kept_pages()) if scope.full else not buildcache.under(path, rendered))}
-    for bundle, path, sha in hashes:
-        found.setdefault(bundle, {})[path] = sha
-    return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
-
-
-def _bundles_to_index(scope: Scope, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
-    """Every bundle in a full build; in a republish, those whose documents changed."""
-    if scope.full:
-        return sorted(documents)
-    before = scope.plan.previous.documents
-    return sorted(name for name, docs in documents.items()
-                  if docs != before.get(name) or not (site / search.BUNDLE / name / "pagefind-entry.json").is_file())
-
-
-def _summaries(city: City, scope: Scope, rendered: set[str], rows: dict) -> dict:
-    """Every community's summary and city rows after this build: the re-rendered ones made again,
-    a held-back one's last good one kept."""
-    return {c.code: (buildcache.summary(c), rows[c.code]) if c.code in rendered else scope.summaries[c.code]
-            for c in city.communities}
 
 
 def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str, pages,

@@ -63,7 +63,7 @@ def validate(data: Path, fmt: str, lang: str, communities: tuple[str, ...], chan
     """检查数据。Check DATA; exit 0 when there are no data errors (compliance findings and warnings
     are reported and published), 1 otherwise or when a finding named by --fail-on is found."""
     from generator.cityrepo.changes import select_communities
-    from generator.validate import validate_city
+    from generator.gather import validate_city
     from generator.validate.report import as_html, as_json, as_text, summary
 
     if base and not changed:
@@ -543,9 +543,12 @@ def _community_listed(data: Path, code: str) -> bool:
 @click.option("--allow-placeholder-url", is_flag=True,
               help="Print even while city.yaml's site_url is a placeholder (the QR codes lead nowhere): "
                    "for test prints and the demo city only.")
+@click.option("--site", type=click.Path(path_type=Path), default=DEFAULT_SITE, show_default=True,
+              help="网站目录：刚构建过且数据未变时，不再检查全市。The site `juwu build` published: when it "
+                   "was built from this very data, only the communities printed are checked again.")
 def print_command(data: Path, sheet: str, community: str | None, street: str | None, district: str | None,
                   period: str | None, report: str | None, size: str, landscape: bool, output: Path,
-                  allow_placeholder_url: bool) -> None:
+                  allow_placeholder_url: bool, site: Path) -> None:
     """打印公开栏：生成 PDF。Write notice-board sheets (公开栏) as one PDF.
 
     \b
@@ -557,11 +560,12 @@ def print_command(data: Path, sheet: str, community: str | None, street: str | N
     juwu print --sheet findings --community 319901001005 -o findings.pdf
     """
     sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output,
-                    allow_placeholder_url))
+                    allow_placeholder_url, site))
 
 
 def _print(data, sheet, community, street, district, period, report, size, landscape, output: Path,
-           allow_placeholder_url: bool = False) -> int:
+           allow_placeholder_url: bool = False, site: Path | None = None) -> int:
+    from generator.build import checked_communities
     from generator.print.run import print_sheets
     from generator.print.select import Request
     from generator.print.sheets import Layout
@@ -572,7 +576,8 @@ def _print(data, sheet, community, street, district, period, report, size, lands
         _warn_placeholder(city_site_url(data))
     request = Request(sheet, community, street, district, period, report, Layout(size.upper(), landscape))
     try:
-        printed = print_sheets(data, request, allow_placeholder_url)
+        checked = None if site is None else checked_communities(BuildPaths.for_data(data, site))
+        printed = print_sheets(data, request, allow_placeholder_url, checked)
     except JuwuError as exc:
         _say(_refusal(exc), err=True)
         _say("没有生成 PDF。No PDF was written.", err=True)

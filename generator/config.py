@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -113,27 +114,12 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
         phases=tuple(sorted(phases, key=lambda p: p.number)),
         goal_date=reader.date("rollout.goal_date"),
         target_date=reader.date("rollout.target_date"),
-        committee_phase=reader.int("rollout.committee_phase", 3),
-        as_of=reader.date("as_of", None),
-        frequency=reader.text("disclosure.frequency", "monthly"),
-        publish_within_days=reader.int("disclosure.publish_within_days", 15),
-        posting_days=reader.int("disclosure.posting_days", 30),
-        opinion_answer_days=reader.int("disclosure.opinion_answer_days", 10),
-        decision_publish_days=reader.int("disclosure.decision_publish_days", 30),
-        min_members=reader.int("committee_rules.min_members", 3),
-        max_members=reader.int("committee_rules.max_members", 5),
-        chair_pay_ratio=reader.decimal("committee_rules.chair_pay_ratio", Decimal("0.70")),
-        evaluation_target=reader.decimal("committee_rules.evaluation_target", Decimal("0.90")),
+        **_optional(reader, _DISCLOSURE),
         income_categories=tuple(reader.list("finance.income_categories", text=True)),
         expense_categories=tuple(reader.list("finance.expense_categories", text=True)),
         funding_sources=tuple(reader.list("finance.funding_sources", text=True)),
         category_keywords=reader.keywords("finance.category_keywords"),
-        meetings_per_year=reader.int("working_system.meetings_per_year", 4),
-        annual_report_by=reader.month_day("working_system.annual_report_by", "01-31"),
-        evaluation_by=reader.month_day("working_system.evaluation_by", "01-31"),
-        rectification_days=reader.int("working_system.rectification_days", 30),
-        member_change_workdays=reader.int("working_system.member_change_workdays", 20),
-        inspection_pass_score=reader.int("working_system.inspection_pass_score", 60),
+        **_optional(reader, _WORKING_SYSTEM),
         holidays=reader.dates("calendar.holidays"),
         workdays=reader.dates("calendar.workdays"),
         street_offices=read_offices(reader._get("street_offices", None), reader._fail),
@@ -143,6 +129,36 @@ def read_city(raw: dict | None, problems: Problems) -> CitySettings | None:
 
 
 _MISSING = object()
+
+# Settings a city may leave out: the field, where it is in city.yaml, how it is read. Each default
+# is the field's in CitySettings, declared there once (tests/test_declared_once.py).
+_DISCLOSURE = (
+    ("committee_phase", "rollout.committee_phase", "int"),
+    ("as_of", "as_of", "date"),
+    ("frequency", "disclosure.frequency", "text"),
+    ("publish_within_days", "disclosure.publish_within_days", "int"),
+    ("posting_days", "disclosure.posting_days", "int"),
+    ("opinion_answer_days", "disclosure.opinion_answer_days", "int"),
+    ("decision_publish_days", "disclosure.decision_publish_days", "int"),
+    ("min_members", "committee_rules.min_members", "int"),
+    ("max_members", "committee_rules.max_members", "int"),
+    ("chair_pay_ratio", "committee_rules.chair_pay_ratio", "decimal"),
+    ("evaluation_target", "committee_rules.evaluation_target", "decimal"),
+)
+_WORKING_SYSTEM = (
+    ("meetings_per_year", "working_system.meetings_per_year", "int"),
+    ("annual_report_by", "working_system.annual_report_by", "month_day"),
+    ("evaluation_by", "working_system.evaluation_by", "month_day"),
+    ("rectification_days", "working_system.rectification_days", "int"),
+    ("member_change_workdays", "working_system.member_change_workdays", "int"),
+    ("inspection_pass_score", "working_system.inspection_pass_score", "int"),
+)
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(CitySettings)}
+
+
+def _optional(reader: "_Reader", settings: tuple[tuple[str, str, str], ...]) -> dict:
+    """These settings as read, in order (so problems are reported in the file's order of reading)."""
+    return {name: getattr(reader, how)(dotted, _DEFAULTS[name]) for name, dotted, how in settings}
 
 
 def _mechanisms(reader: "_Reader", problems: Problems) -> tuple[tuple[str, str, str], ...]:

@@ -123,6 +123,14 @@ class Period:
     def computed_closing(self) -> Decimal:
         return self.opening_balance + self.income_total - self.expense_total
 
+    def running_balances(self) -> list[Decimal]:
+        """The balance after each line, as on the itemised boards residents know (逐笔公开榜)."""
+        balance, after = self.opening_balance, []
+        for line in self.lines:
+            balance = balance + (line.income or ZERO) - (line.expense or ZERO)
+            after.append(balance)
+        return after
+
     @property
     def year(self) -> int:
         return int(self.key[:4])

@@ -20,6 +20,12 @@ def period_label(key: str, frequency: str = "monthly", with_year: bool = True) -
     return f"{year}年{name}" if with_year else name
 
 
+def period_title(community_name: str, key: str, frequency: str = "monthly") -> str:
+    """A period's disclosure as its page, its printed sheet and its history are titled, the same
+    words on paper and online: '华庭里社区2024年3月财务收支公开'."""
+    return f"{community_name}{period_label(key, frequency)}财务收支公开"
+
+
 def months_per_period(frequency: str) -> int:
     return 3 if frequency == QUARTERLY else 1
 

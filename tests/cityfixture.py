@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.demo import write_demo_city
-from generator.validate import validate_city
+from generator.gather import validate_city
 
 A, B, C = "319901001001", "319902001001", "319902002001"
 

@@ -13,7 +13,7 @@ from generator.load import board as boards
 from generator.load import categories
 from generator.load.tables import read_csv
 from generator.problems import ERROR
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests import boardfixture as bf
 from tests.cityfixture import A, city, set_yaml, small_city  # noqa: F401 - fixtures
 

@@ -65,13 +65,13 @@ def test_demo_is_deterministic_and_valid(tmp_path):
 def test_unexpected_failure_is_one_line_and_a_saved_traceback(monkeypatch, capsys):
     import pytest
 
-    import generator.validate as validate_module
+    import generator.gather as gather_module
     from generator import cli
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(validate_module, "validate_city", broken)
+    monkeypatch.setattr(gather_module, "validate_city", broken)
     monkeypatch.setattr(sys, "argv", ["juwu", "validate", str(DATA)])
     with pytest.raises(SystemExit) as exc:
         cli.main()

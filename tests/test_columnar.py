@@ -120,7 +120,7 @@ def test_schema_check_does_not_import_frictionless():
     import subprocess
     import sys
 
-    code = ("import sys; from pathlib import Path; from generator.validate import validate_city; "
+    code = ("import sys; from pathlib import Path; from generator.gather import validate_city; "
             "validate_city(Path('data'), processes=1); print('frictionless' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import schema, validate_city
+from generator.gather import validate_city
+from generator.validate import schema
 from tests.cityfixture import A, B, city, set_cell, set_yaml, small_city  # noqa: F401 (fixtures)
 
 THREADS = 8
@@ -82,7 +83,7 @@ def test_parallel_checks_with_forked_workers_each_equal_the_check_alone(two_comm
 
 def test_the_check_keeps_no_module_state(two_communities):
     """Nothing a check reads is left in a module between calls (what the old workers inherited)."""
-    import generator.validate as validate
+    import generator.gather as gather
 
     validate_city(two_communities, {B})
-    assert not hasattr(schema, "_BATCHES") and not hasattr(validate, "_SHARD_JOB")
+    assert not hasattr(schema, "_BATCHES") and not hasattr(gather, "_SHARD_JOB")

@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 
-from generator.validate import validate_city
+from generator.gather import validate_city
 from generator.version import data_version
 from tests.conftest import community_with_committee
 

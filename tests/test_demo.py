@@ -199,7 +199,7 @@ def test_the_committed_demo_shows_every_finding_open_and_closed():
     """The demo city (data/) is the generator's, with the supervision examples: the site shows
     each new rule both open and, where a breach can be put right late, closed."""
     from generator.config import PROJECT_ROOT
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     files = generate_demo_city(18, seed=2023)
     data = PROJECT_ROOT / "data"
@@ -221,7 +221,7 @@ def test_the_committed_demo_shows_every_finding_open_and_closed():
 def test_a_large_synthetic_city_has_no_data_errors(tmp_path):
     """make bench builds cities of 1,000 and more: names drawn at random must never make two rows
     of one table the same (an election's candidates, a committee's members)."""
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     write_demo_city(tmp_path, 1000, seed=1)  # bench/run.py's city
     result = validate_city(tmp_path)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from generator.validate import validate_city
-from generator.validate.schema import _from_frictionless
+from generator.gather import validate_city
+from generator.validate.tablecheck import from_frictionless as _from_frictionless
 from tests.conftest import community_with_committee
 
 PERIOD = "2024-01"

@@ -21,7 +21,7 @@ from generator.demo import write_demo_city
 from generator.history import normal_code, text_diff, verify_code
 from generator.print.sheets import period_sheet
 from generator.site.history import VERIFY
-from generator.validate import validate_city
+from generator.gather import validate_city
 
 CODE = "319902001001"  # a community of the seed-7 demo city with a clean ledger and reports
 PERIOD = "2024-05"

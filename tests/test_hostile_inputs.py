@@ -14,7 +14,7 @@ import pytest
 
 from generator.build import build
 from generator.config import BuildPaths
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.cityfixture import A, B, city, small_city  # noqa: F401 (fixtures)
 
 SECRET = "机密外泄"

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from generator.intake.users import add_user
-from generator.validate import validate_city
+from generator.gather import validate_city
 from intake_helpers import (CLOSING_2024_12, CODE, csrf, free_port, git, head, ledger_csv, ledger_fields,
                             make_city_repo, upload_id)
 

@@ -97,7 +97,7 @@ import subprocess
 import yaml
 
 from generator.intake import forms
-from generator.validate import validate_city
+from generator.gather import validate_city
 
 NO_COMMITTEE = "319901002002"  # 春晖社区: no committee, no folder, no phase done
 

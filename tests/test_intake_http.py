@@ -18,7 +18,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from generator.intake.app import create_app  # noqa: E402
 from generator.intake.settings import IntakeSettings, Limits  # noqa: E402
 from generator.intake.users import add_user  # noqa: E402
-from generator.validate import validate_city  # noqa: E402
+from generator.gather import validate_city  # noqa: E402
 from intake_helpers import (csrf, git, ledger_csv, ledger_fields, make_city_repo, sign_in,  # noqa: E402
                             status_clean, zip_bomb)
 

@@ -120,7 +120,7 @@ def test_xlsx_with_a_cover_sheet_reads_the_sheet_named_for_the_data():
 
 
 def test_validate_reads_the_data_sheet_of_a_workbook_with_a_cover(data_copy):
-    from generator.validate import validate_city
+    from generator.gather import validate_city
     from tests.conftest import community_with_committee, read_csv_rows
 
     code = community_with_committee(data_copy)

@@ -241,7 +241,7 @@ def test_thousands_of_errors_are_all_reported(data_copy, base):
         row[header.index("income")] = ""
         bad.append(row)
     write_table(ledger, header, bad)
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     found = [p for p in validate_city(data_copy).problems.errors if p.field == "expense"]
     assert len(found) == 1500 and max(p.row for p in found) == 1501
@@ -254,7 +254,7 @@ def test_thousands_of_errors_are_all_reported(data_copy, base):
 
 def test_a_check_that_stops_early_is_a_failure(monkeypatch, small_city):
     """If the row stream ever ends before the last row, the result is an error, never a pass."""
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     from frictionless.resources import TableResource
 

@@ -15,7 +15,7 @@ from generator.demo import write_demo_city
 from generator.site.pages import site_pages
 from generator.site.render import environment, render_page
 from generator.site.shell import Shell
-from generator.validate import validate_city
+from generator.gather import validate_city
 
 # write_demo_city(3, seed=7): A and B have committees, C has none (phases 1-2 done).
 A, C = "319901001001", "319902002001"

@@ -29,7 +29,7 @@ from generator.print.select import PrintError, Request, select_sheets
 from generator.print.sheets import Layout, period_sheet
 from generator.site.pages import site_pages
 from generator.stamp import period_stamp
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.conftest import DATA, community_with_committee, read_csv_rows
 
 TOOLS = ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo", "zbarimg")

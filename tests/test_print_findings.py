@@ -24,7 +24,7 @@ from generator.print.pdf import render_pdf
 from generator.print.select import PrintError, Request, select_sheets
 from generator.print.sheets import findings_sheet
 from generator.problems import FINDING, Problem
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.conftest import DATA, read_csv_rows
 from tests.test_heldback import add_sixth_member
 from tests.test_print import TOOLS, compact, juwu, page_size, qr_codes, qr_for, site_url

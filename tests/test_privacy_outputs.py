@@ -24,7 +24,7 @@ from generator.config import BuildPaths
 from generator.print.html import print_environment, render_sheet
 from generator.print.select import Request, select_sheets
 from generator.problems import Problems
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.cityfixture import A, read_table, set_cell, set_yaml, small_city  # noqa: F401 - fixture
 
 

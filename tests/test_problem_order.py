@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator.intake.views import problem_groups
 from generator.problems import ERROR, Problem, cell_column
-from generator.validate import validate_city
+from generator.gather import validate_city
 from generator.validate.report import grouped
 from tests.cityfixture import A, city, read_table, small_city  # noqa: F401 - fixtures
 

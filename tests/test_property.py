@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.problems import ERROR, FINDING, WARNING
-from generator.validate import validate_city
+from generator.gather import validate_city
 from generator.validate.report import as_html, as_json, as_text
 from tests.cityfixture import small_city  # noqa: F401 - fixture
 

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from generator.intake.app import create_app  # noqa: E402
 from generator.intake.settings import IntakeSettings, Limits  # noqa: E402
 from generator.intake.users import add_user  # noqa: E402
-from generator.validate import validate_city  # noqa: E402
+from generator.gather import validate_city  # noqa: E402
 from intake_helpers import csrf, git, make_city_repo, sign_in, status_clean  # noqa: E402
 
 CODE = "319901001002"

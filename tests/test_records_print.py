@@ -12,7 +12,7 @@ import pytest
 from generator.print.html import print_environment, render_sheet
 from generator.print.select import PrintError, Request, select_sheets
 from generator.print.sheets import inspections_sheet
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.cityfixture import A, B, C, city, small_city, write_table  # noqa: F401 - fixtures
 
 HEADER = ["inspection", "kind", "inspected_on", "group", "item", "result", "score", "problem", "rectify_by",

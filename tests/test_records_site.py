@@ -145,7 +145,7 @@ def test_the_community_page_does_not_grow_with_the_records(site):
     summary's words): the rows are on the decisions page."""
     from generator.site.pages import site_pages
     from generator.site.render import environment, render_page
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     city = validate_city(site.parent / "data").city
     community = next(c for c in city.communities if c.code == A)
@@ -183,7 +183,7 @@ def test_each_register_has_its_page(site):
 
 def test_each_record_page_carries_its_printed_sheets_code_which_verify_knows(site):
     from generator.print.records import record_sheet
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     city = validate_city(site.parent / "data").city
     community = next(c for c in city.communities if c.code == A)
@@ -201,7 +201,7 @@ def test_record_pages_are_in_the_sitemap_and_in_search(site):
     from generator.site import search
     from generator.site.pages import site_pages
     from generator.site.render import environment
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for kind in KINDS:
@@ -250,7 +250,7 @@ def test_the_community_search_document_holds_matters_projects_and_assets(site, s
     from generator.site import search
     from generator.site.pages import site_pages
     from generator.site.render import environment
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     data = site.parent / "data"
     city = validate_city(data).city

@@ -12,7 +12,7 @@ import pytest
 from generator.demo import write_demo_city
 from generator.history import collect
 from generator.load.sources import Loaded
-from generator.validate import validate_city
+from generator.gather import validate_city
 from generator.validate.rules import amendments
 from generator.validate.rules._base import Context
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.cityfixture import (  # noqa: F401 - fixtures
     A, city, flat, of_code, read_table, set_cell, small_city,
 )

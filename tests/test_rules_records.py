@@ -221,7 +221,7 @@ def _office_spent(city) -> str:
     """What A's 2024 ledgers spent from the 办公经费 fund."""
     from decimal import Decimal
 
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     model = validate_city(city).city
     a = next(c for c in model.communities if c.code == A)

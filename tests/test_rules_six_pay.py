@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.cityfixture import (  # noqa: F401 - fixtures
     A, city, flat, member_file, of_code, set_cell, set_yaml, small_city,
 )

@@ -8,7 +8,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.conftest import DATA, read_csv_rows
 
 

@@ -15,7 +15,7 @@ from generator.problems import WARNING, Problem
 from generator.site import facts
 from generator.site.pages import site_pages
 from generator.site.render import environment, render_page
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.conftest import DATA, community_with_committee, read_csv_rows
 
 

@@ -19,7 +19,7 @@ from generator import tableschemas
 from generator import template as tpl
 from generator.load.tables import read_csv
 from generator.problems import ERROR
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests import boardfixture as bf
 from tests.cityfixture import A, city, read_table, set_yaml, small_city  # noqa: F401 - fixtures
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.validate import _validate, _validate_in_shards
+from generator.gather import _validate, _validate_in_shards
 from tests.conftest import DATA
 
 

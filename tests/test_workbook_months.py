@@ -15,7 +15,7 @@ import pytest
 
 from generator.load import workbook
 from generator.problems import ERROR
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests import boardfixture as bf
 from tests.cityfixture import A, city, set_yaml, small_city  # noqa: F401 - fixtures
 

@@ -29,9 +29,6 @@ from generator.problems import WARNING, Problem
 CITY_WIDE = ("city.yaml", "communities.xlsx", "rollout.xlsx")
 CITY_WIDE_DIRS = ("schemas/",)
 KEYED_TABLES = {"communities.csv": ("communities", "code"), "rollout.csv": ("rollout", "community")}
-# Files that are not the data's: a commit may change them with anything (the catalogue follows
-# every new CSV file; README and CI files do not affect any community).
-DERIVED = ("datapackage.yaml",)
 SHARED = ("city.yaml", "communities.csv", "communities.xlsx", "rollout.csv", "rollout.xlsx", "owners.csv",
           "CODEOWNERS")
 SHARED_DIRS = ("schemas/", "content/")

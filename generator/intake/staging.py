@@ -15,13 +15,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import layout
+from generator.gather import validate_city
 from generator.intake import gitrepo
 from generator.intake.uploads import Candidate
 from generator.model import Community
 from generator.problems import ERROR, Problem
-from generator.validate import validate_city
-
-CITY_FILES = ("city.yaml", "communities.csv", "communities.xlsx", "rollout.csv", "rollout.xlsx")
 
 
 class OutsideCommunity(ValueError):
@@ -91,7 +90,7 @@ def build_overlay(data: Path, community: str, overlay: Path) -> None:
     (overlay / "communities").mkdir()
     top = gitrepo.toplevel(data)
     prefix = gitrepo.prefix_of(data, top)
-    paths = gitrepo.files_under(top, "HEAD", [prefix + name for name in CITY_FILES]
+    paths = gitrepo.files_under(top, "HEAD", [prefix + name for name in layout.CITY_FILES]
                                 + [f"{prefix}communities/{community}"])
     if not paths:
         return
@@ -101,7 +100,7 @@ def build_overlay(data: Path, community: str, overlay: Path) -> None:
             if not member.isfile() or not member.name.startswith(prefix):
                 continue  # symlinks and the like are never followed
             rel = member.name[len(prefix):]
-            if rel not in CITY_FILES:
+            if rel not in layout.CITY_FILES:
                 inside(community, rel)
             target = overlay / rel
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.gather import validate_city
 from generator.history import collect
 from generator.print.html import print_environment, render_sheet
 from generator.print.pdf import render_pdf
 from generator.print.select import PrintError, Request, select_sheets
 from generator.problems import Problems
 from generator.siteurl import is_placeholder
-from generator.validate import validate_city
 from generator.validate.rules import amendments
 
 
@@ -27,10 +27,16 @@ class Printed:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool = False) -> Printed:
+def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool = False,
+                 checked: set[str] | None = None) -> Printed:
     """Raises PrintError (unknown code, period, report; a QR code to a placeholder address unless
-    `allow_placeholder_url`) or JuwuError (no PDF engine)."""
-    validation = validate_city(data_dir)
+    `allow_placeholder_url`) or JuwuError (no PDF engine).
+
+    `checked`: the communities a build has just checked whole and found without a data error
+    (generator/build.py::checked_communities); then only the communities printed are read and
+    checked again (a community's checks need nothing of another's folder), else the whole city is."""
+    printed = None if checked is None else _printed(request, checked)
+    validation = validate_city(data_dir, printed)
     result = Printed(validation.problems)
     if not validation.ok or validation.city is None:
         return result
@@ -53,3 +59,9 @@ def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool =
     result.sheets = [sheet.title for sheet in selection.sheets]
     result.skipped = selection.skipped
     return result
+
+
+def _printed(request: Request, communities: set[str]) -> set[str]:
+    """The communities a request prints from: those of its community, street or district."""
+    prefix = (request.community or request.street or request.district or "").strip()
+    return {code for code in communities if prefix and code.startswith(prefix)}

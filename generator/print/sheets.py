@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from generator.model import City, Community, Period, Report, Street
-from generator.periods import period_label, period_span
+from generator.periods import period_span, period_title
 from generator.history import verify_code
 from generator.print.qr import qr_svg
 from generator.site import urls
@@ -61,11 +61,6 @@ def public_url(city: City, path: str) -> str:
     return city.settings.site_url.rstrip("/") + "/" + path
 
 
-def period_title(city: City, community: Community, period: Period) -> str:
-    # The same words as the web page's title (site/pages.py), so paper and page match.
-    return f"{community.name}{period_label(period.key, city.settings.frequency)}财务收支公开"
-
-
 def posting_until(city: City, period: Period) -> datetime.date | None:
     """Last day on the board: posting_days days counted from the publication day itself."""
     if period.published_on is None:
@@ -75,13 +70,15 @@ def posting_until(city: City, period: Period) -> datetime.date | None:
 
 def period_sheet(city: City, community: Community, period: Period, layout: Layout = Layout()) -> Sheet:
     committee = community.committee
-    return Sheet("period.html", period_title(city, community, period), period_stamp(city, period),
+    title = period_title(community.name, period.key, city.settings.frequency)  # the page's title too
+    return Sheet("period.html", title, period_stamp(city, period),
                  public_url(city, urls.period(community.code, period.key)), layout, path=urls.period(community.code, period.key), context={
                      "city": city, "community": community, "committee": committee, "period": period,
                      "issuer": f"{community.name}居民委员会",
                      "reviewing_body": committee.name if committee and committee.name
                      else f"{community.name}居务监督委员会",
                      "covers": period_span(period.key, city.settings.frequency),
+                     "rows": list(zip(period.lines, period.running_balances())),
                      "posting_from": period.published_on, "posting_until": posting_until(city, period),
                  })
 

@@ -4,7 +4,7 @@ frictionless reads a batch row by row, building a Row object, a cell reader call
 for every cell: ~50,000 rows a second on one core, the biggest part of checking a city of 1.2
 million ledger lines. Here each schema is compiled once into checks over whole columns, built on
 frictionless's own pieces (its value reader for each field's type, its constraint values as it
-reads them, its notes), and the outcome is handed to the same `schema._from_frictionless` as
+reads them, its notes), and the outcome is handed to the same `tablecheck.from_frictionless` as
 frictionless's errors, so the problems are the same: code, file, row, field, cell, value, message
 and order. `generator/validate/schema.py::_check_kind` (frictionless itself) stays the reference:
 tests/test_columnar.py runs both on the demo city and on many random damaged tables.
@@ -33,12 +33,12 @@ from typing import Any, Callable
 from generator import tableschemas
 from generator.load.sources import Source, TypedRow
 from generator.problems import Problems
-from generator.validate import schema as reference
+from generator.validate import tablecheck
 
 
 @dataclass(frozen=True)
 class _Error:
-    """What `schema._from_frictionless` reads of a frictionless error."""
+    """What `tablecheck.from_frictionless` reads of a frictionless error."""
 
     type: str
     note: str
@@ -71,7 +71,7 @@ def _compiled(kind: str) -> tuple[tuple[_Field, ...], tuple[str, ...], frozenset
 
 
 def _frictionless(kind: str):
-    schema = reference._batch_schema(kind)
+    schema = tablecheck.batch_schema(kind)
     fields = []
     for field in schema.fields:
         reader = field.create_value_reader()
@@ -255,11 +255,11 @@ def check_kind(kind: str, sources: list[Source], problems: Problems) -> list[Typ
         if position in wrong:
             cells = dict(zip(value_names, (column[position] for column in submitted)))
             for error in _row_errors(position, order, errors, duplicates):
-                problems.add(reference._from_frictionless(kind, source, index, error, row, origin, cells))
+                problems.add(tablecheck.from_frictionless(kind, source, index, error, row, origin, cells))
         result.append(TypedRow(source, index, row))
     if len(result) != len(origin):
         # A check that stopped early has not checked the rest: never a pass (SECURITY.md item 15).
-        problems.add(reference._incomplete(kind, origin, len(result), f"{len(result)} of {len(origin)} rows checked"))
+        problems.add(tablecheck.incomplete(kind, origin, len(result), f"{len(result)} of {len(origin)} rows checked"))
     return result
 
 
@@ -268,7 +268,7 @@ _BAD = object()  # a cell whose reading reports a problem: read again where it i
 
 class _Batch:
     """The cells of a batch gathered column by column, as `schema._check_kind` hands them to
-    frictionless: header mapped, extra cells reported, each cell normalised (schema._normalise).
+    frictionless: header mapped, extra cells reported, each cell normalised (tablecheck.normalise).
     Problems are kept with their place (row position, then field) and reported in the order the
     reference reports them: per file its header, then row by row, field by field."""
 
@@ -296,7 +296,7 @@ class _Batch:
             for index, raw in enumerate(source.rows()):
                 cells = {mapping[c]: v for c, v in raw.items() if c in mapping}
                 found = Problems()
-                values = [reference._normalise(self.kind, source, index, n, cells.get(n), found) for n in self.names]
+                values = [tablecheck.normalise(self.kind, source, index, n, cells.get(n), found) for n in self.names]
                 self._report(len(self.origin), -1, found)
                 self.done[len(self.origin)] = values
                 for column in self.raw:
@@ -311,7 +311,7 @@ class _Batch:
         for index, cells in enumerate(rows):
             if len(cells) > width:
                 found = Problems()
-                reference._check_extra_cells(source, index, None, mapping, found)
+                tablecheck.check_extra_cells(source, index, None, mapping, found)
                 self._report(start + index, -1, found)
         short = any(len(cells) < width for cells in rows)
         for name, column in zip(self.names, self.raw):
@@ -326,15 +326,15 @@ class _Batch:
         self.origin.extend((source, index) for index in range(len(rows)))
 
     def _mapping(self, source: Source, found: Problems) -> dict[str, str] | None:
-        """The header mapped (schema._map_header); a table header that maps without a problem
+        """The header mapped (tablecheck.map_header); a table header that maps without a problem
         maps the same way in every file that has it (a city's ledgers share one header)."""
         if source.table is None:
-            return reference._map_header(self.kind, source, found)
+            return tablecheck.map_header(self.kind, source, found)
         header = tuple(source.table.header)
         known = self.headers.get(header)
         if known is not None:
             return dict(known)
-        mapping = reference._map_header(self.kind, source, found)
+        mapping = tablecheck.map_header(self.kind, source, found)
         if mapping is not None and not found.items:
             self.headers[header] = dict(mapping)
         return mapping
@@ -356,7 +356,7 @@ class _Batch:
             for i in redo:
                 source, index = self.origin[i]
                 found = Problems()
-                column[i] = reference._normalise(self.kind, source, index, name, raw[i], found)
+                column[i] = tablecheck.normalise(self.kind, source, index, name, raw[i], found)
                 self._report(i, slot, found)
             for i, values in self.done.items():
                 column[i] = values[slot]
@@ -376,7 +376,7 @@ class _Batch:
             if not isinstance(text, str) or source is None:
                 return None
             found = Problems()
-            value = reference._normalise(self.kind, source, 0, name, text, found)
+            value = tablecheck.normalise(self.kind, source, 0, name, text, found)
             memo[text] = _BAD if found.items else value
         return memo
 

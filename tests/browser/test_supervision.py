@@ -75,7 +75,7 @@ def test_the_broken_community_keeps_its_last_good_pages_under_the_notice(narrow,
 
 
 def test_overdue_items_show_their_dates_and_other_communities_are_current(narrow, supervised):
-    from generator.validate import validate_city
+    from generator.gather import validate_city
 
     findings = validate_city(supervised["data"]).problems.findings  # the whole city (the build republished two)
     late = [p for p in findings if p.code in ("rectification-overdue", "opinion-answer-late")]

@@ -13,7 +13,7 @@ from generator.build import build
 from generator.config import BuildPaths
 from generator.demo import write_demo_city
 from generator.print.select import Request, select_sheets
-from generator.validate import validate_city
+from generator.gather import validate_city
 from tests.browser.conftest import serious_violations, serve
 
 CODE = "319902001001"

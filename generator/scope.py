@@ -1,0 +1,161 @@
+"""What a build redoes: everything (a full build), or a republish of the communities whose folders
+changed since the published build (generator/buildcache.py). One object answers every question on
+which the two differ — which communities are checked, rendered and indexed, which summaries and
+held-back pages are kept, what the site has afterwards — so generator/build.py reads straight down."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import buildcache, heldback
+from generator.buildcache import Plan
+from generator.model import City, HeldBack
+from generator.site import search, urls
+from generator.site.fill import DocumentHashes
+
+
+@dataclass
+class Scope:
+    """What a build redoes: everything (a full build), or a republish of the communities whose
+    folders changed. Owns what differs between the two, so the pipeline reads straight down."""
+
+    plan: Plan | None  # None: a full build
+    last: buildcache.State | None  # what the published site was built from (also read by a full build)
+    summaries: dict  # code → (summary, city rows) of the published site
+    held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back by this build
+
+    @property
+    def full(self) -> bool:
+        return self.plan is None
+
+    @property
+    def checked(self) -> set[str] | None:
+        """The community folders to check: all, or the changed ones."""
+        return None if self.plan is None else set(self.plan.changed)
+
+    def checking(self) -> str:
+        """What the progress line says while checking."""
+        if self.plan is None:
+            return "检查数据 checking the data"
+        n = len(self.plan.changed)
+        return f"检查有变化的 {n} 个社区 checking the {n} changed communities"
+
+    def known_city_tables(self) -> dict | None:
+        """The city tables' schema check of the published build, reused by a republish (the
+        city's files are unchanged, or it would be a full build)."""
+        return None if self.plan is None else self.plan.previous.city_tables
+
+    def history_of(self, rendered: set[str]) -> set[str] | None:
+        """Whose history a build reads again: everyone's (None) in a full build."""
+        return None if self.plan is None else rendered
+
+    def districts_changed(self) -> set[str] | None:
+        """The districts whose summaries the cache writes again: all (None) in a full build."""
+        return None if self.plan is None else {code[:6] for code in self.plan.changed}
+
+    @property
+    def republished(self) -> frozenset[str] | None:
+        """The communities a republish redoes; None for a full build."""
+        return None if self.plan is None else self.plan.changed
+
+    def unchanged(self, city: City) -> set[str]:
+        """The communities a republish takes from the published site as they are (none in a full build)."""
+        return set() if self.plan is None else {c.code for c in city.communities} - set(self.plan.changed)
+
+    def kept_pages(self) -> set[str]:
+        """Held-back communities whose last good pages stay published (not rendered again)."""
+        return {code for code, h in self.held.items() if h.published}
+
+    def rendered(self, city: City) -> set[str]:
+        """The communities whose pages this build renders."""
+        codes = {c.code for c in city.communities} if self.plan is None else set(self.plan.changed)
+        return codes - self.kept_pages()
+
+    def previously_held(self, code: str) -> HeldBack | None:
+        return self.last.held.get(code) if self.last is not None else None
+
+    def was_published(self, code: str, site: Path) -> bool:
+        """Whether the site has good pages of this community that a hold can keep."""
+        before = self.previously_held(code)
+        return (self.last is not None and code in self.summaries and (before is None or before.published)
+                and (site / urls.community(code) / "index.html").is_file())
+
+    def hold(self, city: City, errors_of: dict[str, list], site: Path) -> None:
+        """Hold back, after this build, the communities checked now with data errors, and (in a
+        republish) those held before and not changed since."""
+        held = {}
+        for code, errors in errors_of.items():
+            before = self.previously_held(code)
+            since = before.since if before is not None else city.as_of
+            held[code] = heldback.held_back(errors, since, self.was_published(code, site))
+        if self.last is not None:
+            unchanged = self.unchanged(city)
+            held |= {code: h for code, h in self.last.held.items() if code in unchanged}
+        self.held = held
+
+    def held_in(self, city: City) -> dict[str, HeldBack]:
+        """The communities of the city held back after this build, for the next."""
+        present = {c.code for c in city.communities}
+        return {code: h for code, h in sorted(self.held.items()) if code in present}
+
+    def compose(self, city: City, checked: dict[str, str]) -> dict[str, str] | None:
+        """Put in the city what it publishes of each community: the model just checked; the summary
+        of the published site for a community not checked again (a republish) or held back with good
+        pages; only its row for one held back that never published. Returns the hashes of every
+        file the published pages were made from, as a full build would have them; None when a
+        summary is missing."""
+        kept, unchanged = self.kept_pages(), self.unchanged(city)
+        for street in city.streets:
+            merged = []
+            for community in street.communities:
+                code = community.code
+                held = self.held.get(code)
+                if held is not None and not held.published:
+                    community = heldback.bare(community)
+                elif code in kept or code in unchanged:
+                    if code not in self.summaries:
+                        return None
+                    community = dataclasses.replace(self.summaries[code][0])
+                merged.append(dataclasses.replace(community, held=held))
+            street.communities = merged
+        previous = self.last.hashes if self.last is not None else {}
+        fresh = {rel: sha for rel, sha in checked.items() if not buildcache.under(rel, self.held.keys())}
+        return ({rel: sha for rel, sha in previous.items() if buildcache.under(rel, unchanged | kept)}
+                | {rel: sha for rel, sha in fresh.items() if not buildcache.under(rel, unchanged)})
+
+    def page_paths(self, rendered: set[str], pages) -> list[str]:
+        """Every generated page the site has after this build."""
+        made = {p.path for p in pages}
+        if self.full:
+            before = self.last.paths if self.last is not None else []
+            return sorted(made | {p for p in before if buildcache.under(p, self.kept_pages())})
+        kept = {p for p in self.plan.previous.paths if not buildcache.under(p, rendered)}
+        return sorted(kept | made)
+
+    def documents(self, rendered: set[str], pages, hashes: DocumentHashes) -> dict[str, dict[str, str]]:
+        """bundle → page path → sha256 of its search document, for the whole published site."""
+        made = {p.path for p in pages}
+        found: dict[str, dict[str, str]] = {}
+        before = self.last.documents if self.last is not None else {}
+        for bundle, docs in before.items():
+            found[bundle] = {path: sha for path, sha in docs.items() if path not in made and (
+                buildcache.under(path, self.kept_pages()) if self.full else not buildcache.under(path, rendered))}
+        for bundle, path, sha in hashes:
+            found.setdefault(bundle, {})[path] = sha
+        return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
+
+    def bundles_to_index(self, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
+        """Every bundle in a full build; in a republish, those whose documents changed."""
+        if self.full:
+            return sorted(documents)
+        before = self.plan.previous.documents
+        return sorted(name for name, docs in documents.items() if docs != before.get(name)
+                      or not (site / search.BUNDLE / name / "pagefind-entry.json").is_file())
+
+    def summaries_after(self, city: City, rendered: set[str], rows: dict) -> dict:
+        """Every community's summary and city rows after this build: the re-rendered ones made again,
+        a held-back one's last good one kept."""
+        return {c.code: (buildcache.summary(c), rows[c.code]) if c.code in rendered else self.summaries[c.code]
+                for c in city.communities}
