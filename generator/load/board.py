@@ -35,7 +35,9 @@ YEAR_TOTAL_LABELS = ("本年累计", "累计")
 FOOTER_LABELS = {
     "制表人": "prepared_by", "制表": "prepared_by", "审核人": "checked_by", "审核": "checked_by",
     "居务监督委员会意见": "supervision_opinion", "监督委员会意见": "supervision_opinion",
-    "监委会意见": "supervision_opinion", "张榜日期": "published_on", "张榜时间": "published_on",
+    "监委会意见": "supervision_opinion", "监督委员会审核人": "supervision_reviewer",
+    "监委会审核人": "supervision_reviewer", "监督委员会审核日期": "supervision_reviewed_on",
+    "监委会审核日期": "supervision_reviewed_on", "张榜日期": "published_on", "张榜时间": "published_on",
     "公开日期": "published_on", "公开时间": "published_on",
 }
 _FOOTER = re.compile("(" + "|".join(sorted(FOOTER_LABELS, key=len, reverse=True)) + r")\s*(?:[：:]|(?=\s)|$)")

@@ -27,8 +27,11 @@ from generator.problems import ERROR, WARNING, Problem
 
 ZERO = Decimal("0")
 FILLED_FROM_FOOTER = {"prepared_by": "prepared_by", "published_on": "published_on",
-                      "supervision_opinion": "review.opinion"}
-_FIELD_ZH = {"prepared_by": "制表人", "published_on": "公开日期", "review.opinion": "监督委员会意见"}
+                      "supervision_opinion": "review.opinion", "supervision_reviewer": "review.reviewer",
+                      "supervision_reviewed_on": "review.reviewed_on"}
+_FIELD_ZH = {"prepared_by": "制表人", "published_on": "公开日期", "review.opinion": "监督委员会意见",
+             "review.reviewer": "监督委员会审核人", "review.reviewed_on": "监督委员会审核日期"}
+_DATES = ("published_on", "review.reviewed_on")
 
 
 def check(board: Board, header: dict[str, object] | None, header_file: str, where: Where) -> list[Problem]:
@@ -141,7 +144,7 @@ def _footer(board: Board, header: dict[str, object], header_file: str, where: Wh
         mark, stated = board.footer.get(name), _text(header.get(key))
         if mark is None or not stated or _same(key, mark.text, stated):
             continue
-        date = key == "published_on"
+        date = key in _DATES
         problems.append(Problem(
             "board-footer", ERROR if date else WARNING, where.file,
             f"单元格 {mark.cell} 的{_FIELD_ZH[key]}“{mark.text}”与 {header_file} 中的“{stated}”不一致",
@@ -152,7 +155,7 @@ def _footer(board: Board, header: dict[str, object], header_file: str, where: Wh
 
 
 def _same(key: str, shown: str, stated: str) -> bool:
-    if key != "published_on":
+    if key not in _DATES:
         return "".join(shown.split()) == "".join(stated.split())
     try:
         return parse_date(shown) == parse_date(stated)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator import layout
 from generator.load import board as boards
-from generator.load import boardcheck, categories, titlerows, walk, workbook, yamlfile
+from generator.load import boardcheck, categories, periodheader, titlerows, walk, workbook, yamlfile
 from generator.load.totalrows import drop_total_rows
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, decode, read_csv, read_xlsx, sheet_states
@@ -124,20 +124,12 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
         if period in blocked:
             continue
         header_file = f"{base}/{period}.yaml"
-        if ".yaml" not in suffixes:
-            problems.add(Problem(
-                "period-header-missing", ERROR, header_file,
-                f"{period} 有收支明细，但缺少公开期信息文件 {period}.yaml（期初期末余额、审核）",
-                f"{period} has ledger lines but no period file {period}.yaml (balances, review)",
-                community=code,
-                hint_zh=f"按模板新建 {period}.yaml，填写上期结存、本期结存和监督委员会审核意见",
-                hint_en=f"Create {period}.yaml from the template with balances and the committee's review",
-            ))
-            continue
-        record = _read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
-        header = yamlfile.flatten(record) if record is not None else None
-        if header is not None:
-            loaded.sources.append(Source("ledger_period", header_file, code, period, record=header))
+        header = None
+        if ".yaml" in suffixes:
+            record = _read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
+            header = yamlfile.flatten(record) if record is not None else None
+            if header is not None:
+                loaded.sources.append(Source("ledger_period", header_file, code, period, record=header))
         if workbook.SHEET_MARK in suffixes and suffixes & {".csv", ".xlsx"}:
             rel, title, _ = books[period]
             problems.add(Problem("file-twice", ERROR, rel,
@@ -148,9 +140,28 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
             continue
         if workbook.SHEET_MARK in suffixes:
             lines = _read_month_sheet(loaded, books[period], code, period, problems)
-        else:
+        elif suffixes & {".csv", ".xlsx"}:
             lines = _read_table_file(loaded, data_dir, f"{base}/{period}", listing, "ledger_lines", code, problems,
                                      required=False)
+        else:
+            lines = None
+        sheet = _period_sheet(loaded, data_dir, f"{base}/{period}.xlsx", code, problems) \
+            if ".xlsx" in suffixes and lines is not None else None
+        prefix = f"{books[period][1]}{workbook.SHEET_MARK}" if workbook.SHEET_MARK in suffixes else ""
+        if ".yaml" not in suffixes:
+            if lines is None or (lines.board is None and sheet is None):
+                if lines is not None or not suffixes & {".csv", ".xlsx", workbook.SHEET_MARK}:
+                    problems.add(_header_missing(header_file, period, code))
+                continue
+            # No YAML: the workbook's 公开期信息 sheet and the board's own rows are the header.
+            header_file = (workbook.sheet_file(f"{base}/{period}.xlsx", periodheader.PERIOD_SHEET) if sheet is not None
+                           else lines.file + periodheader.HEADER_SUFFIX)
+            loaded.hashes[header_file] = loaded.hashes.get(lines.file, "")
+            header = periodheader.from_workbook(period, sheet, lines.board, lines.table, prefix)
+            loaded.sources.append(Source("ledger_period", header_file, code, period, record=header))
+        elif sheet is not None and header is not None:
+            problems.extend(periodheader.disagreements(sheet, header, header_file, f"{base}/{period}.xlsx", code))
+            header.update({k: v for k, v in sheet.items() if not _filled(header.get(k))})
         if lines is not None and lines.board is not None:
             where = boards.Where(lines.file, code, period)
             found = boardcheck.check(lines.board, header, header_file, where)
@@ -159,7 +170,7 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
                 found = [workbook.in_sheet(p, lines.file, title) for p in found]
                 months.append(_month_read(lines, period, title, header))
             problems.extend(found)
-            if header is not None:
+            if header is not None and ".yaml" in suffixes:
                 header.update(boardcheck.header_additions(lines.board, header))
         if lines is None and not suffixes & {".csv", ".xlsx", workbook.SHEET_MARK}:
             problems.add(Problem(
@@ -172,6 +183,37 @@ def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems)
             lines.period = period
             loaded.sources.append(lines)
     problems.extend(workbook.chain({p: workbook.sheet_file(*books[p][:2]) for p in books}, months, code))
+
+
+def _header_missing(header_file: str, period: str, code: str) -> Problem:
+    return Problem(
+        "period-header-missing", ERROR, header_file,
+        f"{period} 有收支明细，但缺少公开期信息（期初期末余额、审核）：没有 {period}.yaml，工作簿中也没有“公开期信息”工作表或表尾",
+        f"{period} has ledger lines but no period header (balances, review): no {period}.yaml, and the workbook has "
+        "no 公开期信息 sheet or board footer",
+        community=code,
+        hint_zh=f"用 juwu template 生成的 Excel 模板填写“公开期信息”工作表，或按模板新建 {period}.yaml，"
+                "填写上期结存、本期结存和监督委员会审核意见",
+        hint_en=f"Fill in the 公开期信息 sheet of the Excel template (juwu template), or create {period}.yaml "
+                "with balances and the committee's review")
+
+
+def _filled(value: object) -> bool:
+    return bool((value.text if isinstance(value, yamlfile.Scalar) else str(value or "")).strip())
+
+
+def _period_sheet(loaded: Loaded, data_dir: Path, rel: str, code: str, problems: Problems) -> dict | None:
+    """The 公开期信息 sheet of a month's workbook (the template's), or None."""
+    data = walk.read_bytes(loaded, data_dir, rel, Problems(), code)  # unreadable: reported reading its lines
+    if data is None:
+        return None
+    try:
+        return periodheader.read_sheet(data)
+    except TableRefused as exc:
+        problems.add(Problem("table-unreadable", ERROR, workbook.sheet_file(rel, periodheader.PERIOD_SHEET), exc.zh,
+                             exc.en, row=exc.row, cell=exc.cell, community=code, hint_zh=exc.hint_zh,
+                             hint_en=exc.hint_en))
+        return None
 
 
 def _year_book(data_dir: Path, rel: str, code: str, loaded: Loaded, problems: Problems,
