@@ -98,6 +98,82 @@ def test_a_filled_ledger_template_passes_validate_with_no_change(city):  # noqa:
     assert {l.handled_by for l in period.lines} == {"赵经办"}
 
 
+REVIEW = {"B7": "赵制表", "B8": "任永良", "B9": None, "B10": "经监督委员会审核，同意公开。", "B11": None}
+
+
+def _fill_period(payload: bytes, reviewed_on: datetime.date, published_on: datetime.date,
+                 **cells) -> bytes:
+    """The clerk's part of the 公开期信息 sheet: who prepared and reviewed it, when, the opinion."""
+    book = openpyxl.load_workbook(io.BytesIO(payload))
+    ws = book[tpl.LEDGER_SHEET_EXTRA]
+    for ref, value in (REVIEW | {"B9": reviewed_on, "B11": published_on} | cells).items():
+        ws[ref] = value
+        if isinstance(value, datetime.date):
+            ws[ref].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _filled_ledger(city, key: str, opening: Decimal, handler: str = "赵经办") -> bytes:  # noqa: F811
+    year, month = int(key[:4]), int(key[5:7])
+    lists = tpl.city_lists(city)
+    rows = [[datetime.date(year, month, l.day), l.voucher, "其他支出" if l.category == "未分类" else l.category,
+             l.summary, float(l.income) if l.income else None, float(l.expense) if l.expense else None,
+             lists.funding_sources[0], handler] for l in bf.BOARD_LINES]
+    return _fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows)
+
+
+def test_a_filled_template_needs_no_yaml_header(city):  # noqa: F811
+    """The 公开期信息 sheet is the header: opening filled in by juwu template, closing a formula that
+    openpyxl saves without a result (computed as Excel would), the review typed by the clerk."""
+    header, opening = _latest(city)
+    key = header.stem
+    year, month = int(key[:4]), int(key[5:7])
+    reviewed, published = datetime.date(year, month, 28), datetime.date(year, month, 28)
+    payload = _fill_period(_filled_ledger(city, key, opening), reviewed, published)
+    header.unlink()
+    file = _place(header, payload)
+    result = validate_city(city, {A})
+    mine = [(p.code, p.file, p.cell, p.en) for p in result.problems.items
+            if p.severity == ERROR and "/finance/" in p.file]
+    assert not mine, mine
+    period = _period(result, key)
+    assert period.header_file == file + "!公开期信息"
+    assert (period.opening_balance, period.closing_balance) == (opening, opening + bf.INCOME - bf.EXPENSE)
+    assert (period.prepared_by, period.reviewer, period.review_opinion) == ("赵制表", "任永良", REVIEW["B10"])
+    assert (period.reviewed_on, period.published_on) == (reviewed, published)
+    assert len(period.lines) == len(bf.BOARD_LINES)
+
+
+def test_a_period_sheet_missing_the_review_names_the_field(city):  # noqa: F811
+    header, opening = _latest(city)
+    key = header.stem
+    payload = _fill_period(_filled_ledger(city, key, opening), datetime.date(2000, 1, 1), datetime.date(2000, 1, 1),
+                           B8=None, B9=None)
+    header.unlink()
+    file = _place(header, payload)
+    result = validate_city(city, {A})
+    errors = {(p.file, p.field) for p in result.problems.items if p.severity == ERROR and "/finance/" in p.file}
+    assert (file + "!公开期信息", "review.reviewer") in errors and (file + "!公开期信息", "review.reviewed_on") in errors
+
+
+def test_a_period_sheet_that_disagrees_with_the_yaml_names_the_cell(city):  # noqa: F811
+    header, opening = _latest(city)
+    key = header.stem
+    set_yaml(header, "closing_balance", f"{opening + bf.INCOME - bf.EXPENSE:.2f}")
+    wrong = float(opening + 10)
+    book = openpyxl.load_workbook(io.BytesIO(tpl.xlsx_bytes("ledger", tpl.city_lists(city), key, opening, A)))
+    book[tpl.LEDGER_SHEET_EXTRA]["B3"] = wrong  # 上期结存 typed over the one juwu template filled in
+    out = io.BytesIO()
+    book.save(out)
+    file = _place(header, out.getvalue())
+    result = validate_city(city, {A})
+    [p] = [p for p in result.problems.items if p.code == "period-sheet-differs"]
+    assert (p.file, p.cell, p.field, p.severity) == (file, "公开期信息!B3", "opening_balance", ERROR)
+    assert header.name in p.zh and f"{opening + 10:,.2f}" in p.zh
+
+
 def test_a_filled_members_template_reads_like_the_csv_it_replaces(city):  # noqa: F811
     folder = city / "communities" / A
     header, rows = read_table(folder / "members.csv")
@@ -279,7 +355,9 @@ def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path
              lists.funding_sources[-1], "钱经办"] for l in bf.BOARD_LINES]
     filled = tmp_path / "in" / f"{key}.xlsx"
     filled.parent.mkdir()
-    filled.write_bytes(_fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows))
+    day = datetime.date(year, month, 28)
+    filled.write_bytes(_fill_period(_fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows),
+                                    day, day))
     out = tmp_path / "out"
     profile = tmp_path / "profile"
     done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
@@ -304,12 +382,15 @@ def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path
     assert board[f"C{total}"].value == "合计"
     assert Decimal(str(board[f"D{total}"].value)).quantize(Decimal("0.01")) == bf.INCOME
     assert Decimal(str(board[f"F{total}"].value)).quantize(Decimal("0.01")) == closing
+    header.unlink()  # no YAML: the re-saved 公开期信息 sheet is the header, its formulas now calculated
     file = _place(header, resaved.read_bytes())
     result = validate_city(city, {A})
-    assert not _errors(result, file), _errors(result, file)
+    errors = [(p.code, p.file, p.cell, p.en) for p in result.problems.items if p.severity == ERROR and "/finance/" in p.file]
+    assert not errors, errors
     period = _period(result, key)
     assert [(l.voucher, l.income, l.expense) for l in period.lines] == [
         (l.voucher, l.income, l.expense) for l in bf.BOARD_LINES]
+    assert (period.closing_balance, period.reviewer, period.published_on) == (closing, "任永良", day)
 
 
 def test_the_opening_balance_is_never_read_through_a_link(city, tmp_path):  # noqa: F811

@@ -104,10 +104,12 @@ def _scalar(mark, prefix: str) -> Scalar:
 def computed_closing(opening: str, lines: Table) -> Decimal | None:
     """opening + income − expense of the lines; None when an amount cannot be read (the schema
     check names it)."""
+    aliases = tableschemas.header_aliases("ledger_lines")
+    columns = {aliases.get(h.strip()) or aliases.get(h.strip().lower()): i for i, h in enumerate(lines.header)}
     try:
         total = parse_amount(opening)
         for name, sign in (("income", 1), ("expense", -1)):
-            col = lines.column_index.get(name)
+            col = columns.get(name)
             if col is None:
                 continue
             for row in lines.rows:
