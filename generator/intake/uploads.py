@@ -46,6 +46,7 @@ TABLE_KINDS = {
 }
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
+    "ledger_year": "全年收支公开（一个工作簿，每月一个工作表）",
     "members": "监督委员会成员名单",
     "committee": "监督委员会基本信息",
     "report": "监督记录或报告",

@@ -19,7 +19,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "intake"
 CSS = TEMPLATES / "intake.css"
 
 # Which schema names the fields of a file, so a problem can say “上期结存” instead of opening_balance.
-_KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger_lines"),
+_KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", "（公开期信息）", "ledger_period"),
+            ("finance/", "!公开期信息", "ledger_period"), ("finance/", "月", "ledger_lines"), ("finance/", ".csv", "ledger_lines"),
             ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
             ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
             ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"),
