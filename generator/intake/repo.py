@@ -94,7 +94,7 @@ def finalise(candidate: Candidate, existing: set[str]) -> Candidate:
                     period=candidate.period, amendment=candidate.amendment)
     for rel, content in candidate.writes.items():
         if rel.endswith(".xlsx"):
-            _, _, table = read_table_upload(content)
+            _, _, table = read_table_upload(content, candidate.period)
             out.writes[rel[:-5] + ".csv"] = table_as_csv(table)
             out.removes.append(rel)
         else:

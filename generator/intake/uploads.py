@@ -127,13 +127,14 @@ def _amendment_problem(target: str, what: str, community: str) -> Problem:
 
 # --- tables ----------------------------------------------------------------------------------
 
-def read_table_upload(data: bytes) -> tuple[bytes, str, Table]:
-    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; a zip is read as .xlsx.
+def read_table_upload(data: bytes, period: str | None = None) -> tuple[bytes, str, Table]:
+    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; a zip is read as .xlsx — at
+    the sheet of `period` when it is a year's workbook of month sheets (as the loader reads it).
 
     Raises TableRefused for anything that is not a readable table (zip bombs included: read_xlsx
     checks sizes and ratios before unpacking)."""
     if data.startswith(b"PK\x03\x04"):
-        return data, ".xlsx", read_xlsx(data)
+        return data, ".xlsx", read_xlsx(data, period=period)
     text, _ = decode(data)
     utf8 = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
     return utf8, ".csv", read_csv(utf8)
