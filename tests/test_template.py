@@ -174,20 +174,45 @@ def test_a_period_sheet_that_disagrees_with_the_yaml_names_the_cell(city):  # no
     assert header.name in p.zh and f"{opening + 10:,.2f}" in p.zh
 
 
-def test_a_filled_members_template_reads_like_the_csv_it_replaces(city):  # noqa: F811
+def _typed(value: str, kind: str, name: str):
+    """A CSV cell as Excel holds it once typed into the template: a date, a number, or text."""
+    f = tableschemas.fields(kind)[name]
+    if not value:
+        return None
+    if f.get("type") == "date":
+        return datetime.date.fromisoformat(value)
+    if f.get("type") == "integer":
+        return int(value)
+    if f.get("type") == "number":
+        return float(value)
+    return value
+
+
+_ROWS_OF = {
+    "members": lambda c: [(m.name, m.role, m.political_status, m.sub_group) for m in c.members],
+    "opinions": lambda c: [(o.received_on, o.channel, o.subject, o.answer, o.status) for o in c.opinions],
+    "evaluations": lambda c: [(e.year, e.held_on, e.evaluated, e.ballots_valid, e.competent, e.satisfied)
+                              for e in c.evaluations],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_ROWS_OF))
+def test_a_filled_template_reads_like_the_csv_it_replaces(city, kind):  # noqa: F811
+    """The member list, opinions and evaluations: the community's rows typed into the template as
+    Excel holds them (dates as dates, counts as numbers) validate with no change, to the same records."""
     folder = city / "communities" / A
-    header, rows = read_table(folder / "members.csv")
-    fields = list(tableschemas.fields("members"))
-    values = [[row[header.index(f)] if f in header else "" for f in fields] for row in rows]
+    header, rows = read_table(folder / f"{kind}.csv")
+    fields = list(tableschemas.fields(kind))
+    values = [[_typed(row[header.index(f)], kind, f) if f in header else None for f in fields] for row in rows]
     before = validate_city(city, {A})
-    members_before = [(m.name, m.role) for c in before.city.communities if c.code == A for m in c.members]
-    payload = _fill(tpl.xlsx_bytes("members", tpl.city_lists(city)), tpl.sheet_title("members"), values)
-    (folder / "members.csv").unlink()
-    (folder / "members.xlsx").write_bytes(payload)
+    records_before = _ROWS_OF[kind](next(c for c in before.city.communities if c.code == A))
+    assert records_before  # the demo community has rows to compare
+    payload = _fill(tpl.xlsx_bytes(kind, tpl.city_lists(city)), tpl.sheet_title(kind), values)
+    (folder / f"{kind}.csv").unlink()
+    (folder / f"{kind}.xlsx").write_bytes(payload)
     result = validate_city(city, {A})
-    assert not _errors(result, f"communities/{A}/members.xlsx")
-    assert [(m.name, m.role) for c in result.city.communities if c.code == A for m in c.members] == members_before
-    assert members_before  # the demo community has members to compare
+    assert not _errors(result, f"communities/{A}/{kind}.xlsx"), _errors(result, f"communities/{A}/{kind}.xlsx")
+    assert _ROWS_OF[kind](next(c for c in result.city.communities if c.code == A)) == records_before
 
 
 def test_a_csv_template_is_a_chinese_header_with_a_bom_that_the_loader_reads():
