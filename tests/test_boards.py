@@ -185,6 +185,33 @@ def test_a_footer_date_that_disagrees_with_the_header_is_refused(board_city):
     assert (p.code, p.cell, p.field) == ("board-footer", "A17", "published_on")
 
 
+# Broken cells a clerk really types into the classic board: (name, cell, value, the one error, its cell).
+BROKEN_CELLS = (
+    ("amount_in_words", "F7", "一千元", "amount-format", "F7"),
+    ("day_the_month_lacks", "B8", 35, "date-no-such-day", "B8"),
+    ("summary_left_blank", "D9", None, "constraint-required", "D9"),
+    ("amount_with_unit", "F10", "900元整", "amount-format", "F10"),
+)
+
+
+@pytest.mark.parametrize("name, cell, value, code, named", BROKEN_CELLS, ids=[b[0] for b in BROKEN_CELLS])
+def test_a_broken_cell_is_refused_naming_its_row_and_nothing_else(board_city, name, cell, value, code, named):
+    """One error, at the cell the clerk typed: an unreadable amount never sets off the running balance
+    or the totals, which cannot be judged without it."""
+    import io
+
+    import openpyxl
+
+    data, header, spec = board_city
+    book = openpyxl.load_workbook(io.BytesIO(bf.classic(spec)))
+    book.active[cell] = value
+    out = io.BytesIO()
+    book.save(out)
+    file = _write(header, out.getvalue(), ".xlsx")
+    problems = validate_city(data, {A}).problems.items
+    assert [(p.code, p.cell, p.row) for p in _errors_in(problems, file)] == [(code, named, int(named[1:]))]
+
+
 def test_a_sheet_without_a_header_says_what_it_read(board_city):
     data, header, spec = board_city
     rows = ["社区公开栏", "单位：元", "时间,编号,说明,钱"] + [f"2024-01-0{i},{i},办公用品,{i}0" for i in range(1, 4)]

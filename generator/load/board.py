@@ -358,7 +358,8 @@ def _date_text(text: str, month: str, day: str, period: str) -> str:
     the_month = int(m[2]) if m else period_month
     the_year = int(m[1]) if m and m[1] else year
     d = _DAY.fullmatch(day) if day else None
-    return _iso(the_year, the_month, int(d[1]) if d else 1) or f"{month}{day}"
+    # A day the month does not have (31 in April) stays a date the schema check refuses as such.
+    return _iso(the_year, the_month, int(d[1]) if d else 1) or f"{the_year}-{the_month:02d}-{d[1] if d else day}"
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

@@ -46,9 +46,10 @@ def check(board: Board, header: dict[str, object] | None, header_file: str, wher
     start = _amount(board.opening.text) if board.opening else None
     start = opening if start is None else start
     incomes, expenses = _column(board, "income"), _column(board, "expense")
-    problems += _running(board, start, incomes, expenses, where)
-    closing = None if start is None else start + sum(incomes, ZERO) - sum(expenses, ZERO)
-    problems += _totals(board, sum(incomes, ZERO), sum(expenses, ZERO), closing, where)
+    if _readable(board):  # an amount that cannot be read is the schema check's to name: sums would mislead
+        problems += _running(board, start, incomes, expenses, where)
+        closing = None if start is None else start + sum(incomes, ZERO) - sum(expenses, ZERO)
+        problems += _totals(board, sum(incomes, ZERO), sum(expenses, ZERO), closing, where)
     problems += _footer(board, header, header_file, where)
     return problems
 
@@ -80,6 +81,12 @@ def _amount(text: str) -> Decimal | None:
         return parse_amount(text) if text else None
     except FormatError:
         return None
+
+
+def _readable(board: Board) -> bool:
+    """Whether every income and expense of the lines is a readable amount (or blank)."""
+    cols = [board.table.column_index[n] for n in ("income", "expense")]
+    return all(not row[c].strip() or _amount(row[c]) is not None for row in board.table.rows for c in cols)
 
 
 def _column(board: Board, name: str) -> list[Decimal]:
