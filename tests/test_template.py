@@ -429,3 +429,37 @@ def test_the_opening_balance_is_never_read_through_a_link(city, tmp_path):  # no
     header.symlink_to(outside)
     assert tpl.previous_closing(city, A, nxt) is None  # as the loader: a link is refused, never followed
     assert tpl.previous_closing(city, "../" + A, nxt) is None
+
+
+def test_a_filled_template_uploaded_with_the_form_left_blank_takes_the_period_sheet(tmp_path):
+    """The upload service's month form: what the clerk leaves blank, the template's 公开期信息 gives;
+    the committed header carries it, and the closing balance is computed from the lines."""
+    from generator.intake.users import add_user
+    from intake_helpers import client_for, csrf, git, intake_settings, sign_in
+    from intake_helpers import upload_id as _upload_id
+
+    code = "319901001002"  # 华庭里社区: 2024-12 closed at 14926.47
+    settings = intake_settings(tmp_path)
+    user, password = add_user(settings.users, code, display_name="魏凤凤")
+    client = client_for(settings)
+    assert sign_in(client, user.username, password).status_code == 303
+    token = csrf(client.get(f"/c/{code}/").text)
+    payload = client.get(f"/c/{code}/template/ledger.xlsx?period=2025-01").content
+    lists = tpl.city_lists(settings.data)
+    rows = [[datetime.date(2025, 1, l.day), l.voucher, "其他支出" if l.category == "未分类" else l.category, l.summary,
+             float(l.income) if l.income else None, float(l.expense) if l.expense else None,
+             lists.funding_sources[0], "魏凤凤"] for l in bf.BOARD_LINES]
+    filled = _fill_period(_fill(payload, "财务收支明细", rows), datetime.date(2025, 2, 3), datetime.date(2025, 2, 5))
+    form = {"csrf": token, "period": "2025-01", **{k: "" for k in ("opening_balance", "closing_balance", "prepared_by",
+                                                                   "reviewer", "reviewed_on", "opinion", "published_on")}}
+    response = client.post(f"/c/{code}/upload/ledger", data=form,
+                           files={"file": ("2025-01.xlsx", filled, "application/octet-stream")})
+    assert response.status_code == 200 and "确认提交" in response.text, response.text[-3000:]
+    done = client.post(f"/c/{code}/confirm", data={"csrf": token, "upload": _upload_id(response.text),
+                                                    "action": "confirm"})
+    assert done.status_code == 200 and "已提交" in done.text
+    header = (settings.data / f"communities/{code}/finance/2025-01.yaml").read_text("utf-8")
+    closing = Decimal("14926.47") + bf.INCOME - bf.EXPENSE
+    for text in ("赵制表", "reviewer: 任永良", '"2025-02-03"', '"2025-02-05"', f'"{closing:.2f}"'):
+        assert text in header, header
+    assert "2025-01.csv" in git(settings.data.parent, "show", "--name-only", "--format=", "HEAD")
