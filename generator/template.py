@@ -44,7 +44,7 @@ KINDS = {
     "assets": "assets", "trainings": "trainings", "communities": "communities", "rollout": "rollout",
 }
 ROWS = 300  # rows below the header carrying validation and formats
-LEDGER_SHEET_EXTRA = "公开期信息"
+LEDGER_SHEET_EXTRA = "公开期信息"  # the loader reads it as the period's header (generator/load/periodheader.py)
 BOARD_SHEET = "公开榜"
 NOTES_SHEET = "填表说明"
 LISTS_SHEET = "选项"
@@ -143,11 +143,25 @@ def previous_closing(data_dir: Path | None, community: str | None, period: str |
     year, month = int(period[:4]), int(period[5:7])
     before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     record = _read_yaml(data_dir, f"communities/{community}/finance/{before}.yaml")
+    if record is None:  # no YAML: the month's workbook may carry its header (generator/load/periodheader.py)
+        record = _workbook_header(Path(data_dir), community, before)
     value = record.get("closing_balance") if isinstance(record, dict) else None
     try:
         return parse_amount(str(getattr(value, "text", value) or "")) if value is not None else None
     except FormatError:  # an unreadable header is validate's to report; the template leaves the cell blank
         return None
+
+
+def _workbook_header(data_dir: Path, community: str, period: str) -> dict | None:
+    """A period's header as the loader reads it from the community's workbooks, if it has one."""
+    from generator.load.city import load_city
+
+    finance = data_dir / "communities" / community / "finance"
+    if not any((finance / name).exists() for name in (f"{period}.xlsx", f"{period}.csv", f"{period[:4]}.xlsx")):
+        return None
+    loaded, _ = load_city(data_dir, {community})
+    return next((s.record for s in loaded.sources if s.kind == "ledger_period" and s.community == community
+                 and s.period == period), None)
 
 
 def _read_yaml(data_dir: Path | None, rel: str) -> dict | None:

@@ -463,3 +463,21 @@ def test_a_filled_template_uploaded_with_the_form_left_blank_takes_the_period_sh
     for text in ("赵制表", "reviewer: 任永良", '"2025-02-03"', '"2025-02-05"', f'"{closing:.2f}"'):
         assert text in header, header
     assert "2025-01.csv" in git(settings.data.parent, "show", "--name-only", "--format=", "HEAD")
+
+
+def test_the_opening_balance_comes_from_last_month_s_workbook_when_it_has_no_yaml(board_city_for_template):
+    data, key, closing = board_city_for_template
+    year, month = int(key[:4]), int(key[5:7])
+    nxt = f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
+    assert tpl.previous_closing(data, A, nxt) == closing
+
+
+@pytest.fixture
+def board_city_for_template(city):  # noqa: F811
+    """Community A's latest month kept as a board with its footer and no YAML header."""
+    header, opening = _latest(city)
+    key = header.stem
+    spec = bf.Spec(int(key[:4]), int(key[5:7]), opening, datetime.date(int(key[:4]), int(key[5:7]), 28))
+    header.unlink()
+    _place(header, bf.classic(spec, review=True))
+    return city, key, spec.closing
