@@ -315,9 +315,10 @@ def _period_sheet(book, cols: list[Column], period: str | None, opening: Decimal
         ("本期支出", f"=SUM({data}!{letters['expense']}2:{letters['expense']}{ROWS + 1})", "自动计算"),
         (t("closing_balance"), "=B3+B4-B5", "自动计算：上期结存 + 本期收入 − 本期支出"),
         (t("prepared_by"), None, "制表人姓名"),
-        (t("review.reviewer"), None, "监督委员会审核人姓名（不是财务审核）"),
-        (t("review.reviewed_on"), None, "年-月-日"),
-        (t("review.opinion"), None, "监督委员会的审核意见"),
+        # Named as the committee's: a board's 审核 is the finance check, which this is not.
+        ("监督委员会审核人", None, "监督委员会审核人姓名（不是财务审核）"),
+        ("监督委员会审核日期", None, "年-月-日"),
+        ("监督委员会审核意见", None, "监督委员会的审核意见"),
         (t("published_on"), None, "张榜公开的日期"),
     ]
     for r, (label, value, note) in enumerate(rows, start=1):
@@ -330,7 +331,7 @@ def _period_sheet(book, cols: list[Column], period: str | None, opening: Decimal
             continue
         if label in (t("opening_balance"), "本期收入", "本期支出", t("closing_balance")):
             cell.number_format = AMOUNT_FORMAT
-        elif label in (t("review.reviewed_on"), t("published_on")):
+        elif label in ("监督委员会审核日期", t("published_on")):
             cell.number_format = DATE_FORMAT
         else:
             cell.number_format = TEXT_FORMAT
@@ -395,7 +396,8 @@ def _notes_sheet(book, kind: str, cols: list[Column], period: str | None, commun
         "5. 填好后保存为 .xlsx，在上传服务中上传，或交给负责提交数据的工作人员。",
     ]
     if schema_kind(kind) == "ledger_lines":
-        lines += [f"6. 在“{LEDGER_SHEET_EXTRA}”工作表中填写制表人、审核人、审核日期、审核意见和公开日期；"
+        lines += [f"6. 在“{LEDGER_SHEET_EXTRA}”工作表中填写制表人、监督委员会审核人、审核日期、审核意见和公开日期（这个工作表就是"
+                  "本期的公开期信息，不需要另写 YAML 文件）；"
                   "本期收入、支出和结存自动计算，请与张榜公开的数字核对。"]
     lines += ["", "各列说明："]
     for col in cols:
