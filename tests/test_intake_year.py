@@ -37,7 +37,8 @@ def _signed_in(settings):
 def _specs(months=(1, 2, 3)) -> list[bf.Spec]:
     specs, opening = [], Decimal(CLOSING_2024_12)
     for month in months:
-        spec = bf.Spec(2025, month, opening, datetime.date(2025, month + 1, 5))  # reviewed and posted after the month
+        posted = datetime.date(2025 + month // 12, month % 12 + 1, 5)  # reviewed and posted after the month
+        spec = bf.Spec(2025, month, opening, posted)
         specs.append(spec)
         opening = spec.closing
     return specs

@@ -164,6 +164,3 @@ def _same(key: str, shown: str, stated: str) -> bool:
         return False
     return "".join(shown.split()) == "".join(stated.split())
 
-
-__all__ = ["PERIOD_SHEET", "HEADER_SUFFIX", "read_sheet", "from_workbook", "disagreements", "computed_closing",
-           "TableRefused"]
