@@ -31,8 +31,10 @@ class CatalogueError(JuwuError, ValueError):
     code = "catalogue-path"
 
 
-def resource_for(path: str) -> dict:
-    """The resource descriptor of one CSV file, given its path relative to the data folder."""
+def resource_for(path: str, titled: bool = False) -> dict:
+    """The resource descriptor of one CSV file, given its path relative to the data folder.
+    `titled`: its header is the schema's Chinese titles (juwu init, juwu template), so its schema is
+    the copy whose field names are those titles (TITLED_SCHEMAS), which stock frictionless matches."""
     parts = PurePosixPath(path).parts
     if parts == ("communities.csv",):
         name, schema = "communities", "communities"
@@ -52,7 +54,7 @@ def resource_for(path: str) -> dict:
         "path": "/".join(parts),
         "format": "csv",
         "encoding": "utf-8",
-        "schema": f"schemas/{schema}.yaml",
+        "schema": f"{TITLED_SCHEMAS if titled else 'schemas'}/{schema}.yaml",
     }
 
 
@@ -61,15 +63,107 @@ def _sort_key(path: str) -> tuple:
     return (top.get(path, 2), path)
 
 
-def build_descriptor(csv_paths, name: str = "juwu-city", title: str | None = None) -> dict:
+def build_descriptor(csv_paths, name: str = "juwu-city", title: str | None = None, titled=()) -> dict:
     """Data Package descriptor for the given CSV paths (relative, '/'-separated), sorted:
-    communities, rollout, then every other file by path."""
+    communities, rollout, then every other file by path; `titled` names those whose header is the
+    schema's Chinese titles."""
     paths = sorted({str(PurePosixPath(p)) for p in csv_paths}, key=_sort_key)
+    titled = {str(PurePosixPath(p)) for p in titled}
     descriptor: dict = {"name": name}
     if title:
         descriptor["title"] = title
-    descriptor["resources"] = [resource_for(p) for p in paths]
+    descriptor["resources"] = [resource_for(p, p in titled) for p in paths]
     return descriptor
+
+
+# --- Chinese headers and stock frictionless ------------------------------------------------------
+# `frictionless validate datapackage.yaml` compares each header label with its schema's field name
+# (`incorrect-label` otherwise). A CSV whose header is the schema's Chinese titles (what juwu init,
+# add-community and the templates write, and what clerks upload) is declared with a copy of the
+# schema whose field names are those titles: same types and constraints, so stock frictionless
+# checks the same things. `juwu validate` reads either header with the engine's own schemas.
+
+TITLED_SCHEMAS = "schemas/zh"
+
+
+def kind_of(path: str) -> str:
+    """The schema kind of a catalogued CSV path."""
+    return resource_for(path)["schema"].rsplit("/", 1)[-1][:-len(".yaml")]
+
+
+def titled_schema(kind: str) -> dict:
+    """The Table Schema of KIND with each field named by its Chinese title."""
+    import copy
+
+    from generator import tableschemas
+
+    def named(k: str, name: str) -> str:
+        return tableschemas.fields(k).get(name, {}).get("title") or name
+
+    schema = copy.deepcopy(tableschemas.schema(kind))
+    schema.pop("boardColumns", None)
+    for f in schema["fields"]:
+        f["name"] = named(kind, f["name"])
+        f.pop("aliases", None)
+    if schema.get("primaryKey"):
+        schema["primaryKey"] = [named(kind, n) for n in schema["primaryKey"]]
+    for fk in schema.get("foreignKeys") or []:
+        fk["fields"] = [named(kind, n) for n in fk["fields"]]
+        ref = fk["reference"]
+        ref["fields"] = [named(ref["resource"], n) for n in ref["fields"]]  # the referenced file is titled too
+    return schema
+
+
+def titled_schema_text(kind: str) -> str:
+    import yaml
+
+    return (f"# {kind}.yaml with each field named by its Chinese title: the schema of CSV files whose header\n"
+            "# is in Chinese (written by juwu catalogue; the engine reads the originals in generator/schemas/)\n"
+            + yaml.safe_dump(titled_schema(kind), allow_unicode=True, sort_keys=False))
+
+
+def is_titled(path: str, head: bytes) -> bool:
+    """Whether a CSV's first line (HEAD: its first bytes) is exactly its schema's Chinese titles."""
+    import csv
+
+    from generator import tableschemas
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return False
+    first = text.split("\n", 1)[0].rstrip("\r")
+    labels = [c.strip() for c in next(csv.reader([first]), [])]
+    kind = kind_of(path)
+    return bool(labels) and labels == [f.get("title") or n for n, f in tableschemas.fields(kind).items()]
+
+
+def titled_paths(data_dir: Path, csv_paths) -> set[str]:
+    """The CSV files under DATA_DIR whose header is their schema's Chinese titles."""
+    out = set()
+    for rel in csv_paths:
+        try:
+            with open(Path(data_dir) / rel, "rb") as f:
+                head = f.read(4096)
+        except OSError:
+            continue
+        if is_titled(rel, head):
+            out.add(rel)
+    return out
+
+
+def write_titled_schemas(data_dir: Path, paths) -> None:
+    """schemas/zh/<kind>.yaml for each kind of PATHS (titled CSV files), as the descriptor names them."""
+    for kind in sorted({kind_of(p) for p in paths}):
+        target = Path(data_dir) / TITLED_SCHEMAS / f"{kind}.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = titled_schema_text(kind)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8", newline="\n")
 
 
 def scan_csv_paths(data_dir: Path) -> list[str]:
@@ -97,8 +191,11 @@ def write_datapackage(data_dir: Path, csv_paths=None, name: str = "juwu-city", t
     data_dir = Path(data_dir)
     if csv_paths is None:
         csv_paths = scan_csv_paths(data_dir)
+    titled = titled_paths(data_dir, csv_paths)
+    write_titled_schemas(data_dir, titled)
     target = data_dir / DESCRIPTOR_NAME
-    target.write_text(descriptor_text(build_descriptor(csv_paths, name, title)), encoding="utf-8", newline="\n")
+    target.write_text(descriptor_text(build_descriptor(csv_paths, name, title, titled)), encoding="utf-8",
+                      newline="\n")
     return target
 
 

@@ -44,7 +44,7 @@ KINDS = {
     "assets": "assets", "trainings": "trainings", "allowances": "allowances", "communities": "communities", "rollout": "rollout",
 }
 ROWS = 300  # rows below the header carrying validation and formats
-LEDGER_SHEET_EXTRA = "公开期信息"
+LEDGER_SHEET_EXTRA = "公开期信息"  # the loader reads it as the period's header (generator/load/periodheader.py)
 BOARD_SHEET = "公开榜"
 NOTES_SHEET = "填表说明"
 LISTS_SHEET = "选项"
@@ -143,11 +143,25 @@ def previous_closing(data_dir: Path | None, community: str | None, period: str |
     year, month = int(period[:4]), int(period[5:7])
     before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     record = _read_yaml(data_dir, f"communities/{community}/finance/{before}.yaml")
+    if record is None:  # no YAML: the month's workbook may carry its header (generator/load/periodheader.py)
+        record = _workbook_header(Path(data_dir), community, before)
     value = record.get("closing_balance") if isinstance(record, dict) else None
     try:
         return parse_amount(str(getattr(value, "text", value) or "")) if value is not None else None
     except FormatError:  # an unreadable header is validate's to report; the template leaves the cell blank
         return None
+
+
+def _workbook_header(data_dir: Path, community: str, period: str) -> dict | None:
+    """A period's header as the loader reads it from the community's workbooks, if it has one."""
+    from generator.load.city import load_city
+
+    finance = data_dir / "communities" / community / "finance"
+    if not any((finance / name).exists() for name in (f"{period}.xlsx", f"{period}.csv", f"{period[:4]}.xlsx")):
+        return None
+    loaded, _ = load_city(data_dir, {community})
+    return next((s.record for s in loaded.sources if s.kind == "ledger_period" and s.community == community
+                 and s.period == period), None)
 
 
 def _read_yaml(data_dir: Path | None, rel: str) -> dict | None:
@@ -301,9 +315,10 @@ def _period_sheet(book, cols: list[Column], period: str | None, opening: Decimal
         ("本期支出", f"=SUM({data}!{letters['expense']}2:{letters['expense']}{ROWS + 1})", "自动计算"),
         (t("closing_balance"), "=B3+B4-B5", "自动计算：上期结存 + 本期收入 − 本期支出"),
         (t("prepared_by"), None, "制表人姓名"),
-        (t("review.reviewer"), None, "监督委员会审核人姓名（不是财务审核）"),
-        (t("review.reviewed_on"), None, "年-月-日"),
-        (t("review.opinion"), None, "监督委员会的审核意见"),
+        # Named as the committee's: a board's 审核 is the finance check, which this is not.
+        ("监督委员会审核人", None, "监督委员会审核人姓名（不是财务审核）"),
+        ("监督委员会审核日期", None, "年-月-日"),
+        ("监督委员会审核意见", None, "监督委员会的审核意见"),
         (t("published_on"), None, "张榜公开的日期"),
     ]
     for r, (label, value, note) in enumerate(rows, start=1):
@@ -316,7 +331,7 @@ def _period_sheet(book, cols: list[Column], period: str | None, opening: Decimal
             continue
         if label in (t("opening_balance"), "本期收入", "本期支出", t("closing_balance")):
             cell.number_format = AMOUNT_FORMAT
-        elif label in (t("review.reviewed_on"), t("published_on")):
+        elif label in ("监督委员会审核日期", t("published_on")):
             cell.number_format = DATE_FORMAT
         else:
             cell.number_format = TEXT_FORMAT
@@ -381,7 +396,8 @@ def _notes_sheet(book, kind: str, cols: list[Column], period: str | None, commun
         "5. 填好后保存为 .xlsx，在上传服务中上传，或交给负责提交数据的工作人员。",
     ]
     if schema_kind(kind) == "ledger_lines":
-        lines += [f"6. 在“{LEDGER_SHEET_EXTRA}”工作表中填写制表人、审核人、审核日期、审核意见和公开日期；"
+        lines += [f"6. 在“{LEDGER_SHEET_EXTRA}”工作表中填写制表人、监督委员会审核人、审核日期、审核意见和公开日期（这个工作表就是"
+                  "本期的公开期信息，不需要另写 YAML 文件）；"
                   "本期收入、支出和结存自动计算，请与张榜公开的数字核对。"]
     lines += ["", "各列说明："]
     for col in cols:

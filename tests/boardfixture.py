@@ -36,6 +36,7 @@ BOARD_LINES = (
 INCOME = sum((l.income or D(0) for l in BOARD_LINES), D(0))
 EXPENSE = sum((l.expense or D(0) for l in BOARD_LINES), D(0))
 PREPARED_BY, CHECKED_BY, OPINION = "王峰", "财务李敏", "经审核，同意公开。"
+REVIEWER = "任永良"  # the supervision committee's reviewer, where a board names one
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,11 @@ def _num(value: Decimal | None):
     return None if value is None else float(value)
 
 
-def _footer(ws, spec: Spec, split_cells: bool = False) -> None:
+def _footer(ws, spec: Spec, split_cells: bool = False, review: bool = False) -> None:
     ws.append([])
+    if review:  # the committee's own signature line, as some boards print it
+        ws.append([f"监督委员会审核人：{REVIEWER}", None, None, None,
+                   f"监督委员会审核日期：{spec.published_on.isoformat()}"])
     if split_cells:  # label and value in cells side by side
         ws.append(["制表：", PREPARED_BY, "审核：", CHECKED_BY])
         ws.append(["监督委员会意见：", OPINION])
@@ -92,16 +96,18 @@ def _footer(ws, spec: Spec, split_cells: bool = False) -> None:
 
 
 def classic(spec: Spec, *, total_income: Decimal | None = None, balance_at: dict[int, Decimal] | None = None,
-            opening: Decimal | None = None) -> bytes:
+            opening: Decimal | None = None, review: bool = False) -> bytes:
     """Merged title, unit line, two-row merged header 月|日|凭证号|收支内容|金额(收入|支出)|结存, 上月结转
-    first, the month only on the first line, blank cells for zero, a spaced 合  计 row, signatures."""
+    first, the month only on the first line, blank cells for zero, a spaced 合  计 row, signatures
+    (`review`: with the committee's reviewer and review date)."""
     book = openpyxl.Workbook()
-    classic_sheet(book.active, spec, total_income=total_income, balance_at=balance_at, opening=opening)
+    classic_sheet(book.active, spec, total_income=total_income, balance_at=balance_at, opening=opening, review=review)
     return _save(book)
 
 
 def classic_sheet(ws, spec: Spec, *, total_income: Decimal | None = None,
-                  balance_at: dict[int, Decimal] | None = None, opening: Decimal | None = None) -> None:
+                  balance_at: dict[int, Decimal] | None = None, opening: Decimal | None = None,
+                  review: bool = False) -> None:
     """The classic board written into the worksheet `ws` (one month of a year's workbook)."""
     ws.append([f"某某社区居务公开榜（{spec.year}年{spec.month}月）"])
     ws.merge_cells("A1:G1")
@@ -120,7 +126,7 @@ def classic_sheet(ws, spec: Spec, *, total_income: Decimal | None = None,
             ws[f"{c}{ws.max_row}"].number_format = "#,##0.00"
     ws.append([None, None, None, "合  计", _num(INCOME if total_income is None else total_income), _num(EXPENSE),
                _num(spec.closing)])
-    _footer(ws, spec)
+    _footer(ws, spec, review=review)
 
 
 def debit_credit(spec: Spec) -> bytes:

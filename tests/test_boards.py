@@ -108,6 +108,43 @@ def test_the_footer_fills_what_the_header_leaves_out(board_city):
     assert not [p for p in result.problems.items if p.field == "prepared_by"]
 
 
+def test_a_board_with_its_footer_needs_no_yaml_header(board_city, twin):
+    """上月结转, 合计 and the footer (制表, 监督委员会意见 and the committee's reviewer, 张榜日期) are the
+    period's header; the board's 审核 (the finance check) is never taken for the committee's review."""
+    data, header, spec = board_city
+    header.unlink()
+    file = _write(header, bf.classic(spec, review=True), ".xlsx")
+    lines, totals, problems = _read(data, header.stem)
+    errors = [(p.code, p.file, p.cell, p.en) for p in problems if p.severity == ERROR and "/finance/" in p.file]
+    assert not errors, errors
+    assert lines == twin[0] and totals == twin[1]
+    result = validate_city(data, {A})
+    period = next(p for c in result.city.communities if c.code == A for p in c.periods if p.key == header.stem)
+    assert period.header_file == file + "（公开期信息）"
+    assert (period.opening_balance, period.closing_balance) == (spec.opening, spec.closing)
+    assert (period.prepared_by, period.reviewer, period.review_opinion) == (bf.PREPARED_BY, bf.REVIEWER, bf.OPINION)
+    assert period.published_on == period.reviewed_on == spec.published_on
+
+
+def test_a_board_without_the_committee_review_and_no_yaml_names_what_is_missing(board_city):
+    data, header, spec = board_city
+    header.unlink()
+    file = _write(header, bf.classic(spec), ".xlsx")  # 审核：财务李敏 only: the finance check, not the review
+    _, _, problems = _read(data, header.stem)
+    missing = {(p.file, p.field) for p in problems if p.severity == ERROR and "/finance/" in p.file}
+    assert missing == {(file + "（公开期信息）", "review.reviewer"), (file + "（公开期信息）", "review.reviewed_on")}
+    assert not any(bf.CHECKED_BY in (p.value or "") for p in problems)
+
+
+def test_a_plain_table_without_a_yaml_header_says_where_the_header_can_come_from(board_city):
+    data, header, spec = board_city
+    header.unlink()
+    _write(header, bf.clean_csv(spec), ".csv")
+    problems = validate_city(data, {A}).problems.items
+    [p] = [p for p in problems if p.code == "period-header-missing"]
+    assert "公开期信息" in p.zh and "公开期信息" in p.hint_zh and p.file.endswith(f"{header.stem}.yaml")
+
+
 # --- broken boards -------------------------------------------------------------------------------
 
 def test_a_total_that_disagrees_is_refused_naming_its_cell(board_city):
@@ -146,6 +183,33 @@ def test_a_footer_date_that_disagrees_with_the_header_is_refused(board_city):
     _, _, problems = _read(data, header.stem)
     [p] = _errors_in(problems, file)
     assert (p.code, p.cell, p.field) == ("board-footer", "A17", "published_on")
+
+
+# Broken cells a clerk really types into the classic board: (name, cell, value, the one error, its cell).
+BROKEN_CELLS = (
+    ("amount_in_words", "F7", "一千元", "amount-format", "F7"),
+    ("day_the_month_lacks", "B8", 35, "date-no-such-day", "B8"),
+    ("summary_left_blank", "D9", None, "constraint-required", "D9"),
+    ("amount_with_unit", "F10", "900元整", "amount-format", "F10"),
+)
+
+
+@pytest.mark.parametrize("name, cell, value, code, named", BROKEN_CELLS, ids=[b[0] for b in BROKEN_CELLS])
+def test_a_broken_cell_is_refused_naming_its_row_and_nothing_else(board_city, name, cell, value, code, named):
+    """One error, at the cell the clerk typed: an unreadable amount never sets off the running balance
+    or the totals, which cannot be judged without it."""
+    import io
+
+    import openpyxl
+
+    data, header, spec = board_city
+    book = openpyxl.load_workbook(io.BytesIO(bf.classic(spec)))
+    book.active[cell] = value
+    out = io.BytesIO()
+    book.save(out)
+    file = _write(header, out.getvalue(), ".xlsx")
+    problems = validate_city(data, {A}).problems.items
+    assert [(p.code, p.cell, p.row) for p in _errors_in(problems, file)] == [(code, named, int(named[1:]))]
 
 
 def test_a_sheet_without_a_header_says_what_it_read(board_city):

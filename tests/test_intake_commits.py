@@ -84,8 +84,11 @@ def test_a_real_upload_commits_only_the_communitys_files(city, dirty):
     done = client.post(f"/c/{CODE}/confirm", data={"csrf": token, "upload": _upload_id(response.text), "action": "confirm"})
     assert done.status_code == 200 and "已提交" in done.text
     assert git(city.data.parent, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    # Besides the clerk's files, only what Juwu writes for the catalogue: datapackage.yaml and, the
+    # ledger's header being Chinese, the schema named by its titles (generator/catalogue.py).
     assert _committed_files(city.data) == {f"data/communities/{CODE}/finance/2025-01.csv",
-                                           f"data/communities/{CODE}/finance/2025-01.yaml", "data/datapackage.yaml"}
+                                           f"data/communities/{CODE}/finance/2025-01.yaml", "data/datapackage.yaml",
+                                           "data/schemas/zh/ledger_lines.yaml"}
     committed_city = git(city.data.parent, "show", "HEAD:data/city.yaml")
     assert OPERATOR_NOTE.strip() not in committed_city
     catalogue = git(city.data.parent, "show", "HEAD:data/datapackage.yaml")

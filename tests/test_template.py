@@ -98,20 +98,121 @@ def test_a_filled_ledger_template_passes_validate_with_no_change(city):  # noqa:
     assert {l.handled_by for l in period.lines} == {"赵经办"}
 
 
-def test_a_filled_members_template_reads_like_the_csv_it_replaces(city):  # noqa: F811
-    folder = city / "communities" / A
-    header, rows = read_table(folder / "members.csv")
-    fields = list(tableschemas.fields("members"))
-    values = [[row[header.index(f)] if f in header else "" for f in fields] for row in rows]
-    before = validate_city(city, {A})
-    members_before = [(m.name, m.role) for c in before.city.communities if c.code == A for m in c.members]
-    payload = _fill(tpl.xlsx_bytes("members", tpl.city_lists(city)), tpl.sheet_title("members"), values)
-    (folder / "members.csv").unlink()
-    (folder / "members.xlsx").write_bytes(payload)
+REVIEW = {"B7": "赵制表", "B8": "任永良", "B9": None, "B10": "经监督委员会审核，同意公开。", "B11": None}
+
+
+def _fill_period(payload: bytes, reviewed_on: datetime.date, published_on: datetime.date,
+                 **cells) -> bytes:
+    """The clerk's part of the 公开期信息 sheet: who prepared and reviewed it, when, the opinion."""
+    book = openpyxl.load_workbook(io.BytesIO(payload))
+    ws = book[tpl.LEDGER_SHEET_EXTRA]
+    for ref, value in (REVIEW | {"B9": reviewed_on, "B11": published_on} | cells).items():
+        ws[ref] = value
+        if isinstance(value, datetime.date):
+            ws[ref].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _filled_ledger(city, key: str, opening: Decimal, handler: str = "赵经办") -> bytes:  # noqa: F811
+    year, month = int(key[:4]), int(key[5:7])
+    lists = tpl.city_lists(city)
+    rows = [[datetime.date(year, month, l.day), l.voucher, "其他支出" if l.category == "未分类" else l.category,
+             l.summary, float(l.income) if l.income else None, float(l.expense) if l.expense else None,
+             lists.funding_sources[0], handler] for l in bf.BOARD_LINES]
+    return _fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows)
+
+
+def test_a_filled_template_needs_no_yaml_header(city):  # noqa: F811
+    """The 公开期信息 sheet is the header: opening filled in by juwu template, closing a formula that
+    openpyxl saves without a result (computed as Excel would), the review typed by the clerk."""
+    header, opening = _latest(city)
+    key = header.stem
+    year, month = int(key[:4]), int(key[5:7])
+    reviewed, published = datetime.date(year, month, 28), datetime.date(year, month, 28)
+    payload = _fill_period(_filled_ledger(city, key, opening), reviewed, published)
+    header.unlink()
+    file = _place(header, payload)
     result = validate_city(city, {A})
-    assert not _errors(result, f"communities/{A}/members.xlsx")
-    assert [(m.name, m.role) for c in result.city.communities if c.code == A for m in c.members] == members_before
-    assert members_before  # the demo community has members to compare
+    mine = [(p.code, p.file, p.cell, p.en) for p in result.problems.items
+            if p.severity == ERROR and "/finance/" in p.file]
+    assert not mine, mine
+    period = _period(result, key)
+    assert period.header_file == file + "!公开期信息"
+    assert (period.opening_balance, period.closing_balance) == (opening, opening + bf.INCOME - bf.EXPENSE)
+    assert (period.prepared_by, period.reviewer, period.review_opinion) == ("赵制表", "任永良", REVIEW["B10"])
+    assert (period.reviewed_on, period.published_on) == (reviewed, published)
+    assert len(period.lines) == len(bf.BOARD_LINES)
+
+
+def test_a_period_sheet_missing_the_review_names_the_field(city):  # noqa: F811
+    header, opening = _latest(city)
+    key = header.stem
+    payload = _fill_period(_filled_ledger(city, key, opening), datetime.date(2000, 1, 1), datetime.date(2000, 1, 1),
+                           B8=None, B9=None)
+    header.unlink()
+    file = _place(header, payload)
+    result = validate_city(city, {A})
+    errors = {(p.file, p.field) for p in result.problems.items if p.severity == ERROR and "/finance/" in p.file}
+    assert (file + "!公开期信息", "review.reviewer") in errors and (file + "!公开期信息", "review.reviewed_on") in errors
+
+
+def test_a_period_sheet_that_disagrees_with_the_yaml_names_the_cell(city):  # noqa: F811
+    header, opening = _latest(city)
+    key = header.stem
+    set_yaml(header, "closing_balance", f"{opening + bf.INCOME - bf.EXPENSE:.2f}")
+    wrong = float(opening + 10)
+    book = openpyxl.load_workbook(io.BytesIO(tpl.xlsx_bytes("ledger", tpl.city_lists(city), key, opening, A)))
+    book[tpl.LEDGER_SHEET_EXTRA]["B3"] = wrong  # 上期结存 typed over the one juwu template filled in
+    out = io.BytesIO()
+    book.save(out)
+    file = _place(header, out.getvalue())
+    result = validate_city(city, {A})
+    [p] = [p for p in result.problems.items if p.code == "period-sheet-differs"]
+    assert (p.file, p.cell, p.field, p.severity) == (file, "公开期信息!B3", "opening_balance", ERROR)
+    assert header.name in p.zh and f"{opening + 10:,.2f}" in p.zh
+
+
+def _typed(value: str, kind: str, name: str):
+    """A CSV cell as Excel holds it once typed into the template: a date, a number, or text."""
+    f = tableschemas.fields(kind)[name]
+    if not value:
+        return None
+    if f.get("type") == "date":
+        return datetime.date.fromisoformat(value)
+    if f.get("type") == "integer":
+        return int(value)
+    if f.get("type") == "number":
+        return float(value)
+    return value
+
+
+_ROWS_OF = {
+    "members": lambda c: [(m.name, m.role, m.political_status, m.sub_group) for m in c.members],
+    "opinions": lambda c: [(o.received_on, o.channel, o.subject, o.answer, o.status) for o in c.opinions],
+    "evaluations": lambda c: [(e.year, e.held_on, e.evaluated, e.ballots_valid, e.competent, e.satisfied)
+                              for e in c.evaluations],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_ROWS_OF))
+def test_a_filled_template_reads_like_the_csv_it_replaces(city, kind):  # noqa: F811
+    """The member list, opinions and evaluations: the community's rows typed into the template as
+    Excel holds them (dates as dates, counts as numbers) validate with no change, to the same records."""
+    folder = city / "communities" / A
+    header, rows = read_table(folder / f"{kind}.csv")
+    fields = list(tableschemas.fields(kind))
+    values = [[_typed(row[header.index(f)], kind, f) if f in header else None for f in fields] for row in rows]
+    before = validate_city(city, {A})
+    records_before = _ROWS_OF[kind](next(c for c in before.city.communities if c.code == A))
+    assert records_before  # the demo community has rows to compare
+    payload = _fill(tpl.xlsx_bytes(kind, tpl.city_lists(city)), tpl.sheet_title(kind), values)
+    (folder / f"{kind}.csv").unlink()
+    (folder / f"{kind}.xlsx").write_bytes(payload)
+    result = validate_city(city, {A})
+    assert not _errors(result, f"communities/{A}/{kind}.xlsx"), _errors(result, f"communities/{A}/{kind}.xlsx")
+    assert _ROWS_OF[kind](next(c for c in result.city.communities if c.code == A)) == records_before
 
 
 def test_a_csv_template_is_a_chinese_header_with_a_bom_that_the_loader_reads():
@@ -279,7 +380,9 @@ def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path
              lists.funding_sources[-1], "钱经办"] for l in bf.BOARD_LINES]
     filled = tmp_path / "in" / f"{key}.xlsx"
     filled.parent.mkdir()
-    filled.write_bytes(_fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows))
+    day = datetime.date(year, month, 28)
+    filled.write_bytes(_fill_period(_fill(tpl.xlsx_bytes("ledger", lists, key, opening, A), "财务收支明细", rows),
+                                    day, day))
     out = tmp_path / "out"
     profile = tmp_path / "profile"
     done = subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
@@ -304,12 +407,15 @@ def test_a_filled_template_resaved_by_libreoffice_still_validates(city, tmp_path
     assert board[f"C{total}"].value == "合计"
     assert Decimal(str(board[f"D{total}"].value)).quantize(Decimal("0.01")) == bf.INCOME
     assert Decimal(str(board[f"F{total}"].value)).quantize(Decimal("0.01")) == closing
+    header.unlink()  # no YAML: the re-saved 公开期信息 sheet is the header, its formulas now calculated
     file = _place(header, resaved.read_bytes())
     result = validate_city(city, {A})
-    assert not _errors(result, file), _errors(result, file)
+    errors = [(p.code, p.file, p.cell, p.en) for p in result.problems.items if p.severity == ERROR and "/finance/" in p.file]
+    assert not errors, errors
     period = _period(result, key)
     assert [(l.voucher, l.income, l.expense) for l in period.lines] == [
         (l.voucher, l.income, l.expense) for l in bf.BOARD_LINES]
+    assert (period.closing_balance, period.reviewer, period.published_on) == (closing, "任永良", day)
 
 
 def test_the_opening_balance_is_never_read_through_a_link(city, tmp_path):  # noqa: F811
@@ -323,3 +429,55 @@ def test_the_opening_balance_is_never_read_through_a_link(city, tmp_path):  # no
     header.symlink_to(outside)
     assert tpl.previous_closing(city, A, nxt) is None  # as the loader: a link is refused, never followed
     assert tpl.previous_closing(city, "../" + A, nxt) is None
+
+
+def test_a_filled_template_uploaded_with_the_form_left_blank_takes_the_period_sheet(tmp_path):
+    """The upload service's month form: what the clerk leaves blank, the template's 公开期信息 gives;
+    the committed header carries it, and the closing balance is computed from the lines."""
+    from generator.intake.users import add_user
+    from intake_helpers import client_for, csrf, git, intake_settings, sign_in
+    from intake_helpers import upload_id as _upload_id
+
+    code = "319901001002"  # 华庭里社区: 2024-12 closed at 14926.47
+    settings = intake_settings(tmp_path)
+    user, password = add_user(settings.users, code, display_name="魏凤凤")
+    client = client_for(settings)
+    assert sign_in(client, user.username, password).status_code == 303
+    token = csrf(client.get(f"/c/{code}/").text)
+    payload = client.get(f"/c/{code}/template/ledger.xlsx?period=2025-01").content
+    lists = tpl.city_lists(settings.data)
+    rows = [[datetime.date(2025, 1, l.day), l.voucher, "其他支出" if l.category == "未分类" else l.category, l.summary,
+             float(l.income) if l.income else None, float(l.expense) if l.expense else None,
+             lists.funding_sources[0], "魏凤凤"] for l in bf.BOARD_LINES]
+    filled = _fill_period(_fill(payload, "财务收支明细", rows), datetime.date(2025, 2, 3), datetime.date(2025, 2, 5))
+    form = {"csrf": token, "period": "2025-01", **{k: "" for k in ("opening_balance", "closing_balance", "prepared_by",
+                                                                   "reviewer", "reviewed_on", "opinion", "published_on")}}
+    response = client.post(f"/c/{code}/upload/ledger", data=form,
+                           files={"file": ("2025-01.xlsx", filled, "application/octet-stream")})
+    assert response.status_code == 200 and "确认提交" in response.text, response.text[-3000:]
+    done = client.post(f"/c/{code}/confirm", data={"csrf": token, "upload": _upload_id(response.text),
+                                                    "action": "confirm"})
+    assert done.status_code == 200 and "已提交" in done.text
+    header = (settings.data / f"communities/{code}/finance/2025-01.yaml").read_text("utf-8")
+    closing = Decimal("14926.47") + bf.INCOME - bf.EXPENSE
+    for text in ("赵制表", "reviewer: 任永良", '"2025-02-03"', '"2025-02-05"', f'"{closing:.2f}"'):
+        assert text in header, header
+    assert "2025-01.csv" in git(settings.data.parent, "show", "--name-only", "--format=", "HEAD")
+
+
+def test_the_opening_balance_comes_from_last_month_s_workbook_when_it_has_no_yaml(board_city_for_template):
+    data, key, closing = board_city_for_template
+    year, month = int(key[:4]), int(key[5:7])
+    nxt = f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
+    assert tpl.previous_closing(data, A, nxt) == closing
+
+
+@pytest.fixture
+def board_city_for_template(city):  # noqa: F811
+    """Community A's latest month kept as a board with its footer and no YAML header."""
+    header, opening = _latest(city)
+    key = header.stem
+    spec = bf.Spec(int(key[:4]), int(key[5:7]), opening, datetime.date(int(key[:4]), int(key[5:7]), 28))
+    header.unlink()
+    _place(header, bf.classic(spec, review=True))
+    return city, key, spec.closing

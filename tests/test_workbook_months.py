@@ -204,3 +204,11 @@ def test_the_upload_service_reads_a_year_workbook_at_the_month_chosen(tmp_path):
     response = client.post(f"/c/{code}/upload/ledger", data=ledger_fields(token, "2025-01", "14926.47", "29726.47"),
                            files={"file": ("2025.xlsx", out.getvalue(), "application/octet-stream")})
     assert response.status_code == 200 and "确认提交" in response.text, response.text[-3000:]
+    # What is committed is January's sheet too, never the workbook's first sheet (February).
+    from intake_helpers import upload_id
+
+    done = client.post(f"/c/{code}/confirm", data={"csrf": token, "upload": upload_id(response.text),
+                                                    "action": "confirm"})
+    assert done.status_code == 200 and "已提交" in done.text
+    committed = (settings.data / f"communities/{code}/finance/2025-01.csv").read_text("utf-8")
+    assert "999999" not in committed and "15000" in committed

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from generator import tableschemas, template
-from generator.catalogue import build_descriptor, dump_yaml, yaml_scalar
+from generator.catalogue import TITLED_SCHEMAS, build_descriptor, dump_yaml, titled_schema_text, yaml_scalar
 from generator.cityrepo import CityRepoError
 from generator.cityrepo.files import write_text
 from generator.cityrepo.owners import Owner, check_owner, codeowners_text, owners_text
@@ -55,8 +55,10 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
         "communities.csv": template.csv_text("communities"),
         "rollout.csv": template.csv_text("rollout"),
         "communities/.gitkeep": "",
+        # Chinese headers: declared with the schemas named by their titles (stock frictionless validates it)
         "datapackage.yaml": dump_yaml(build_descriptor(["communities.csv", "rollout.csv"], name="juwu-city",
-                                                       title=f"{city}居务监督公开数据")),
+                                                       title=f"{city}居务监督公开数据",
+                                                       titled=["communities.csv", "rollout.csv"])),
         "owners.csv": owners_text(owner_rows),
         "CODEOWNERS": codeowners_text([], owner_rows),
         "README.md": fill("README.md", city_name=city, engine_repo=engine_repo),
@@ -68,6 +70,8 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
     }
     for path in sorted(tableschemas.SCHEMA_DIR.glob("*.yaml")):
         files[f"schemas/{path.name}"] = path.read_text(encoding="utf-8")
+        if path.stem not in ("committee", "ledger_period", "report"):  # tables only: YAML files are not catalogued
+            files[f"{TITLED_SCHEMAS}/{path.name}"] = titled_schema_text(path.stem)
     return files
 
 

@@ -271,6 +271,12 @@ async def upload(request: Request):
                               upload_error=f"文件过大：单个文件不能超过 {settings.limits.max_file // 1_000_000} MB。")
     try:
         # Reading a workbook and validating take seconds: never on the event loop.
+        if kind == "ledger_year":  # a year's workbook: each month's result (generator/intake/yearbook.py)
+            year = await run_in_threadpool(_prepare_year, service, user, code, fields, file_bytes)
+            if year.upload_id:
+                session.pending.add(year.upload_id)
+            return service.render(request, session, "year.html", 200 if year.publishable else 422, code=code,
+                                  kind=kind, kinds=uploads.KINDS, values=fields, year=year)
         prepared = await run_in_threadpool(_prepare, service, user, kind, code, fields, file_bytes)
     except uploads.FormProblems as exc:
         return service.render(request, session, "upload.html", 422, code=code, kind=kind, kinds=uploads.KINDS,
@@ -431,6 +437,14 @@ def _prepare(service: Service, user: User, kind: str, code: str, fields: dict, d
         # The committed blob of every path it may touch: confirming later re-checks these.
         base = staging.file_hashes(settings.data, sorted(set(candidate.touched()) | set(final.touched())))
         return Prepared(candidate, checked, service.pending.save(user.username, candidate, base), final)
+
+
+def _prepare_year(service: Service, user: User, code: str, fields: dict, data: bytes | None):
+    """A year's workbook checked month by month, one upload at a time per community."""
+    from generator.intake import yearbook
+
+    with service.community_lock(code):
+        return yearbook.prepare(service.settings, service.pending, user.username, code, fields, data)
 
 
 def _print(service: Service, wanted) -> bytes:

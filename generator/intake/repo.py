@@ -22,12 +22,14 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.catalogue import DESCRIPTOR_NAME, build_descriptor, dump_yaml
+from generator.catalogue import (DESCRIPTOR_NAME, TITLED_SCHEMAS, build_descriptor, dump_yaml, is_titled,
+                                 titled_schema_text)
 from generator.intake import gitrepo, staging
 from generator.intake.gitrepo import RepoError, git, toplevel  # noqa: F401 (re-exported for rebuild and tests)
 from generator.intake.settings import IntakeSettings
@@ -94,7 +96,7 @@ def finalise(candidate: Candidate, existing: set[str]) -> Candidate:
                     period=candidate.period, amendment=candidate.amendment)
     for rel, content in candidate.writes.items():
         if rel.endswith(".xlsx"):
-            _, _, table = read_table_upload(content)
+            _, _, table = read_table_upload(content, candidate.period)
             out.writes[rel[:-5] + ".csv"] = table_as_csv(table)
             out.removes.append(rel)
         else:
@@ -115,6 +117,11 @@ def changes(data: Path, final: Candidate) -> dict[str, bytes | None]:
     catalogue = _catalogue(top, prefix, out)
     if catalogue is not None:
         out[DESCRIPTOR_NAME] = catalogue
+        named = set(re.findall(rf"schema: {re.escape(TITLED_SCHEMAS)}/([a-z_]+)\.yaml", catalogue.decode("utf-8")))
+        wanted = {f"{TITLED_SCHEMAS}/{kind}.yaml": kind for kind in sorted(named)}
+        there = gitrepo.blobs(top, "HEAD", [prefix + rel for rel in wanted])
+        out.update({rel: titled_schema_text(kind).encode("utf-8") for rel, kind in wanted.items()
+                    if there[prefix + rel] is None})  # a catalogue never names a schema the repository lacks
     return out
 
 
@@ -242,8 +249,23 @@ def _catalogue(top: Path, prefix: str, planned: dict[str, bytes | None]) -> byte
         current = {}
     name = current.get("name").text if isinstance(current, dict) and hasattr(current.get("name"), "text") else "juwu-city"
     title = current.get("title").text if isinstance(current, dict) and hasattr(current.get("title"), "text") else None
-    text = dump_yaml(build_descriptor(sorted(after), name, title))
+    text = dump_yaml(build_descriptor(sorted(after), name, title, _titled(current, planned) & after))
     return None if text == old else text.encode("utf-8")
+
+
+def _titled(current, planned: dict[str, bytes | None]) -> set[str]:
+    """CSV files whose header is the schema's Chinese titles (catalogue.TITLED_SCHEMAS): as the committed
+    catalogue declares them, and each planned file by its own first line."""
+    listed = current.get("resources") if isinstance(current, dict) else None
+    out = set()
+    for resource in listed if isinstance(listed, list) else []:
+        path, schema = (resource.get(k) if isinstance(resource, dict) else None for k in ("path", "schema"))
+        if hasattr(path, "text") and hasattr(schema, "text") and schema.text.startswith(TITLED_SCHEMAS + "/"):
+            out.add(path.text)
+    for rel, content in planned.items():
+        if content is not None and _catalogued(rel):
+            (out.add if is_titled(rel, content[:4096]) else out.discard)(rel)
+    return out
 
 
 def commit_message(user: User, c: Candidate, upload_id: str, touched: list[str]) -> str:

@@ -47,6 +47,7 @@ TABLE_KINDS = {
 }
 KINDS = {
     "ledger": "一个月的收支公开（账期）",
+    "ledger_year": "全年收支公开（一个工作簿，每月一个工作表）",
     "members": "监督委员会成员名单",
     "committee": "监督委员会基本信息",
     "report": "监督记录或报告",
@@ -128,13 +129,14 @@ def _amendment_problem(target: str, what: str, community: str) -> Problem:
 
 # --- tables ----------------------------------------------------------------------------------
 
-def read_table_upload(data: bytes) -> tuple[bytes, str, Table]:
-    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; a zip is read as .xlsx.
+def read_table_upload(data: bytes, period: str | None = None) -> tuple[bytes, str, Table]:
+    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; a zip is read as .xlsx — at
+    the sheet of `period` when it is a year's workbook of month sheets (as the loader reads it).
 
     Raises TableRefused for anything that is not a readable table (zip bombs included: read_xlsx
     checks sizes and ratios before unpacking)."""
     if data.startswith(b"PK\x03\x04"):
-        return data, ".xlsx", read_xlsx(data)
+        return data, ".xlsx", read_xlsx(data, period=period)
     text, _ = decode(data)
     utf8 = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
     return utf8, ".csv", read_csv(utf8)
@@ -194,14 +196,16 @@ def ledger_candidate(community: str, fields: Mapping[str, str], lines: bytes | N
         raise FormProblems(problems + exc.problems) from None
     if problems:
         raise FormProblems(problems)
+    given = {name: _text(fields, name) for name in LEDGER_FIELDS}
+    if suffix == ".xlsx":  # a filled template: what the form leaves blank, its 公开期信息 sheet gives
+        given = _from_period_sheet(content, period, given)
     header = {
         "period": period,
-        "opening_balance": _text(fields, "opening_balance"),
-        "closing_balance": _text(fields, "closing_balance"),
-        "prepared_by": _text(fields, "prepared_by"),
-        "review": {"reviewer": _text(fields, "reviewer"), "reviewed_on": _text(fields, "reviewed_on"),
-                   "opinion": _text(fields, "opinion")},
-        "published_on": _text(fields, "published_on"),
+        "opening_balance": given["opening_balance"],
+        "closing_balance": given["closing_balance"],
+        "prepared_by": given["prepared_by"],
+        "review": {"reviewer": given["reviewer"], "reviewed_on": given["reviewed_on"], "opinion": given["opinion"]},
+        "published_on": given["published_on"],
     }
     if amend:
         header["amendment"] = reason
@@ -210,6 +214,34 @@ def ledger_candidate(community: str, fields: Mapping[str, str], lines: bytes | N
     _place_table(c, f"{base}/{period}", suffix, content, existing)
     c.what = f"更正 {period} 财务公开" if amend else f"公开 {period} 财务收支"
     return c
+
+
+# The ledger form's fields → the period header's keys (the 公开期信息 sheet's, generator/load/periodheader.py).
+_HEADER_KEY = {"opening_balance": "opening_balance", "closing_balance": "closing_balance", "prepared_by": "prepared_by",
+               "reviewer": "review.reviewer", "reviewed_on": "review.reviewed_on", "opinion": "review.opinion",
+               "published_on": "published_on"}
+
+
+def _from_period_sheet(content: bytes, period: str, given: dict[str, str]) -> dict[str, str]:
+    """The form's values, each blank one taken from the workbook's 公开期信息 sheet (a 本期结存 the
+    sheet holds as a formula without a saved result is computed from the lines, as Excel would)."""
+    from generator.load import periodheader
+
+    try:
+        sheet = periodheader.read_sheet(content)
+        if sheet is None:
+            return given
+        lines = read_xlsx(content, period=period, prefer=("财务收支明细", "ledger_lines"))
+    except TableRefused:
+        return given  # the check names what cannot be read
+    out = dict(given)
+    for name, key in _HEADER_KEY.items():
+        if not out[name] and key in sheet:
+            out[name] = sheet[key].text
+    if not out["closing_balance"] and out["opening_balance"]:
+        closing = periodheader.computed_closing(out["opening_balance"], lines)
+        out["closing_balance"] = f"{closing:.2f}" if closing is not None else ""
+    return out
 
 
 def table_candidate(kind: str, community: str, upload: bytes | None, existing: set[str]) -> Candidate:

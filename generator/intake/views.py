@@ -19,8 +19,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "intake"
 CSS = TEMPLATES / "intake.css"
 
 # Which schema names the fields of a file, so a problem can say “上期结存” instead of opening_balance.
-_KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", ".csv", "ledger_lines"),
-            ("finance/", ".xlsx", "ledger_lines"), ("members", "", "members"), ("committee", "", "committee"),
+_KIND_OF = (("finance/", ".yaml", "ledger_period"), ("finance/", "（公开期信息）", "ledger_period"),
+            ("finance/", "!公开期信息", "ledger_period"), ("finance/", "", "ledger_lines"),  # a file or a month's sheet
+            ("members", "", "members"), ("committee", "", "committee"),
             ("reports/", "", "report"), ("officials", "", "officials"), ("opinions", "", "opinions"),
             ("evaluations", "", "evaluations"), ("rectifications", "", "rectifications"),
             ("member_changes", "", "member_changes"), *((kind, "", kind) for kind in RECORD_KINDS))

@@ -35,7 +35,9 @@ YEAR_TOTAL_LABELS = ("本年累计", "累计")
 FOOTER_LABELS = {
     "制表人": "prepared_by", "制表": "prepared_by", "审核人": "checked_by", "审核": "checked_by",
     "居务监督委员会意见": "supervision_opinion", "监督委员会意见": "supervision_opinion",
-    "监委会意见": "supervision_opinion", "张榜日期": "published_on", "张榜时间": "published_on",
+    "监委会意见": "supervision_opinion", "监督委员会审核人": "supervision_reviewer",
+    "监委会审核人": "supervision_reviewer", "监督委员会审核日期": "supervision_reviewed_on",
+    "监委会审核日期": "supervision_reviewed_on", "张榜日期": "published_on", "张榜时间": "published_on",
     "公开日期": "published_on", "公开时间": "published_on",
 }
 _FOOTER = re.compile("(" + "|".join(sorted(FOOTER_LABELS, key=len, reverse=True)) + r")\s*(?:[：:]|(?=\s)|$)")
@@ -356,7 +358,8 @@ def _date_text(text: str, month: str, day: str, period: str) -> str:
     the_month = int(m[2]) if m else period_month
     the_year = int(m[1]) if m and m[1] else year
     d = _DAY.fullmatch(day) if day else None
-    return _iso(the_year, the_month, int(d[1]) if d else 1) or f"{month}{day}"
+    # A day the month does not have (31 in April) stays a date the schema check refuses as such.
+    return _iso(the_year, the_month, int(d[1]) if d else 1) or f"{the_year}-{the_month:02d}-{d[1] if d else day}"
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

@@ -27,8 +27,11 @@ from generator.problems import ERROR, WARNING, Problem
 
 ZERO = Decimal("0")
 FILLED_FROM_FOOTER = {"prepared_by": "prepared_by", "published_on": "published_on",
-                      "supervision_opinion": "review.opinion"}
-_FIELD_ZH = {"prepared_by": "制表人", "published_on": "公开日期", "review.opinion": "监督委员会意见"}
+                      "supervision_opinion": "review.opinion", "supervision_reviewer": "review.reviewer",
+                      "supervision_reviewed_on": "review.reviewed_on"}
+_FIELD_ZH = {"prepared_by": "制表人", "published_on": "公开日期", "review.opinion": "监督委员会意见",
+             "review.reviewer": "监督委员会审核人", "review.reviewed_on": "监督委员会审核日期"}
+_DATES = ("published_on", "review.reviewed_on")
 
 
 def check(board: Board, header: dict[str, object] | None, header_file: str, where: Where) -> list[Problem]:
@@ -43,9 +46,10 @@ def check(board: Board, header: dict[str, object] | None, header_file: str, wher
     start = _amount(board.opening.text) if board.opening else None
     start = opening if start is None else start
     incomes, expenses = _column(board, "income"), _column(board, "expense")
-    problems += _running(board, start, incomes, expenses, where)
-    closing = None if start is None else start + sum(incomes, ZERO) - sum(expenses, ZERO)
-    problems += _totals(board, sum(incomes, ZERO), sum(expenses, ZERO), closing, where)
+    if _readable(board):  # an amount that cannot be read is the schema check's to name: sums would mislead
+        problems += _running(board, start, incomes, expenses, where)
+        closing = None if start is None else start + sum(incomes, ZERO) - sum(expenses, ZERO)
+        problems += _totals(board, sum(incomes, ZERO), sum(expenses, ZERO), closing, where)
     problems += _footer(board, header, header_file, where)
     return problems
 
@@ -77,6 +81,12 @@ def _amount(text: str) -> Decimal | None:
         return parse_amount(text) if text else None
     except FormatError:
         return None
+
+
+def _readable(board: Board) -> bool:
+    """Whether every income and expense of the lines is a readable amount (or blank)."""
+    cols = [board.table.column_index[n] for n in ("income", "expense")]
+    return all(not row[c].strip() or _amount(row[c]) is not None for row in board.table.rows for c in cols)
 
 
 def _column(board: Board, name: str) -> list[Decimal]:
@@ -141,7 +151,7 @@ def _footer(board: Board, header: dict[str, object], header_file: str, where: Wh
         mark, stated = board.footer.get(name), _text(header.get(key))
         if mark is None or not stated or _same(key, mark.text, stated):
             continue
-        date = key == "published_on"
+        date = key in _DATES
         problems.append(Problem(
             "board-footer", ERROR if date else WARNING, where.file,
             f"单元格 {mark.cell} 的{_FIELD_ZH[key]}“{mark.text}”与 {header_file} 中的“{stated}”不一致",
@@ -152,7 +162,7 @@ def _footer(board: Board, header: dict[str, object], header_file: str, where: Wh
 
 
 def _same(key: str, shown: str, stated: str) -> bool:
-    if key != "published_on":
+    if key not in _DATES:
         return "".join(shown.split()) == "".join(stated.split())
     try:
         return parse_date(shown) == parse_date(stated)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from generator import layout
 from generator.load import board as boards
-from generator.load import boardcheck, categories, titlerows, walk, workbook, yamlfile
+from generator.load import categories, titlerows, walk, yamlfile
 from generator.load.totalrows import drop_total_rows
 from generator.load.sources import Loaded, Source
-from generator.load.tables import TableRefused, decode, read_csv, read_xlsx, sheet_states
+from generator.load.tables import TableRefused, decode, read_csv, read_xlsx
 from generator.problems import ERROR, WARNING, Problem, Problems
 
 CODE_RE = re.compile(r"^[0-9]{12}$")
@@ -88,150 +88,14 @@ def _load_community(data_dir: Path, code: str, loaded: Loaded, problems: Problem
             loaded.sources.append(source)
         seen.update(stem + s for s in TABLE_SUFFIXES)
     if _is_folder(listing, "finance", f"{base}/finance", code, problems):
-        _load_finance(data_dir, code, loaded, problems)
+        from generator.load.finance import load_finance  # it reads its files with this module's readers
+
+        load_finance(data_dir, code, loaded, problems)
     if _is_folder(listing, "reports", f"{base}/reports", code, problems):
         _load_reports(data_dir, code, loaded, problems)
     for name, kind in listing.items():
         if name not in seen and name not in IGNORED_NAMES and kind != walk.LINK:
             problems.add(_unknown_file(f"{base}/{name}", code))
-
-
-def _load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems) -> None:
-    base = f"communities/{code}/finance"
-    listing = walk.entries(data_dir, base, problems, code)
-    periods: dict[str, set[str]] = {}
-    books: dict[str, tuple[str, str, bytes]] = {}  # period → (workbook, sheet, its bytes): a year's workbook
-    months: list[workbook.MonthRead] = []
-    blocked: set[str] = set()  # periods with a folder (or pipe) where a file belongs: that is their problem
-    for name, kind in listing.items():
-        if kind == walk.LINK:
-            continue
-        stem, dot, suffix = name.rpartition(".")
-        suffix = dot + suffix.lower()
-        if PERIOD_RE.match(stem) and suffix in (".yaml", ".csv", ".xlsx") and kind != walk.FILE:
-            problems.add(walk.not_a_file(f"{base}/{name}", kind, code))
-            blocked.add(stem)
-        elif PERIOD_RE.match(stem) and suffix in (".yaml", ".csv", ".xlsx"):
-            periods.setdefault(stem, set()).add(suffix)
-        elif workbook.YEAR_BOOK.match(name) and kind == walk.FILE:
-            for month in _year_book(data_dir, f"{base}/{name}", code, loaded, problems, books):
-                periods.setdefault(month.period, set()).add(workbook.SHEET_MARK)
-        elif name not in IGNORED_NAMES:
-            problems.add(_unknown_file(f"{base}/{name}", code,
-                                       "财务文件名应为“年-月”，例如 2024-05.csv 和 2024-05.yaml",
-                                       "finance files are named by period, e.g. 2024-05.csv and 2024-05.yaml"))
-    for period, suffixes in sorted(periods.items()):
-        if period in blocked:
-            continue
-        header_file = f"{base}/{period}.yaml"
-        if ".yaml" not in suffixes:
-            problems.add(Problem(
-                "period-header-missing", ERROR, header_file,
-                f"{period} 有收支明细，但缺少公开期信息文件 {period}.yaml（期初期末余额、审核）",
-                f"{period} has ledger lines but no period file {period}.yaml (balances, review)",
-                community=code,
-                hint_zh=f"按模板新建 {period}.yaml，填写上期结存、本期结存和监督委员会审核意见",
-                hint_en=f"Create {period}.yaml from the template with balances and the committee's review",
-            ))
-            continue
-        record = _read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
-        header = yamlfile.flatten(record) if record is not None else None
-        if header is not None:
-            loaded.sources.append(Source("ledger_period", header_file, code, period, record=header))
-        if workbook.SHEET_MARK in suffixes and suffixes & {".csv", ".xlsx"}:
-            rel, title, _ = books[period]
-            problems.add(Problem("file-twice", ERROR, rel,
-                                 f"{period} 既有工作表“{title}”，又有文件 {period}{min(suffixes & {'.csv', '.xlsx'})}，只能保留一个",
-                                 f"{period} is both sheet '{title}' and a file {period}.csv/.xlsx; keep one",
-                                 community=code, hint_zh="删除单独的月份文件，或删除工作簿中的这个工作表",
-                                 hint_en="Delete the month's own file, or the sheet in the workbook"))
-            continue
-        if workbook.SHEET_MARK in suffixes:
-            lines = _read_month_sheet(loaded, books[period], code, period, problems)
-        else:
-            lines = _read_table_file(loaded, data_dir, f"{base}/{period}", listing, "ledger_lines", code, problems,
-                                     required=False)
-        if lines is not None and lines.board is not None:
-            where = boards.Where(lines.file, code, period)
-            found = boardcheck.check(lines.board, header, header_file, where)
-            if workbook.SHEET_MARK in suffixes:
-                title = books[period][1]
-                found = [workbook.in_sheet(p, lines.file, title) for p in found]
-                months.append(_month_read(lines, period, title, header))
-            problems.extend(found)
-            if header is not None:
-                header.update(boardcheck.header_additions(lines.board, header))
-        if lines is None and not suffixes & {".csv", ".xlsx", workbook.SHEET_MARK}:
-            problems.add(Problem(
-                "ledger-lines-missing", ERROR, f"{base}/{period}.csv",
-                f"{period} 缺少收支明细文件 {period}.csv", f"{period} has no ledger file {period}.csv",
-                community=code,
-                hint_zh="本期没有收支时，也请提交只有表头的明细文件", hint_en="With no transactions, submit a file with the header only",
-            ))
-        if lines is not None:
-            lines.period = period
-            loaded.sources.append(lines)
-    problems.extend(workbook.chain({p: workbook.sheet_file(*books[p][:2]) for p in books}, months, code))
-
-
-def _year_book(data_dir: Path, rel: str, code: str, loaded: Loaded, problems: Problems,
-               books: dict[str, tuple[str, str, bytes]]) -> list[workbook.MonthSheet]:
-    """The month sheets of a year's workbook (finance/2024.xlsx), noted in `books`."""
-    data = walk.read_bytes(loaded, data_dir, rel, problems, code)
-    if data is None:
-        return []
-    try:
-        states = sheet_states(data)
-    except TableRefused as exc:
-        problems.add(Problem("table-unreadable", ERROR, rel, exc.zh, exc.en, row=exc.row, cell=exc.cell,
-                             community=code, hint_zh=exc.hint_zh, hint_en=exc.hint_en))
-        return []
-    year = int(rel.rsplit("/", 1)[-1][:4])
-    months, found = workbook.month_sheets(rel, year, states, code)
-    problems.extend(found)
-    if not months and not any(p.severity == ERROR for p in found):
-        problems.add(Problem("workbook-no-months", ERROR, rel,
-                             f"工作簿 {year}.xlsx 中没有月份工作表（应命名为“1月”…“12月”或“{year}年3月”）",
-                             f"the workbook {year}.xlsx has no month's sheet (name them 1月 … 12月 or {year}年3月)",
-                             community=code, hint_zh="把每个月的工作表按月份命名", hint_en="Name each month's sheet by its month"))
-    for month in months:
-        books[month.period] = (rel, month.title, data)
-    return months
-
-
-def _read_month_sheet(loaded: Loaded, book: tuple[str, str, bytes], code: str, period: str,
-                      problems: Problems) -> Source | None:
-    """One month's sheet of a year's workbook as that period's ledger lines."""
-    rel, title, data = book
-    file = workbook.sheet_file(rel, title)
-    # The month's version is the workbook's sha256: every month of the book changes when the book
-    # does (a re-saved workbook may change any sheet), and the hash can be checked against the file.
-    loaded.hashes[file] = loaded.hashes.get(rel, "")
-    board = None
-    found: list[Problem] = []
-    try:
-        table = read_xlsx(data, sheet=title)
-        if boards.needs_board(table.header):
-            board = boards.read_board(read_xlsx(data, sheet=title, first_row_header=False),
-                                      boards.Where(file, code, period), *categories.city_lists(loaded.city))
-            table = board.table
-            found = board.problems
-        else:
-            table, found = drop_total_rows(table, file, code)
-    except TableRefused as exc:
-        found = [Problem("table-unreadable", ERROR, file, exc.zh, exc.en, row=exc.row, cell=exc.cell,
-                         community=code, hint_zh=exc.hint_zh, hint_en=exc.hint_en)]
-        problems.extend(workbook.in_sheet(p, file, title) for p in found)
-        return None
-    problems.extend(workbook.in_sheet(p, file, title) for p in found)
-    table.cell_prefix = f"{title}{workbook.SHEET_MARK}"
-    return Source("ledger_lines", file, code, table=table, board=board)
-
-
-def _month_read(lines: Source, period: str, title: str, header: dict | None) -> workbook.MonthRead:
-    """A month's opening mark and the closing balance its lines give."""
-    board = lines.board
-    return workbook.MonthRead(period, title, board.opening, boardcheck.closing_of(board, header))
 
 
 def _load_reports(data_dir: Path, code: str, loaded: Loaded, problems: Problems) -> None:

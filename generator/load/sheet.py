@@ -55,11 +55,14 @@ class Styles:
     epoch: datetime.datetime
 
 
-def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits,
+         blank_formulas: bool = False) -> Iterator[tuple[int, list[str]]]:
     """(sheet row number, cells as text) for each row holding a value, in sheet order.
 
     Cells are placed by their reference; a row is as wide as its last value (empty styled cells
     beyond it are ignored). Raises SheetRefused for a malformed sheet or one over `limits`.
+    `blank_formulas`: a formula saved without its result reads as an empty cell instead (a
+    template's computed cells, filled by a program that does not calculate; the caller computes them).
     """
     where = _Where(title)
     stack: list = []  # open elements: stack[0] is <worksheet>
@@ -83,7 +86,7 @@ def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits)
                 if elements > limits.cells:
                     raise where.refuse(row_number, None, f"单元格超过 {limits.cells:,} 个", f"more than {limits.cells:,} cells")
                 column = _column(element.get("r"), row_number, column, where)
-                text = _cell_text(element, strings, styles, where.at(row_number, column))
+                text = _cell_text(element, strings, styles, where.at(row_number, column), blank_formulas)
                 if text:
                     if column > limits.columns:
                         raise where.refuse(row_number, column, f"第 {column_letter(column - 1)} 列（第 {column} 列）有内容，"
@@ -161,7 +164,7 @@ def _column(r: str | None, row: int, last: int, where: _Where) -> int:
     return column
 
 
-def _cell_text(c, strings, styles: Styles, at: tuple[str, int, str]) -> str:
+def _cell_text(c, strings, styles: Styles, at: tuple[str, int, str], blank_formulas: bool = False) -> str:
     """The text a clerk sees in the cell."""
     kind = c.get("t", "n")
     v = _child(c, "v")
@@ -169,7 +172,7 @@ def _cell_text(c, strings, styles: Styles, at: tuple[str, int, str]) -> str:
     if kind == "inlineStr":
         text = _inline(_child(c, "is"))
     elif value is None:
-        if _child(c, "f") is not None:
+        if _child(c, "f") is not None and not blank_formulas:
             raise _bad(at, "是公式，但文件中没有保存计算结果", "holds a formula but no saved result",
                        "请在 Excel 或 WPS 中打开文件、让公式算出结果后保存，再上传",
                        "Open the file in Excel or WPS so the formulas are calculated, save it, then submit it")

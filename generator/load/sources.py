@@ -39,7 +39,7 @@ class Source:
             return line, (self.table.cell(index, name) if name else None)
         value = (self.record or {}).get(name) if name else None
         if isinstance(value, Scalar):
-            return value.line, None
+            return value.line, value.cell
         if isinstance(value, list) and value and isinstance(value[0], Scalar):
             return value[0].line, None
         return None, None

@@ -257,7 +257,7 @@ RESAVE_ZH, RESAVE_EN = sheet_xml.RESAVE_ZH, sheet_xml.RESAVE_EN
 
 
 def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (),
-              first_row_header: bool = True, period: str | None = None) -> Table:
+              first_row_header: bool = True, period: str | None = None, blank_formulas: bool = False) -> Table:
     """One sheet of a workbook, after checking the zip is not a bomb.
 
     `sheet` names it exactly; otherwise the first sheet whose name is one of `prefer` (a clerk's
@@ -268,7 +268,7 @@ def read_xlsx(data: bytes, sheet: str | None = None, prefer: tuple[str, ...] = (
     book = _open_workbook(data)
     try:
         ws = _pick_sheet(book, sheet or _month_sheet(book, period), prefer)
-        header, rows, lines = _sheet_table(ws, first_row_header)
+        header, rows, lines = _sheet_table(ws, first_row_header, blank_formulas)
     finally:
         book.close()
     return Table(header, rows, lines, "xlsx", sheet=ws.title)
@@ -346,7 +346,7 @@ def _first_data_sheet(sheets):
     return next((ws for ws in visible if not is_skipped(ws.title)), next(iter(visible or sheets), None))
 
 
-def _sheet_table(ws, first_row_header: bool = True) -> tuple[list[str], list[list[str]], list[int]]:
+def _sheet_table(ws, first_row_header: bool = True, blank_formulas: bool = False) -> tuple[list[str], list[list[str]], list[int]]:
     """(header, rows, lines) of a read-only worksheet, within the module's limits."""
     book = ws.parent
     styles = sheet_xml.Styles(frozenset(book._date_formats), frozenset(book._timedelta_formats), book.epoch)
@@ -357,7 +357,7 @@ def _sheet_table(ws, first_row_header: bool = True) -> tuple[list[str], list[lis
     width = 0
     try:
         with ws._get_source() as source:
-            for number, cells in sheet_xml.rows(source, ws.title, ws._shared_strings, styles, limits):
+            for number, cells in sheet_xml.rows(source, ws.title, ws._shared_strings, styles, limits, blank_formulas):
                 if not any(c.strip() for c in cells):
                     continue
                 if header is None and first_row_header:

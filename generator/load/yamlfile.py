@@ -31,6 +31,7 @@ class YamlRefused(ValueError):
 class Scalar:
     text: str
     line: int  # 1-based
+    cell: str | None = None  # the Excel cell, when the value was read from a workbook (公开期信息!B3)
 
 
 # libyaml's parser (C) when PyYAML was built with it: the same events ~10x faster. We only take

@@ -182,3 +182,34 @@ def test_clerk_fills_in_committee_and_report_forms_and_downloads_the_sheets(serv
         page.click("text=下载监督报告（PDF）")
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     assert "发布报告“一月保洁服务合同执行情况”" in git(repo, "log", "-1", "--format=%s")
+
+
+def test_clerk_uploads_the_year_workbook_and_sees_each_month_on_a_phone(service, page, tmp_path):
+    """One upload, one row per month: January passes, February names its cell (2月!E14), March waits;
+    the table fits a phone; confirming publishes January alone."""
+    from tests.test_intake_year import _book, _specs
+
+    from tests import boardfixture as bf
+
+    repo = service["data"].parent
+    before = git(repo, "rev-parse", "HEAD").strip()
+    _sign_in(service, page)
+    page.click("text=上传全年收支公开")
+    page.fill("input[name=year]", "2025")
+    page.set_input_files("input[name=file]", {"name": "2025年收支.xlsx", "buffer": _book(
+        _specs(), broken={1: {"total_income": bf.INCOME + 100}}),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    page.click("text=上传并检查")
+    page.locator("h1:has-text('逐月检查结果')").wait_for()
+    rows = page.locator("table.months tbody tr")
+    assert rows.count() == 3
+    assert "检查通过，将公开" in rows.nth(0).inner_text() and "有错误" in rows.nth(1).inner_text()
+    assert "要等前面" in rows.nth(2).inner_text()
+    assert "2月!E14" in page.inner_text("main")
+    assert _fits(page)
+    page.screenshot(path=str(tmp_path / "year.png"), full_page=True)
+    page.click("text=确认提交并公开通过检查的月份")
+    page.locator("h1:has-text('已提交')").wait_for()
+    assert git(repo, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+    files = git(repo, "show", "--name-only", "--format=", "HEAD")
+    assert "2025-01.csv" in files and "2025-02" not in files
