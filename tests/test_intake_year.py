@@ -14,7 +14,7 @@ import pytest
 
 from generator.intake.users import add_user
 from generator.problems import ERROR
-from generator.validate import validate_city
+from generator.gather import validate_city
 from intake_helpers import CLOSING_2024_12, CODE, client_for, csrf, git, head, intake_settings, sign_in
 from intake_helpers import upload_id as _upload_id
 from tests import boardfixture as bf

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from generator.load import board as boards
 from generator.load import boardcheck, categories, periodheader, walk, workbook, yamlfile
-from generator.load.city import (IGNORED_NAMES, PERIOD_RE, _read_table_file, _read_yaml_file,
-                                 _unknown_file)
+from generator.load.readfile import IGNORED_NAMES, PERIOD_RE, read_table_file, read_yaml_file, unknown_file
 from generator.load.sources import Loaded, Source
 from generator.load.tables import TableRefused, read_xlsx, sheet_states
 from generator.load.totalrows import drop_total_rows
@@ -42,7 +41,7 @@ def load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems) 
             for month in _year_book(data_dir, f"{base}/{name}", code, loaded, problems, books):
                 periods.setdefault(month.period, set()).add(workbook.SHEET_MARK)
         elif name not in IGNORED_NAMES:
-            problems.add(_unknown_file(f"{base}/{name}", code,
+            problems.add(unknown_file(f"{base}/{name}", code,
                                        "财务文件名应为“年-月”，例如 2024-05.csv 和 2024-05.yaml",
                                        "finance files are named by period, e.g. 2024-05.csv and 2024-05.yaml"))
     for period, suffixes in sorted(periods.items()):
@@ -51,7 +50,7 @@ def load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems) 
         header_file = f"{base}/{period}.yaml"
         header = None
         if ".yaml" in suffixes:
-            record = _read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
+            record = read_yaml_file(loaded, data_dir, header_file, listing, problems, required=True, community=code)
             header = yamlfile.flatten(record) if record is not None else None
             if header is not None:
                 loaded.sources.append(Source("ledger_period", header_file, code, period, record=header))
@@ -66,7 +65,7 @@ def load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems) 
         if workbook.SHEET_MARK in suffixes:
             lines = _read_month_sheet(loaded, books[period], code, period, problems)
         elif suffixes & {".csv", ".xlsx"}:
-            lines = _read_table_file(loaded, data_dir, f"{base}/{period}", listing, "ledger_lines", code, problems,
+            lines = read_table_file(loaded, data_dir, f"{base}/{period}", listing, "ledger_lines", code, problems,
                                      required=False)
         else:
             lines = None
