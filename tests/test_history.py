@@ -294,7 +294,7 @@ def test_the_printed_findings_notice_carries_the_finding_and_a_code_the_site_kno
 
     data = amended["data"]
     city = validate_city(data).city
-    assert amendments.attach(city, history.collect(data, None, set())) == 1
+    assert amendments.attach(city, history.collect(data, None)) == 1
     community = next(c for c in city.communities if c.code == CODE)
     sheet = findings_sheet(city, community)
     assert any(f.code == "amendment-unexplained" for f in sheet.context["open_findings"])
@@ -304,7 +304,7 @@ def test_the_printed_findings_notice_carries_the_finding_and_a_code_the_site_kno
 def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
     """After every other test of the shared repository: it adds a commit to it."""
     root, paths = amended["root"], amended["paths"]
-    cached = json.loads((paths.cache / history.CACHE_NAME).read_text(encoding="utf-8"))
+    cached = json.loads((paths.cache / "history" / "index.json").read_text(encoding="utf-8"))
     head = git(root, "rev-parse", "HEAD").strip()
     assert cached["head"] == head
     members = amended["data"] / f"communities/{CODE}/members.csv"

@@ -155,10 +155,10 @@ def verify_index(city: City, history: History | None) -> dict[str, dict]:
     for code, title, path in current_sheets(city):
         index[code] = {"s": "current", "t": mask_personal(title), "p": path}
     if history is not None and history.available:
-        for record, r in history.records.items():
+        for record, versions in history.amended.items():  # the whole city's, not only the pages rendered now
             path = hist.sheet_path(record)
             later = []
-            for v in reversed(r.versions):
+            for v in reversed(versions):
                 if v.code and v.code not in index:
                     index[v.code] = {"s": "old", "t": "", "p": path, "h": history_path(record),
                                      "n": v.n, "d": v.date, "since": later[:5]}
