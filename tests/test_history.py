@@ -146,11 +146,33 @@ def test_the_period_page_links_to_its_history_with_the_unexplained_change(amende
     assert "历史版本（共 4 版）" in html and "有 1 处更改未写明原因" in html
 
 
-def test_a_period_never_changed_says_so_without_a_page_of_its_own(amended):
-    site = amended["site"]
+def test_a_period_never_changed_links_to_its_row_on_the_community_history_page(amended):
+    """Every record links to its history: one never changed is a row of its community's history
+    page (first published, current stamp and code, downloads), not a page of its own."""
+    site, data = amended["site"], amended["data"]
     html = page(site, f"c/{CODE}/finance/2024-06/")
-    assert re.search(r"历史版本：\d{4}-\d{2}-\d{2} 公开后未更改过", html)
+    assert re.search(r'<a href="../../history/#p-2024-06">历史版本</a>：\d{4}-\d{2}-\d{2} 公开后未更改过', html)
     assert not (site / f"c/{CODE}/finance/2024-06/history").exists()
+    stamp = re.search(r"data-juwu-stamp>([^<]+)<", html)[1]
+    row = page(site, f"c/{CODE}/history/").split('<tr id="p-2024-06">', 1)[1].split("</tr>", 1)[0]
+    city = validate_city(data).city
+    community = next(c for c in city.communities if c.code == CODE)
+    june = period_sheet(city, community, next(p for p in community.periods if p.key == "2024-06"))
+    assert "公开后未更改过" in row and stamp in row and f"<code>{june.code}</code>" in row
+    assert 'href="../data/ledger.csv"' in row and 'href="../finance/2024-06/"' in row
+    assert re.search(r"首次公开\">\d{4}-\d{2}-\d{2}<", row)
+
+
+def test_the_community_history_page_lists_every_record_and_links_the_changed_ones(amended):
+    site = amended["site"]
+    html = page(site, f"c/{CODE}/history/")
+    city = validate_city(amended["data"]).city
+    community = next(c for c in city.communities if c.code == CODE)
+    rows = re.findall(r'<tr id="([pr]-[^"]+)">', html)
+    assert rows == [f"p-{p.key}" for p in community.periods] + [f"r-{r.slug}" for r in community.reports]
+    may = html.split(f'<tr id="p-{PERIOD}">', 1)[1].split("</tr>", 1)[0]
+    assert 'href="../finance/2024-05/history/">共 4 版' in may and "有 1 处更改未写明原因" in may
+    assert 'href="history/"' in page(site, f"c/{CODE}/")  # the roster links to this page
 
 
 def test_the_history_page_lists_every_version_newest_first_with_reasons(amended):
@@ -266,8 +288,11 @@ def test_without_git_there_is_no_history_and_no_crash(tmp_path):
     site = tmp_path / "plain" / "site"
     assert build(BuildPaths.for_data(data, site)).built
     assert not list(site.rglob("history"))
-    some_period = next(site.glob("c/*/finance/*/index.html")).read_text(encoding="utf-8")
-    assert "历史版本" not in some_period
+    for page_file in (next(site.glob("c/*/finance/*/index.html")), next(site.glob("c/*/reports/*/index.html")),
+                      next(p for p in site.glob("c/*/index.html") if "juwu-roster" in p.read_text(encoding="utf-8"))):
+        html = page_file.read_text(encoding="utf-8")
+        assert "历史版本：本站的数据没有保存在版本库（git）中，无法显示公开后的更改记录。" in html, page_file
+        assert "history/" not in html and "未更改过" not in html
     assert (site / VERIFY / "index.html").is_file()
 
 
