@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from decimal import Decimal, InvalidOperation
 
 from generator import tableschemas
 from generator.site.privacy import mask_personal
@@ -31,6 +32,7 @@ LINE_FIELDS = {
 }
 LINE_KEY = {"period": "voucher", "roster": "name"}
 TABLE_KIND = {"period": "ledger_lines", "roster": "members"}  # the Table Schema whose header aliases apply
+AMOUNTS = ("income", "expense")
 
 
 # --- snapshots ---------------------------------------------------------------------------------
@@ -81,8 +83,19 @@ def table_rows(rel: str, data: bytes, kind: str) -> list[dict[str, str]]:
     aliases = tableschemas.header_aliases(table_kind)
     columns = {aliases.get(h.strip(), h.strip()): i for i, h in reversed(list(enumerate(table.header)))}
     wanted = [(name, columns.get(name)) for name, _ in LINE_FIELDS[kind]]
-    return [{name: mask_personal(row[i].strip()) if i is not None and i < len(row) else "" for name, i in wanted}
+    return [{name: _cell(name, row[i]) if i is not None and i < len(row) else "" for name, i in wanted}
             for row in table.rows if any(cell.strip() for cell in row)]
+
+
+def _cell(name: str, text: str) -> str:
+    """A cell as the page shows it: an amount to the fen (a workbook's 440.5 is 440.50), any text masked."""
+    text = text.strip()
+    if name in AMOUNTS and text:
+        try:
+            return f"{Decimal(text.replace(',', '')):.2f}"
+        except InvalidOperation:
+            pass
+    return mask_personal(text)
 
 
 def snapshot(record: str, files: dict[str, bytes]) -> dict:

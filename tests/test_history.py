@@ -352,3 +352,93 @@ def test_a_reason_in_a_commit_message_is_masked_like_any_text():
     reason = history._reason("更正\n\n更正说明 Amendment: 已电话联系 139 1234 5678 核实")
     assert "5678" in reason and "1234" not in reason.replace(" ", "")
     assert history._reason("no reason here") is None
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """A ledger as a clerk's workbook: amounts as numbers, everything else as text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = path.stem
+    amounts = {header.index("income"), header.index("expense")}
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if i in amounts and v else v for i, v in enumerate(row)])
+    book.save(path)
+
+
+def cache_files(cache: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((cache / "history").iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    """A city in git whose 2024-05 ledger is an Excel workbook, published, then amended twice with
+    reasons: a mistyped amount moved between two lines, then a summary reworded (a republish)."""
+    root = tmp_path_factory.mktemp("xlsx") / "repo"
+    data = root / "data"
+    write_demo_city(data, 3, seed=7)
+    ledger = data / FIN / f"{PERIOD}.csv"
+    names, rows = read_rows(ledger)
+    ledger.unlink()
+    book = ledger.with_suffix(".xlsx")
+    write_xlsx(book, names, rows)
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "clerk@example.org")
+    git(root, "config", "user.name", "clerk")
+    commit(root, "公开 initial")
+    site = root.parent / "site"
+    paths = BuildPaths.for_data(data, site)
+    assert build(paths).built
+    published = [r[names.index("date"):] for r in rows]
+    e, s = names.index("expense"), names.index("summary")
+    rows[1][e], rows[0][e] = "404.00", f"{Decimal(rows[0][e]) + Decimal('36.00'):.2f}"
+    write_xlsx(book, names, rows)
+    set_amendment(data / FIN / f"{PERIOD}.yaml", "第2笔支出金额录错")
+    commit(root, "更正 2024-05\n\n更正说明 Amendment: 第2笔支出金额录错")
+    assert build(paths).built  # a full build: the city's first old-version page is deeper than any page before
+    before = cache_files(paths.cache)
+    rows[2][s] = rows[2][s] + "（含维修）"
+    write_xlsx(book, names, rows)
+    commit(root, "更正 2024-05\n\n更正说明 Amendment: 摘要补充")
+    republished = build(paths)
+    assert republished.built and republished.republished == frozenset({CODE})
+    return {"site": site, "paths": paths, "published": published, "before": before, "after": cache_files(paths.cache),
+            "rows": rows, "summary": rows[2][s]}
+
+
+def test_an_xlsx_ledger_is_diffed_line_by_line_like_a_csv(workbook):
+    html = page(workbook["site"], HIST)
+    assert versions_of(html) == ["v3", "v2", "v1"]
+    v2 = section(html, 2)
+    assert re.search(r"记-2024-05-002</td><td[^>]*>支出</td><td[^>]*><del>440.00</del> → <ins>404.00</ins>", v2)
+    assert re.search(r"记-2024-05-001</td><td[^>]*>支出</td><td[^>]*><del>199.00</del> → <ins>235.00</ins>", v2)
+    assert "记-2024-05-003" not in v2 and "新增的明细" not in v2 and "删除的明细" not in v2
+    v3 = section(html, 3)
+    assert re.search(r"记-2024-05-003</td><td[^>]*>摘要</td><td[^>]*><del>[^<]+</del> → <ins>[^<]+（含维修）</ins>", v3)
+    assert "摘要补充" in v3 and "未写明原因" not in html
+
+
+def test_old_xlsx_versions_download_as_they_were_published(workbook):
+    site = workbook["site"]
+    _, v1 = read_rows_bytes((site / HIST / "v1.csv").read_bytes())
+    assert v1 == workbook["published"]
+    v2 = json.loads((site / HIST / "v2.json").read_text(encoding="utf-8"))
+    assert [r["expense"] for r in v2["rows"][:2]] == ["235.00", "404.00"]
+    assert v2["rows"][2]["summary"] + "（含维修）" == workbook["summary"]
+
+
+def test_a_republish_rewrites_only_its_community_history_file_and_the_index(workbook):
+    before, after = workbook["before"], workbook["after"]
+    assert set(before) == set(after) and len(before) >= 3  # the index and one file per community
+    assert {name for name in after if after[name] != before[name]} == {"index.json", f"{CODE}.json"}
+    assert not (workbook["paths"].cache / "history.json").exists()  # the old single file is gone
+
+
+def test_an_unchanged_git_head_writes_no_history_file(workbook):
+    cache = workbook["paths"].cache / "history"
+    stamps = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    found = history.collect(workbook["paths"].data, workbook["paths"].cache)
+    assert found.walked == 0 and f"period/{CODE}/{PERIOD}" in found.amended
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stamps
