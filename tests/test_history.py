@@ -219,6 +219,22 @@ def test_old_downloads_match_what_was_published_then(amended):
     assert not (site / HIST / "v4.csv").exists()  # the current version is the page's own download
 
 
+def test_every_old_download_is_the_ledger_as_committed_at_its_version(amended):
+    """v1, v2 and v3 of the period, as CSV and JSON, hold the ledger file of the commit each was
+    published in (its published columns), not a later one."""
+    root, site = amended["root"], amended["site"]
+    rel = f"data/{FIN}/{PERIOD}.csv"
+    commits = git(root, "log", "--reverse", "--format=%H", "--", rel).split()
+    assert len(commits) == 4
+    for n, sha in enumerate(commits[:3], 1):
+        names, rows = read_rows_bytes(git(root, "show", f"{sha}:{rel}").encode("utf-8"))
+        then = [r[names.index("date"):] for r in rows]
+        _, published = read_rows_bytes((site / HIST / f"v{n}.csv").read_bytes())
+        assert published == then, n
+        document = json.loads((site / HIST / f"v{n}.json").read_text(encoding="utf-8"))
+        assert [[r[k] for k in names[names.index("date"):]] for r in document["rows"]] == then, n
+
+
 def read_rows_bytes(data: bytes) -> tuple[list[str], list[list[str]]]:
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     return rows[0], rows[1:]
