@@ -175,8 +175,9 @@ def _ancestor(top: Path, old: str) -> bool:
 
 
 def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None) -> History:
-    """Every amended record of the city (what /verify/ and the findings need), and every record of
-    the communities in `detailed` (all when None) with each version's snapshot and diff.
+    """Every amended record of the city (what /verify/ needs), and every record of the communities
+    in `detailed` (all when None) and of those this walk touched, with each amended version's
+    snapshot and diff. Without a cache (`juwu print`) every community is walked, so every one is in.
 
     Only the commits since the last walk are read (`git log`), and only the communities they
     touched are worked out again; the others are read back from their cache files, and only
@@ -205,7 +206,7 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
     history.amended = {record: [Version(n, "", date, reason, {}, "", code, unexplained)
                                 for n, date, reason, code, unexplained in rows]
                        for record, rows in sorted(index["amended"].items())}
-    codes = set(historycache.shard_codes(where)) | set(shards) if detailed is None else detailed
+    codes = (set(historycache.shard_codes(where)) if detailed is None else set(detailed)) | set(shards)
     for code in sorted(codes):
         shard = shards.get(code) or historycache.load_shard(where, code)
         history.records |= _from_shard(shard)
@@ -249,7 +250,7 @@ def _work_out(top: Path, index: dict, shards: dict[str, dict]) -> None:
         shard = shards[community_of(record)]
         if len(versions) > 1:
             _stamp_versions(record, versions, content)
-            _detail(record, versions, content)
+            _detail(record, versions)
         if versions:
             shard["records"][record] = [[v.n, v.commit, v.date, v.reason, v.stamp, v.code, v.unexplained]
                                         for v in versions]
@@ -315,7 +316,7 @@ def _stamp_versions(record: str, versions: list[Version], content: dict[str, byt
     for i, v in enumerate(versions):
         if not all(b in content for b in v.files.values()):
             continue
-        snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()})
+        v.snapshot = snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()})
         hashes = {rel: hashlib.sha256(content[b]).hexdigest() for rel, b in v.files.items()}
         v.stamp = make_stamp(hashes, list(v.files), _stamp_date(record, snap))
         v.code = verify_code(sheet_path(record), v.stamp)
@@ -349,13 +350,12 @@ def sheet_path(record: str) -> str:
     return f"c/{code}/"
 
 
-def _detail(record: str, versions: list[Version], content: dict[str, bytes]) -> None:
-    """Each version's snapshot (what its page showed) and its diff from the one before."""
+def _detail(record: str, versions: list[Version]) -> None:
+    """Each version's diff from the one before (the snapshots were taken for the stamps)."""
     kind = record.split("/")[0]
     before = None
     for v in versions:
-        if not all(b in content for b in v.files.values()):
+        if v.snapshot is None:
             continue
-        v.snapshot = snapshot(record, {rel: content[b] for rel, b in v.files.items()})
         v.changes = diff(before, v.snapshot, kind) if before is not None else None
         before = v.snapshot

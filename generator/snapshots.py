@@ -56,8 +56,8 @@ def _flat(value, prefix: str = "") -> dict[str, str]:
 def _yaml(text: str) -> dict[str, str]:
     import yaml
 
-    try:
-        parsed = yaml.safe_load(text)
+    try:  # libyaml's safe loader when built in: one old version of every amended record is parsed per walk
+        parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
     except yaml.YAMLError:
         return {}
     return _flat(parsed) if isinstance(parsed, dict) else {}

@@ -335,7 +335,7 @@ def test_the_printed_findings_notice_carries_the_finding_and_a_code_the_site_kno
 
     data = amended["data"]
     city = validate_city(data).city
-    assert amendments.attach(city, history.collect(data, None)) == 1
+    assert amendments.attach(city, history.collect(data, None, set())) == 1
     community = next(c for c in city.communities if c.code == CODE)
     sheet = findings_sheet(city, community)
     assert any(f.code == "amendment-unexplained" for f in sheet.context["open_findings"])

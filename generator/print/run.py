@@ -42,7 +42,7 @@ def print_sheets(data_dir: Path, request: Request, allow_placeholder_url: bool =
             f"city.yaml's site_url is still the placeholder {site_url}: the QR code on every sheet would lead "
             "nowhere, so nothing was printed. Set site_url to the city's public site address first; for a test "
             "print, add --allow-placeholder-url.", code="placeholder-url")
-    history = collect(data_dir, None)  # a change without a reason is on the findings sheet, as on the site
+    history = collect(data_dir, None, set())  # a change without a reason is on the findings sheet, as on the site
     amendments.attach(validation.city, history)
     selection = select_sheets(validation.city, request)
     env = print_environment()
