@@ -198,7 +198,7 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
         index, since = historycache.fresh_index(top, prefix), None
     walked = [] if since == head else _walk(top, prefix, since)
     shards = _record_walk(where, index, walked)
-    _work_out(top, index, shards)
+    _work_out(top, index, shards, _city_settings(data))
     index["head"] = head
     if walked or since != head:
         historycache.save(where, index, shards)
@@ -235,7 +235,7 @@ def _record_walk(where: Path | None, index: dict, walked: list) -> dict[str, dic
     return shards
 
 
-def _work_out(top: Path, index: dict, shards: dict[str, dict]) -> None:
+def _work_out(top: Path, index: dict, shards: dict[str, dict], city: dict | None = None) -> None:
     """The touched records' versions, stamps, codes, snapshots and diffs, from one `git cat-file`
     of the files of the records with more than one version (a single version is the current one:
     its stamp comes from the working files, generator/stamp.py)."""
@@ -249,7 +249,7 @@ def _work_out(top: Path, index: dict, shards: dict[str, dict]) -> None:
     for record, versions in sorted(versions_of.items()):
         shard = shards[community_of(record)]
         if len(versions) > 1:
-            _stamp_versions(record, versions, content)
+            _stamp_versions(record, versions, content, city)
             _detail(record, versions)
         if versions:
             shard["records"][record] = [[v.n, v.commit, v.date, v.reason, v.stamp, v.code, v.unexplained]
@@ -274,6 +274,16 @@ def _from_shard(shard: dict) -> dict[str, RecordHistory]:
             Version(n, commit, date, reason, {}, stamp, code, unexplained, snap, changes)
             for (n, commit, date, reason, stamp, code, unexplained), (snap, changes) in zip(rows, details)])
     return out
+
+
+def _city_settings(data: Path) -> dict | None:
+    """The city.yaml as it is now (its category lists read an old printed board's lines), or None."""
+    from generator.snapshots import _yaml_mapping
+
+    try:
+        return _yaml_mapping((data / "city.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _reason(message: str) -> str | None:
@@ -309,14 +319,14 @@ def _records(files: dict[str, list]) -> dict[str, list[Version]]:
     return records
 
 
-def _stamp_versions(record: str, versions: list[Version], content: dict[str, bytes]) -> None:
+def _stamp_versions(record: str, versions: list[Version], content: dict[str, bytes], city: dict | None = None) -> None:
     """Each version's stamp and code, as its printed sheet carried them; an amendment without a
     reason to a version already published is marked unexplained."""
     previous_amendment = None
     for i, v in enumerate(versions):
         if not all(b in content for b in v.files.values()):
             continue
-        v.snapshot = snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()})
+        v.snapshot = snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()}, city)
         hashes = {rel: hashlib.sha256(content[b]).hexdigest() for rel, b in v.files.items()}
         v.stamp = make_stamp(hashes, list(v.files), _stamp_date(record, snap))
         v.code = verify_code(sheet_path(record), v.stamp)

@@ -53,30 +53,50 @@ def _flat(value, prefix: str = "") -> dict[str, str]:
     return {prefix[:-1]: str(value)}
 
 
+def _yaml_mapping(text: str) -> dict | None:
+    """A YAML mapping read as the loader reads it (generator/load/yamlfile.py: no aliases, bounded,
+    every scalar text as written), so an old version shows what its page showed; None if refused."""
+    from generator.load import yamlfile
+
+    try:
+        parsed = yamlfile.parse(text)
+    except yamlfile.YamlRefused:
+        return None
+    return _plain(parsed) if isinstance(parsed, dict) else None
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return getattr(value, "text", value)
+
+
 def _yaml(text: str) -> dict[str, str]:
-    import yaml
-
-    try:  # libyaml's safe loader when built in: one old version of every amended record is parsed per walk
-        parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    return _flat(parsed) if isinstance(parsed, dict) else {}
+    parsed = _yaml_mapping(text)
+    return _flat(parsed) if parsed is not None else {}
 
 
-def table_rows(rel: str, data: bytes, kind: str) -> list[dict[str, str]]:
-    """A ledger's or roster's lines at one version, by the loader's readers: [{field: text}] with
-    the published fields only. A version the loader refused (it was never published) has none."""
+def table_rows(rel: str, data: bytes, kind: str, city: dict | None = None) -> list[dict[str, str]]:
+    """A ledger's or roster's lines at one version, read as the loader reads them (a printed
+    board's layout with the city's category lists from `city`, its city.yaml): [{field: text}]
+    with the published fields only. A version the loader refused (never published) has none."""
+    from generator.load import board as boards
+    from generator.load import categories
     from generator.load import city as loader
-    from generator.load.board import needs_board
     from generator.load.tables import TableRefused
     from generator.load.totalrows import drop_total_rows
 
     table_kind = TABLE_KIND[kind]
     try:
         table = loader._read_table(data, rel, table_kind)
-        if table_kind == "ledger_lines":
-            if needs_board(table.header):  # a printed board's layout needs the city's lists: not diffed
-                return []
+        if table_kind == "ledger_lines" and boards.needs_board(table.header):
+            stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            where = boards.Where(rel, rel.split("/")[1], stem)
+            table = boards.read_board(loader._read_table(data, rel, table_kind, first_row_header=False), where,
+                                      *categories.city_lists(city)).table
+        elif table_kind == "ledger_lines":
             table, _ = drop_total_rows(table, rel, None)
     except TableRefused:
         return []
@@ -98,9 +118,10 @@ def _cell(name: str, text: str) -> str:
     return mask_personal(text)
 
 
-def snapshot(record: str, files: dict[str, bytes]) -> dict:
+def snapshot(record: str, files: dict[str, bytes], city: dict | None = None) -> dict:
     """What the record's page showed at one version, published fields only, masked:
-    {"header": {field: text}, "lines": [{field: text}], "text": report body}."""
+    {"header": {field: text}, "lines": [{field: text}], "text": report body}. `city`: the city.yaml
+    as loaded, for the category lists a printed board's lines are read with."""
     kind = record.split("/")[0]
     header: dict[str, str] = {}
     lines: list[dict[str, str]] = []
@@ -109,7 +130,7 @@ def snapshot(record: str, files: dict[str, bytes]) -> dict:
         if rel.endswith(".yaml"):
             header |= _yaml(_text(data))
         elif rel.endswith((".csv", ".xlsx")) and kind in LINE_FIELDS:
-            lines = table_rows(rel, data, kind)
+            lines = table_rows(rel, data, kind, city)
         elif rel.endswith(".md"):
             front, _, rest = _front_matter(_text(data))
             header |= _yaml(front)

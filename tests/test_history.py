@@ -458,3 +458,62 @@ def test_an_unchanged_git_head_writes_no_history_file(workbook):
     found = history.collect(workbook["paths"].data, workbook["paths"].cache)
     assert found.walked == 0 and f"period/{CODE}/{PERIOD}" in found.amended
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stamps
+
+
+def tiny_repo(root: Path) -> Path:
+    """Two communities' 2024-05 ledgers in a fresh git repository (no city: history only)."""
+    data = root / "data"
+    for code in ("319901001001", "319901001002"):
+        fin = data / f"communities/{code}/finance"
+        fin.mkdir(parents=True)
+        (fin / "2024-05.yaml").write_text("period: 2024-05\npublished_on: 2024-06-05\n", encoding="utf-8")
+        write_rows(fin / "2024-05.csv", ["date", "voucher", "summary", "income", "expense"],
+                   [["2024-05-03", "记-1", "电费", "", "100.00"]])
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "clerk@example.org")
+    git(root, "config", "user.name", "clerk")
+    commit(root, "公开")
+    return data
+
+
+def amend_tiny(root: Path, data: Path, summary: str, message: str) -> None:
+    ledger = data / "communities/319901001001/finance/2024-05.csv"
+    write_rows(ledger, ["date", "voucher", "summary", "income", "expense"], [["2024-05-03", "记-1", summary, "", "100.00"]])
+    commit(root, message)
+
+
+def test_a_rewritten_git_history_is_walked_again_from_the_start(tmp_path):
+    root = tmp_path / "repo"
+    data = tiny_repo(root)
+    amend_tiny(root, data, "电费（5月）", "更正\n\n更正说明 Amendment: 摘要补充")
+    record = "period/319901001001/2024-05"
+    assert len(history.collect(data, tmp_path / "cache").get(record).versions) == 2
+    git(root, "reset", "-q", "--hard", "HEAD~1")  # the amendment is taken back and another made instead
+    amend_tiny(root, data, "电费及水费", "edit")
+    again = history.collect(data, tmp_path / "cache")
+    versions = again.get(record).versions
+    assert [v.n for v in versions] == [1, 2] and versions[1].unexplained and again.walked == 2
+    assert "电费及水费" in json.dumps(versions[1].changes, ensure_ascii=False)
+
+
+def test_a_walk_cut_short_before_its_index_is_saved_records_nothing_twice(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    data = tiny_repo(root)
+    cache = tmp_path / "cache"
+    history.collect(data, cache)
+    amend_tiny(root, data, "电费（5月）", "更正\n\n更正说明 Amendment: 摘要补充")
+    real = history.historycache._write
+
+    def crash_at_index(path, value):
+        if path.name == "index.json":
+            raise KeyboardInterrupt
+        real(path, value)
+
+    monkeypatch.setattr(history.historycache, "_write", crash_at_index)
+    with pytest.raises(KeyboardInterrupt):
+        history.collect(data, cache)
+    monkeypatch.undo()
+    found = history.collect(data, cache)
+    assert found.walked == 1  # the commit is walked again: the index had not reached it
+    assert [v.n for v in found.get("period/319901001001/2024-05").versions] == [1, 2]
+    assert [v.n for v in found.get("period/319901001002/2024-05").versions] == [1]
