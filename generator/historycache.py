@@ -10,11 +10,13 @@
 A republish that changes one community rewrites that community's file and the index; a build with
 an unchanged git head writes nothing. Every write is a whole file replaced atomically; a walk cut
 short between a community's file and the index is walked again, and a change already recorded is
-not recorded twice (generator/history.py dedupes by commit).
+not recorded twice (generator/history.py dedupes by commit). A cache made by another repository,
+another format or another version of the code that makes it is dropped whole and walked again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -23,10 +25,22 @@ FOLDER = "history"
 INDEX = "index.json"
 FORMAT = 2
 OLD_SINGLE_FILE = "history.json"  # format 1: one file of every data file's versions
+# The code that works out versions, stamps, snapshots and diffs: when it changes, what the cache
+# holds may no longer be what it would make, so the walk starts again.
+MAKERS = ("history.py", "historycache.py", "snapshots.py", "stamp.py")
+
+
+def _makers() -> str:
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in MAKERS:
+        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def fresh_index(top: Path, prefix: str) -> dict:
-    return {"format": FORMAT, "top": str(top), "prefix": prefix, "head": None, "n": 0, "amended": {}}
+    return {"format": FORMAT, "code": _makers(), "top": str(top), "prefix": prefix, "head": None, "n": 0,
+            "amended": {}}
 
 
 def fresh_shard() -> dict:
@@ -41,9 +55,10 @@ def load_index(where: Path | None, top: Path, prefix: str) -> dict:
     """The walk so far, or a fresh one (no cache, another repository or format, unreadable)."""
     if where is not None:
         cached = _read(where / INDEX)
-        if (isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("top") == str(top)
-                and cached.get("prefix") == prefix):
+        if (isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("code") == _makers()
+                and cached.get("top") == str(top) and cached.get("prefix") == prefix):
             return cached
+        forget(where)  # another repository, format or code: no community's file is kept either
     return fresh_index(top, prefix)
 
 

@@ -517,3 +517,19 @@ def test_a_walk_cut_short_before_its_index_is_saved_records_nothing_twice(tmp_pa
     assert found.walked == 1  # the commit is walked again: the index had not reached it
     assert [v.n for v in found.get("period/319901001001/2024-05").versions] == [1, 2]
     assert [v.n for v in found.get("period/319901001002/2024-05").versions] == [1]
+
+
+def test_a_cache_made_by_other_code_is_dropped_and_walked_again(tmp_path):
+    root = tmp_path / "repo"
+    data = tiny_repo(root)
+    cache = tmp_path / "cache"
+    assert history.collect(data, cache).walked == 1
+    index_file = cache / "history" / "index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["code"] = "made-by-an-older-juwu"
+    index_file.write_text(json.dumps(index), encoding="utf-8")
+    (cache / "history" / "319909999999.json").write_text("{}", encoding="utf-8")  # a leftover of that code
+    assert history.collect(data, cache).walked == 1  # from the start again
+    assert sorted(p.name for p in (cache / "history").iterdir()) == ["319901001001.json", "319901001002.json",
+                                                                     "index.json"]
+    assert history.collect(data, cache).walked == 0
