@@ -533,3 +533,20 @@ def test_a_cache_made_by_other_code_is_dropped_and_walked_again(tmp_path):
     assert sorted(p.name for p in (cache / "history").iterdir()) == ["319901001001.json", "319901001002.json",
                                                                      "index.json"]
     assert history.collect(data, cache).walked == 0
+
+
+def test_the_current_codes_on_the_history_page_are_the_printed_sheets_codes(amended):
+    """A resident holding today's sheet finds its code on the history page, for each kind of record."""
+    from generator.print.sheets import report_sheet, roster_sheet
+
+    site, data = amended["site"], amended["data"]
+    city = validate_city(data).city
+    community = next(c for c in city.communities if c.code == CODE)
+    html = page(site, f"c/{CODE}/history/")
+    current = html.split('id="roster">', 1)[1].split("</section>", 1)[0]
+    assert f"<code>{roster_sheet(city, community).code}</code>" in current and "（现行版本）" in current
+    for report in community.reports:
+        row = html.split(f'<tr id="r-{report.slug}">', 1)[1].split("</tr>", 1)[0]
+        assert f"<code>{report_sheet(city, community, report).code}</code>" in row
+    may = page(site, HIST).split('id="v4">', 1)[1].split("</section>", 1)[0]
+    assert f"<code>{current_code(data)}</code>" in may  # a changed period's own page names its current code too
