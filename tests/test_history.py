@@ -290,7 +290,8 @@ def test_a_full_build_makes_the_same_history_as_the_republish(amended, tmp_path)
     site = amended["site"]
     fresh = tmp_path / "fresh"
     assert build(BuildPaths.for_data(amended["data"], fresh), full=True).built
-    for rel in (HIST + "index.html", HIST + "v1.csv", HIST + "v3.json", HIST + "v2/index.html"):
+    for rel in (HIST + "index.html", HIST + "v1.csv", HIST + "v3.json", HIST + "v2/index.html",
+                f"c/{CODE}/history/index.html", "c/319901001001/history/index.html"):
         assert (fresh / rel).read_bytes() == (site / rel).read_bytes(), rel
     assert sorted(p.name for p in (fresh / VERIFY).iterdir()) == sorted(p.name for p in (site / VERIFY).iterdir())
     for path in (site / VERIFY).iterdir():
