@@ -34,7 +34,7 @@ from generator.config import PROJECT_ROOT
 from generator.intake import gitrepo
 from generator.site.privacy import mask_personal
 from generator.snapshots import (  # noqa: F401 (the words of a snapshot, and its diffs, for the pages)
-    HEADER_FIELDS, LINE_FIELDS, LINE_KEY, diff, is_empty, snapshot, text_diff, tokens,
+    HEADER_FIELDS, LINE_FIELDS, LINE_KEY, diff, is_empty, snapshot, text_diff, tokens, yaml_mapping,
 )
 from generator.stamp import stamp as make_stamp
 
@@ -198,7 +198,7 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
         index, since = historycache.fresh_index(top, prefix), None
     walked = [] if since == head else _walk(top, prefix, since)
     shards = _record_walk(where, index, walked)
-    _work_out(top, index, shards, _city_settings(data))
+    _work_out(top, index, shards, _city_settings(data) if shards else None)
     index["head"] = head
     if walked or since != head:
         historycache.save(where, index, shards)
@@ -278,10 +278,8 @@ def _from_shard(shard: dict) -> dict[str, RecordHistory]:
 
 def _city_settings(data: Path) -> dict | None:
     """The city.yaml as it is now (its category lists read an old printed board's lines), or None."""
-    from generator.snapshots import _yaml_mapping
-
     try:
-        return _yaml_mapping((data / "city.yaml").read_text(encoding="utf-8"))
+        return yaml_mapping((data / "city.yaml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -53,7 +53,7 @@ def _flat(value, prefix: str = "") -> dict[str, str]:
     return {prefix[:-1]: str(value)}
 
 
-def _yaml_mapping(text: str) -> dict | None:
+def yaml_mapping(text: str) -> dict | None:
     """A YAML mapping read as the loader reads it (generator/load/yamlfile.py: no aliases, bounded,
     every scalar text as written), so an old version shows what its page showed; None if refused."""
     from generator.load import yamlfile
@@ -74,7 +74,7 @@ def _plain(value):
 
 
 def _yaml(text: str) -> dict[str, str]:
-    parsed = _yaml_mapping(text)
+    parsed = yaml_mapping(text)
     return _flat(parsed) if parsed is not None else {}
 
 
