@@ -11,34 +11,33 @@ beside the QR code (`verify_code`).
 Juwu's own repository is not a data repository: the demo city in it has no history (its commits
 are the demo generator's, not a city's amendments).
 
-Incremental: the walk of `git log` is cached (the build cache's history.json) with the commit it
-reached; the next build walks only the commits since. Without a git repository there is no history
-(`collect` returns an empty History) and nothing fails.
+Incremental: the walk of `git log` is cached per community (generator/historycache.py) with the
+commit it reached; the next build walks only the commits since and works out again only the
+communities they touched. Without a git repository there is no history (`collect` returns an empty
+History) and nothing fails.
 
-Only what the site publishes ever reaches a snapshot: the published columns of a ledger and a
-roster (never the mobile column, never officials.csv), every text masked (generator/site/privacy.py).
+Only what the site publishes ever reaches a snapshot (generator/snapshots.py): the published
+columns of a ledger and a roster (never the mobile column, never officials.csv), every text masked.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import difflib
 import hashlib
-import io
-import json
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import historycache
 from generator.config import PROJECT_ROOT
 from generator.intake import gitrepo
 from generator.site.privacy import mask_personal
+from generator.snapshots import (  # noqa: F401 (the words of a snapshot, and its diffs, for the pages)
+    HEADER_FIELDS, LINE_FIELDS, LINE_KEY, diff, is_empty, snapshot, text_diff, tokens, yaml_mapping,
+)
 from generator.stamp import stamp as make_stamp
 
-CACHE_NAME = "history.json"
-CACHE_FORMAT = 1
 AMEND_LINE = re.compile(r"^更正说明 Amendment:\s*(.+?)\s*$", re.M)
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread aloud
 CODE_LENGTH = 8
@@ -46,24 +45,6 @@ CODE_LENGTH = 8
 _PERIOD = re.compile(r"^communities/(\d+)/finance/(\d{4}-(?:\d{2}|Q[1-4]))\.(yaml|csv|xlsx)$")
 _REPORT = re.compile(r"^communities/(\d+)/reports/([^/]+)\.md$")
 _ROSTER = re.compile(r"^communities/(\d+)/(committee\.yaml|members\.csv)$")
-
-# What a snapshot keeps: the published fields only, with the words the site uses for them.
-HEADER_FIELDS = {
-    "period": [("period", "期间"), ("opening_balance", "上期结存"), ("closing_balance", "本期结存"),
-               ("prepared_by", "制表人"), ("review.reviewer", "审核人"), ("review.reviewed_on", "审核日期"),
-               ("review.opinion", "审核意见"), ("published_on", "公开日期"), ("amendment", "更正说明")],
-    "report": [("title", "标题"), ("type", "类型"), ("date", "日期"), ("status", "整改状态"), ("due", "整改期限")],
-    "roster": [("name", "委员会名称"), ("elected_on", "选举日期"), ("elected_by", "选举方式"),
-               ("term_start", "任期开始"), ("term_end", "任期结束")],
-}
-LINE_FIELDS = {
-    "period": [("date", "日期"), ("voucher", "凭证号"), ("category", "类别"), ("summary", "摘要"),
-               ("income", "收入"), ("expense", "支出"), ("funding_source", "资金来源"), ("handled_by", "经办人")],
-    "roster": [("name", "姓名"), ("role", "职务"), ("political_status", "政治面貌"), ("sub_group", "工作小组"),
-               ("duties", "分工")],
-}
-LINE_KEY = {"period": "voucher", "roster": "name"}
-
 
 # --- records and versions ----------------------------------------------------------------------
 
@@ -130,6 +111,9 @@ class History:
     records: dict[str, RecordHistory] = field(default_factory=dict)
     available: bool = False  # False: the data folder is not in a git repository
     walked: int = 0  # commits read from git log by this build (0 when nothing new)
+    # Every record of the city with more than one version (n, date, reason, code, unexplained only):
+    # what /verify/ needs of communities whose records were not loaded.
+    amended: dict[str, list[Version]] = field(default_factory=dict)
 
     def get(self, record: str) -> RecordHistory | None:
         return self.records.get(record)
@@ -181,25 +165,8 @@ def _read_blobs(top: Path, blobs: set[str]) -> dict[str, bytes]:
     return found
 
 
-# --- the cache ---------------------------------------------------------------------------------
 
-def _fresh(top: Path, prefix: str) -> dict:
-    return {"format": CACHE_FORMAT, "top": str(top), "prefix": prefix, "head": None, "n": 0, "files": {},
-            "records": {}}
-
-
-def _load_cache(path: Path | None, top: Path, prefix: str) -> dict:
-    """The walk so far, or a fresh one (no cache, another repository or format, unreadable)."""
-    if path is not None:
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            if (cached.get("format") == CACHE_FORMAT and cached.get("top") == str(top)
-                    and cached.get("prefix") == prefix):
-                return cached
-        except (OSError, ValueError, AttributeError):
-            pass
-    return _fresh(top, prefix)
-
+# --- collecting --------------------------------------------------------------------------------
 
 def _ancestor(top: Path, old: str) -> bool:
     """Whether the commit the cache reached is still in HEAD's history (not rewritten away)."""
@@ -207,12 +174,14 @@ def _ancestor(top: Path, old: str) -> bool:
                           capture_output=True, timeout=60).returncode == 0
 
 
-# --- collecting --------------------------------------------------------------------------------
+def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None) -> History:
+    """Every amended record of the city (what /verify/ needs), and every record of the communities
+    in `detailed` (all when None) and of those this walk touched, with each amended version's
+    snapshot and diff. Without a cache (`juwu print`) every community is walked, so every one is in.
 
-def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None,
-            ) -> History:
-    """Every record's versions; for the communities in `detailed` (all when None) also each
-    version's snapshot and its diff from the one before."""
+    Only the commits since the last walk are read (`git log`), and only the communities they
+    touched are worked out again; the others are read back from their cache files, and only
+    those in `detailed`. With an unchanged git head nothing is walked and nothing written."""
     try:
         top = gitrepo.toplevel(data)
         prefix = gitrepo.prefix_of(data, top)
@@ -221,48 +190,98 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
         return History()
     if top.resolve() == PROJECT_ROOT.resolve():  # Juwu's own demo city: its commits are not a city's amendments
         return History()
-    cache_path = cache_dir / CACHE_NAME if cache_dir is not None else None
-    cached = _load_cache(cache_path, top, prefix)
-    since = cached["head"]
+    where = historycache.folder(cache_dir)
+    index = historycache.load_index(where, top, prefix)
+    since = index["head"]
     if since and not _ancestor(top, since):  # history was rewritten: walk it all again
-        cached, since = _fresh(top, prefix), None
+        historycache.forget(where)
+        index, since = historycache.fresh_index(top, prefix), None
     walked = [] if since == head else _walk(top, prefix, since)
-    touched: set[str] = set()
+    shards = _record_walk(where, index, walked)
+    _work_out(top, index, shards, _city_settings(data) if shards else None)
+    index["head"] = head
+    if walked or since != head:
+        historycache.save(where, index, shards)
+    history = History(available=True, walked=len(walked))
+    history.amended = {record: [Version(n, "", date, reason, {}, "", code, unexplained)
+                                for n, date, reason, code, unexplained in rows]
+                       for record, rows in sorted(index["amended"].items())}
+    codes = (set(historycache.shard_codes(where)) if detailed is None else set(detailed)) | set(shards)
+    for code in sorted(codes):
+        shard = shards.get(code) or historycache.load_shard(where, code)
+        history.records |= _from_shard(shard)
+    return history
+
+
+def _record_walk(where: Path | None, index: dict, walked: list) -> dict[str, dict]:
+    """Each new commit's changes into the cache files of the communities it touched (read back
+    first): community code → its cache, with `touched` listing the records to work out again."""
+    shards: dict[str, dict] = {}
     for sha, day, message, changed in walked:
-        cached["n"] += 1
+        index["n"] += 1
         reason = _reason(message)
         for rel, blob in changed:
             record = record_of(rel)
             if record is None:
                 continue
-            cached["files"].setdefault(rel, []).append([cached["n"], sha, day, blob, reason])
-            touched.add(record)
-    cached["head"] = head
-    records = _records(cached["files"])
-    blobs_wanted = set()
-    for record in touched:  # one version is the current one: its stamp comes from the working files
-        if len(records[record]) > 1:
-            blobs_wanted |= {b for v in records[record] for b in v.files.values()}
-    content = _read_blobs(top, blobs_wanted)
-    for record in touched:  # versions, stamps and codes of what changed since the last walk
-        versions = records[record]
-        _stamp_versions(record, versions, content)
-        cached["records"][record] = [[v.n, v.commit, v.date, v.reason, v.stamp, v.code, v.unexplained]
-                                     for v in versions]
-    history = History(available=True, walked=len(walked))
-    for record, rows in sorted(cached["records"].items()):
-        files = records.get(record, [])
-        versions = [Version(n, commit, date, reason, f.files if f else {}, stamp, code, unexplained)
-                    for (n, commit, date, reason, stamp, code, unexplained), f
-                    in zip(rows, files + [None] * max(0, len(rows) - len(files)))]
-        history.records[record] = RecordHistory(record, versions)
-    _detail(top, history, detailed, content)
-    if cache_path is not None:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(cached, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        tmp.replace(cache_path)
-    return history
+            code = community_of(record)
+            if code not in shards:
+                shards[code] = historycache.load_shard(where, code) | {"touched": set()}
+            rows = shards[code]["files"].setdefault(rel, [])
+            if any(row[1] == sha for row in rows):  # recorded by a walk cut short before its index was saved
+                continue
+            rows.append([index["n"], sha, day, blob, reason])
+            shards[code]["touched"].add(record)
+    return shards
+
+
+def _work_out(top: Path, index: dict, shards: dict[str, dict], city: dict | None = None) -> None:
+    """The touched records' versions, stamps, codes, snapshots and diffs, from one `git cat-file`
+    of the files of the records with more than one version (a single version is the current one:
+    its stamp comes from the working files, generator/stamp.py)."""
+    versions_of: dict[str, list[Version]] = {}
+    for code, shard in shards.items():
+        records = _records(shard["files"])
+        for record in shard["touched"]:
+            versions_of[record] = records.get(record, [])
+    wanted = {b for versions in versions_of.values() if len(versions) > 1 for v in versions for b in v.files.values()}
+    content = _read_blobs(top, wanted)
+    for record, versions in sorted(versions_of.items()):
+        shard = shards[community_of(record)]
+        if len(versions) > 1:
+            _stamp_versions(record, versions, content, city)
+            _detail(record, versions)
+        if versions:
+            shard["records"][record] = [[v.n, v.commit, v.date, v.reason, v.stamp, v.code, v.unexplained]
+                                        for v in versions]
+        else:
+            shard["records"].pop(record, None)
+        if len(versions) > 1:
+            shard["details"][record] = [[v.snapshot, v.changes] for v in versions]
+            index["amended"][record] = [[v.n, v.date, v.reason, v.code, v.unexplained] for v in versions]
+        else:
+            shard["details"].pop(record, None)
+            index["amended"].pop(record, None)
+    for shard in shards.values():
+        del shard["touched"]
+
+
+def _from_shard(shard: dict) -> dict[str, RecordHistory]:
+    out = {}
+    for record, rows in shard["records"].items():
+        details = shard["details"].get(record) or [[None, None]] * len(rows)
+        out[record] = RecordHistory(record, [
+            Version(n, commit, date, reason, {}, stamp, code, unexplained, snap, changes)
+            for (n, commit, date, reason, stamp, code, unexplained), (snap, changes) in zip(rows, details)])
+    return out
+
+
+def _city_settings(data: Path) -> dict | None:
+    """The city.yaml as it is now (its category lists read an old printed board's lines), or None."""
+    try:
+        return yaml_mapping((data / "city.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _reason(message: str) -> str | None:
@@ -298,14 +317,14 @@ def _records(files: dict[str, list]) -> dict[str, list[Version]]:
     return records
 
 
-def _stamp_versions(record: str, versions: list[Version], content: dict[str, bytes]) -> None:
+def _stamp_versions(record: str, versions: list[Version], content: dict[str, bytes], city: dict | None = None) -> None:
     """Each version's stamp and code, as its printed sheet carried them; an amendment without a
     reason to a version already published is marked unexplained."""
     previous_amendment = None
     for i, v in enumerate(versions):
         if not all(b in content for b in v.files.values()):
             continue
-        snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()})
+        v.snapshot = snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()}, city)
         hashes = {rel: hashlib.sha256(content[b]).hexdigest() for rel, b in v.files.items()}
         v.stamp = make_stamp(hashes, list(v.files), _stamp_date(record, snap))
         v.code = verify_code(sheet_path(record), v.stamp)
@@ -339,152 +358,12 @@ def sheet_path(record: str) -> str:
     return f"c/{code}/"
 
 
-def _detail(top: Path, history: History, detailed: set[str] | None, content: dict[str, bytes]) -> None:
-    """Snapshots and diffs for the records with more than one version whose pages this build renders."""
-    chosen = [r for rec, r in history.records.items()
-              if len(r.versions) > 1 and (detailed is None or community_of(rec) in detailed)]
-    wanted = {b for r in chosen for v in r.versions for b in v.files.values()} - set(content)
-    content = content | _read_blobs(top, wanted)
-    for r in chosen:
-        before = None
-        for v in r.versions:
-            if not all(b in content for b in v.files.values()):
-                continue
-            v.snapshot = snapshot(r.record, {rel: content[b] for rel, b in v.files.items()})
-            v.changes = diff(before, v.snapshot) if before is not None else None
-            before = v.snapshot
-
-
-# --- snapshots ---------------------------------------------------------------------------------
-
-def _text(data: bytes) -> str:
-    text = data.decode("utf-8-sig", "replace")
-    return text.replace("\r\n", "\n")
-
-
-def _flat(value, prefix: str = "") -> dict[str, str]:
-    if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            out |= _flat(v, f"{prefix}{k}.")
-        return out
-    if value is None:
-        return {prefix[:-1]: ""}
-    return {prefix[:-1]: str(value)}
-
-
-def _yaml(text: str) -> dict[str, str]:
-    import yaml
-
-    try:
-        parsed = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
-    return _flat(parsed) if isinstance(parsed, dict) else {}
-
-
-def _rows(text: str, kind: str) -> list[dict[str, str]]:
-    wanted = [name for name, _ in LINE_FIELDS[kind]]
-    reader = csv.DictReader(io.StringIO(text))
-    return [{k: mask_personal((row.get(k) or "").strip()) for k in wanted} for row in reader]
-
-
-def snapshot(record: str, files: dict[str, bytes]) -> dict:
-    """What the record's page showed at one version, published fields only, masked:
-    {"header": {field: text}, "lines": [{field: text}], "text": report body}."""
+def _detail(record: str, versions: list[Version]) -> None:
+    """Each version's diff from the one before (the snapshots were taken for the stamps)."""
     kind = record.split("/")[0]
-    header: dict[str, str] = {}
-    lines: list[dict[str, str]] = []
-    text = ""
-    for rel, data in sorted(files.items()):
-        body = _text(data)
-        if rel.endswith(".yaml"):
-            header |= _yaml(body)
-        elif rel.endswith(".csv"):
-            lines = _rows(body, kind)
-        elif rel.endswith(".xlsx"):  # hashed for the stamp; its lines are not diffed (CSV ledgers are)
+    before = None
+    for v in versions:
+        if v.snapshot is None:
             continue
-        elif rel.endswith(".md"):
-            front, _, rest = _front_matter(body)
-            header |= _yaml(front)
-            text = rest
-    wanted = [name for name, _ in HEADER_FIELDS[kind]]
-    header = {k: mask_personal(header.get(k, "")) for k in wanted}
-    return {"header": header, "lines": lines, "text": mask_personal(text)}
-
-
-def _front_matter(text: str) -> tuple[str, str, str]:
-    lines = text.split("\n")
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                return "\n".join(lines[1:i]), "", "\n".join(lines[i + 1:]).strip("\n")
-    return "", "", text
-
-
-# --- diffs -------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"[A-Za-z0-9_.,%\-]+|\s+|.", re.S)
-
-
-def tokens(text: str) -> list[str]:
-    """Words for a diff: a run of Latin letters and digits is one word, every Chinese character
-    (and every other character) is its own, so a changed amount or character shows alone."""
-    return _TOKEN.findall(text)
-
-
-def text_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """[(op, text)] with op '=' (kept), '-' (removed), '+' (added), word by word."""
-    a, b = tokens(old), tokens(new)
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(("=", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("-", "".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("+", "".join(b[j1:j2])))
-    return out
-
-
-def _keyed(rows: list[dict[str, str]], key: str) -> list[tuple[str, dict]]:
-    seen: dict[str, int] = {}
-    out = []
-    for row in rows:
-        k = row.get(key, "")
-        seen[k] = seen.get(k, 0) + 1
-        out.append((f"{k}#{seen[k]}", row))
-    return out
-
-
-def diff(old: dict, new: dict, kind: str | None = None) -> dict:
-    """What changed from one snapshot to the next: header fields (old, new), ledger or roster
-    lines added, removed and changed field by field, the report text word by word."""
-    header = [(k, old["header"].get(k, ""), v) for k, v in new["header"].items() if old["header"].get(k, "") != v]
-    added, removed, changed = [], [], []
-    key = LINE_KEY.get(kind or _kind_of(new), "")
-    if key:
-        before = dict(_keyed(old["lines"], key))
-        after = dict(_keyed(new["lines"], key))
-        for k, row in after.items():
-            if k not in before:
-                added.append(row)
-            elif before[k] != row:
-                changed.append((row.get(key, ""), [(f, before[k].get(f, ""), v) for f, v in row.items()
-                                                   if before[k].get(f, "") != v]))
-        removed = [row for k, row in before.items() if k not in after]
-    text = text_diff(old["text"], new["text"]) if old["text"] != new["text"] else []
-    return {"header": header, "added": added, "removed": removed, "changed": changed, "text": text}
-
-
-def _kind_of(snap: dict) -> str:
-    if "opening_balance" in snap["header"]:
-        return "period"
-    if "elected_on" in snap["header"]:
-        return "roster"
-    return "report"
-
-
-def is_empty(changes: dict | None) -> bool:
-    return not changes or not any(changes[k] for k in ("header", "added", "removed", "changed", "text"))
+        v.changes = diff(before, v.snapshot, kind) if before is not None else None
+        before = v.snapshot

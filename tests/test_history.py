@@ -146,11 +146,33 @@ def test_the_period_page_links_to_its_history_with_the_unexplained_change(amende
     assert "历史版本（共 4 版）" in html and "有 1 处更改未写明原因" in html
 
 
-def test_a_period_never_changed_says_so_without_a_page_of_its_own(amended):
-    site = amended["site"]
+def test_a_period_never_changed_links_to_its_row_on_the_community_history_page(amended):
+    """Every record links to its history: one never changed is a row of its community's history
+    page (first published, current stamp and code, downloads), not a page of its own."""
+    site, data = amended["site"], amended["data"]
     html = page(site, f"c/{CODE}/finance/2024-06/")
-    assert re.search(r"历史版本：\d{4}-\d{2}-\d{2} 公开后未更改过", html)
+    assert re.search(r'<a href="../../history/#p-2024-06">历史版本</a>：\d{4}-\d{2}-\d{2} 公开后未更改过', html)
     assert not (site / f"c/{CODE}/finance/2024-06/history").exists()
+    stamp = re.search(r"data-juwu-stamp>([^<]+)<", html)[1]
+    row = page(site, f"c/{CODE}/history/").split('<tr id="p-2024-06">', 1)[1].split("</tr>", 1)[0]
+    city = validate_city(data).city
+    community = next(c for c in city.communities if c.code == CODE)
+    june = period_sheet(city, community, next(p for p in community.periods if p.key == "2024-06"))
+    assert "公开后未更改过" in row and stamp in row and f"<code>{june.code}</code>" in row
+    assert 'href="../data/ledger.csv"' in row and 'href="../finance/2024-06/"' in row
+    assert re.search(r"首次公开\">\d{4}-\d{2}-\d{2}<", row)
+
+
+def test_the_community_history_page_lists_every_record_and_links_the_changed_ones(amended):
+    site = amended["site"]
+    html = page(site, f"c/{CODE}/history/")
+    city = validate_city(amended["data"]).city
+    community = next(c for c in city.communities if c.code == CODE)
+    rows = re.findall(r'<tr id="([pr]-[^"]+)">', html)
+    assert rows == [f"p-{p.key}" for p in community.periods] + [f"r-{r.slug}" for r in community.reports]
+    may = html.split(f'<tr id="p-{PERIOD}">', 1)[1].split("</tr>", 1)[0]
+    assert 'href="../finance/2024-05/history/">共 4 版' in may and "有 1 处更改未写明原因" in may
+    assert 'href="history/"' in page(site, f"c/{CODE}/")  # the roster links to this page
 
 
 def test_the_history_page_lists_every_version_newest_first_with_reasons(amended):
@@ -195,6 +217,22 @@ def test_old_downloads_match_what_was_published_then(amended):
     assert v3["version"] == 3 and v3["amendment"] == "补录一笔漏记的支出"
     assert [r["voucher"] for r in v3["rows"]][-1] == "记-2024-05-099"
     assert not (site / HIST / "v4.csv").exists()  # the current version is the page's own download
+
+
+def test_every_old_download_is_the_ledger_as_committed_at_its_version(amended):
+    """v1, v2 and v3 of the period, as CSV and JSON, hold the ledger file of the commit each was
+    published in (its published columns), not a later one."""
+    root, site = amended["root"], amended["site"]
+    rel = f"data/{FIN}/{PERIOD}.csv"
+    commits = git(root, "log", "--reverse", "--format=%H", "--", rel).split()
+    assert len(commits) == 4
+    for n, sha in enumerate(commits[:3], 1):
+        names, rows = read_rows_bytes(git(root, "show", f"{sha}:{rel}").encode("utf-8"))
+        then = [r[names.index("date"):] for r in rows]
+        _, published = read_rows_bytes((site / HIST / f"v{n}.csv").read_bytes())
+        assert published == then, n
+        document = json.loads((site / HIST / f"v{n}.json").read_text(encoding="utf-8"))
+        assert [[r[k] for k in names[names.index("date"):]] for r in document["rows"]] == then, n
 
 
 def read_rows_bytes(data: bytes) -> tuple[list[str], list[list[str]]]:
@@ -252,7 +290,8 @@ def test_a_full_build_makes_the_same_history_as_the_republish(amended, tmp_path)
     site = amended["site"]
     fresh = tmp_path / "fresh"
     assert build(BuildPaths.for_data(amended["data"], fresh), full=True).built
-    for rel in (HIST + "index.html", HIST + "v1.csv", HIST + "v3.json", HIST + "v2/index.html"):
+    for rel in (HIST + "index.html", HIST + "v1.csv", HIST + "v3.json", HIST + "v2/index.html",
+                f"c/{CODE}/history/index.html", "c/319901001001/history/index.html"):
         assert (fresh / rel).read_bytes() == (site / rel).read_bytes(), rel
     assert sorted(p.name for p in (fresh / VERIFY).iterdir()) == sorted(p.name for p in (site / VERIFY).iterdir())
     for path in (site / VERIFY).iterdir():
@@ -266,8 +305,11 @@ def test_without_git_there_is_no_history_and_no_crash(tmp_path):
     site = tmp_path / "plain" / "site"
     assert build(BuildPaths.for_data(data, site)).built
     assert not list(site.rglob("history"))
-    some_period = next(site.glob("c/*/finance/*/index.html")).read_text(encoding="utf-8")
-    assert "历史版本" not in some_period
+    for page_file in (next(site.glob("c/*/finance/*/index.html")), next(site.glob("c/*/reports/*/index.html")),
+                      next(p for p in site.glob("c/*/index.html") if "juwu-roster" in p.read_text(encoding="utf-8"))):
+        html = page_file.read_text(encoding="utf-8")
+        assert "历史版本：本站的数据没有保存在版本库（git）中，无法显示公开后的更改记录。" in html, page_file
+        assert "history/" not in html and "未更改过" not in html
     assert (site / VERIFY / "index.html").is_file()
 
 
@@ -304,7 +346,7 @@ def test_the_printed_findings_notice_carries_the_finding_and_a_code_the_site_kno
 def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
     """After every other test of the shared repository: it adds a commit to it."""
     root, paths = amended["root"], amended["paths"]
-    cached = json.loads((paths.cache / history.CACHE_NAME).read_text(encoding="utf-8"))
+    cached = json.loads((paths.cache / "history" / "index.json").read_text(encoding="utf-8"))
     head = git(root, "rev-parse", "HEAD").strip()
     assert cached["head"] == head
     members = amended["data"] / f"communities/{CODE}/members.csv"
@@ -327,3 +369,185 @@ def test_a_reason_in_a_commit_message_is_masked_like_any_text():
     reason = history._reason("更正\n\n更正说明 Amendment: 已电话联系 139 1234 5678 核实")
     assert "5678" in reason and "1234" not in reason.replace(" ", "")
     assert history._reason("no reason here") is None
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """A ledger as a clerk's workbook: amounts as numbers, everything else as text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = path.stem
+    amounts = {header.index("income"), header.index("expense")}
+    sheet.append(header)
+    for row in rows:
+        sheet.append([float(v) if i in amounts and v else v for i, v in enumerate(row)])
+    book.save(path)
+
+
+def cache_files(cache: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((cache / "history").iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    """A city in git whose 2024-05 ledger is an Excel workbook, published, then amended twice with
+    reasons: a mistyped amount moved between two lines, then a summary reworded (a republish)."""
+    root = tmp_path_factory.mktemp("xlsx") / "repo"
+    data = root / "data"
+    write_demo_city(data, 3, seed=7)
+    ledger = data / FIN / f"{PERIOD}.csv"
+    names, rows = read_rows(ledger)
+    ledger.unlink()
+    book = ledger.with_suffix(".xlsx")
+    write_xlsx(book, names, rows)
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "clerk@example.org")
+    git(root, "config", "user.name", "clerk")
+    commit(root, "公开 initial")
+    site = root.parent / "site"
+    paths = BuildPaths.for_data(data, site)
+    assert build(paths).built
+    published = [r[names.index("date"):] for r in rows]
+    e, s = names.index("expense"), names.index("summary")
+    rows[1][e], rows[0][e] = "404.00", f"{Decimal(rows[0][e]) + Decimal('36.00'):.2f}"
+    write_xlsx(book, names, rows)
+    set_amendment(data / FIN / f"{PERIOD}.yaml", "第2笔支出金额录错")
+    commit(root, "更正 2024-05\n\n更正说明 Amendment: 第2笔支出金额录错")
+    assert build(paths).built  # a full build: the city's first old-version page is deeper than any page before
+    before = cache_files(paths.cache)
+    rows[2][s] = rows[2][s] + "（含维修）"
+    write_xlsx(book, names, rows)
+    commit(root, "更正 2024-05\n\n更正说明 Amendment: 摘要补充")
+    republished = build(paths)
+    assert republished.built and republished.republished == frozenset({CODE})
+    return {"site": site, "paths": paths, "published": published, "before": before, "after": cache_files(paths.cache),
+            "rows": rows, "summary": rows[2][s]}
+
+
+def test_an_xlsx_ledger_is_diffed_line_by_line_like_a_csv(workbook):
+    html = page(workbook["site"], HIST)
+    assert versions_of(html) == ["v3", "v2", "v1"]
+    v2 = section(html, 2)
+    assert re.search(r"记-2024-05-002</td><td[^>]*>支出</td><td[^>]*><del>440.00</del> → <ins>404.00</ins>", v2)
+    assert re.search(r"记-2024-05-001</td><td[^>]*>支出</td><td[^>]*><del>199.00</del> → <ins>235.00</ins>", v2)
+    assert "记-2024-05-003" not in v2 and "新增的明细" not in v2 and "删除的明细" not in v2
+    v3 = section(html, 3)
+    assert re.search(r"记-2024-05-003</td><td[^>]*>摘要</td><td[^>]*><del>[^<]+</del> → <ins>[^<]+（含维修）</ins>", v3)
+    assert "摘要补充" in v3 and "未写明原因" not in html
+
+
+def test_old_xlsx_versions_download_as_they_were_published(workbook):
+    site = workbook["site"]
+    _, v1 = read_rows_bytes((site / HIST / "v1.csv").read_bytes())
+    assert v1 == workbook["published"]
+    v2 = json.loads((site / HIST / "v2.json").read_text(encoding="utf-8"))
+    assert [r["expense"] for r in v2["rows"][:2]] == ["235.00", "404.00"]
+    assert v2["rows"][2]["summary"] + "（含维修）" == workbook["summary"]
+
+
+def test_a_republish_rewrites_only_its_community_history_file_and_the_index(workbook):
+    before, after = workbook["before"], workbook["after"]
+    assert set(before) == set(after) and len(before) >= 3  # the index and one file per community
+    assert {name for name in after if after[name] != before[name]} == {"index.json", f"{CODE}.json"}
+    assert not (workbook["paths"].cache / "history.json").exists()  # the old single file is gone
+
+
+def test_an_unchanged_git_head_writes_no_history_file(workbook):
+    cache = workbook["paths"].cache / "history"
+    stamps = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    found = history.collect(workbook["paths"].data, workbook["paths"].cache)
+    assert found.walked == 0 and f"period/{CODE}/{PERIOD}" in found.amended
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stamps
+
+
+def tiny_repo(root: Path) -> Path:
+    """Two communities' 2024-05 ledgers in a fresh git repository (no city: history only)."""
+    data = root / "data"
+    for code in ("319901001001", "319901001002"):
+        fin = data / f"communities/{code}/finance"
+        fin.mkdir(parents=True)
+        (fin / "2024-05.yaml").write_text("period: 2024-05\npublished_on: 2024-06-05\n", encoding="utf-8")
+        write_rows(fin / "2024-05.csv", ["date", "voucher", "summary", "income", "expense"],
+                   [["2024-05-03", "记-1", "电费", "", "100.00"]])
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "clerk@example.org")
+    git(root, "config", "user.name", "clerk")
+    commit(root, "公开")
+    return data
+
+
+def amend_tiny(root: Path, data: Path, summary: str, message: str) -> None:
+    ledger = data / "communities/319901001001/finance/2024-05.csv"
+    write_rows(ledger, ["date", "voucher", "summary", "income", "expense"], [["2024-05-03", "记-1", summary, "", "100.00"]])
+    commit(root, message)
+
+
+def test_a_rewritten_git_history_is_walked_again_from_the_start(tmp_path):
+    root = tmp_path / "repo"
+    data = tiny_repo(root)
+    amend_tiny(root, data, "电费（5月）", "更正\n\n更正说明 Amendment: 摘要补充")
+    record = "period/319901001001/2024-05"
+    assert len(history.collect(data, tmp_path / "cache").get(record).versions) == 2
+    git(root, "reset", "-q", "--hard", "HEAD~1")  # the amendment is taken back and another made instead
+    amend_tiny(root, data, "电费及水费", "edit")
+    again = history.collect(data, tmp_path / "cache")
+    versions = again.get(record).versions
+    assert [v.n for v in versions] == [1, 2] and versions[1].unexplained and again.walked == 2
+    assert "电费及水费" in json.dumps(versions[1].changes, ensure_ascii=False)
+
+
+def test_a_walk_cut_short_before_its_index_is_saved_records_nothing_twice(tmp_path, monkeypatch):
+    root = tmp_path / "repo"
+    data = tiny_repo(root)
+    cache = tmp_path / "cache"
+    history.collect(data, cache)
+    amend_tiny(root, data, "电费（5月）", "更正\n\n更正说明 Amendment: 摘要补充")
+    real = history.historycache._write
+
+    def crash_at_index(path, value):
+        if path.name == "index.json":
+            raise KeyboardInterrupt
+        real(path, value)
+
+    monkeypatch.setattr(history.historycache, "_write", crash_at_index)
+    with pytest.raises(KeyboardInterrupt):
+        history.collect(data, cache)
+    monkeypatch.undo()
+    found = history.collect(data, cache)
+    assert found.walked == 1  # the commit is walked again: the index had not reached it
+    assert [v.n for v in found.get("period/319901001001/2024-05").versions] == [1, 2]
+    assert [v.n for v in found.get("period/319901001002/2024-05").versions] == [1]
+
+
+def test_a_cache_made_by_other_code_is_dropped_and_walked_again(tmp_path):
+    root = tmp_path / "repo"
+    data = tiny_repo(root)
+    cache = tmp_path / "cache"
+    assert history.collect(data, cache).walked == 1
+    index_file = cache / "history" / "index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["code"] = "made-by-an-older-juwu"
+    index_file.write_text(json.dumps(index), encoding="utf-8")
+    (cache / "history" / "319909999999.json").write_text("{}", encoding="utf-8")  # a leftover of that code
+    assert history.collect(data, cache).walked == 1  # from the start again
+    assert sorted(p.name for p in (cache / "history").iterdir()) == ["319901001001.json", "319901001002.json",
+                                                                     "index.json"]
+    assert history.collect(data, cache).walked == 0
+
+
+def test_the_current_codes_on_the_history_page_are_the_printed_sheets_codes(amended):
+    """A resident holding today's sheet finds its code on the history page, for each kind of record."""
+    from generator.print.sheets import report_sheet, roster_sheet
+
+    site, data = amended["site"], amended["data"]
+    city = validate_city(data).city
+    community = next(c for c in city.communities if c.code == CODE)
+    html = page(site, f"c/{CODE}/history/")
+    current = html.split('id="roster">', 1)[1].split("</section>", 1)[0]
+    assert f"<code>{roster_sheet(city, community).code}</code>" in current and "（现行版本）" in current
+    for report in community.reports:
+        row = html.split(f'<tr id="r-{report.slug}">', 1)[1].split("</tr>", 1)[0]
+        assert f"<code>{report_sheet(city, community, report).code}</code>" in row
+    may = page(site, HIST).split('id="v4">', 1)[1].split("</section>", 1)[0]
+    assert f"<code>{current_code(data)}</code>" in may  # a changed period's own page names its current code too

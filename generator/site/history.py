@@ -13,11 +13,12 @@ import json
 from dataclasses import dataclass
 
 from generator import history as hist
-from generator.history import History, RecordHistory, verify_code
+from generator.history import History, RecordHistory, community_of, verify_code
 from generator.model import City, Community
 from generator.periods import period_label
 from generator.site.privacy import mask_personal
-from generator.site.downloads import Field, _csv_file, rows_csv, rows_json
+from generator.site.downloads import Field, _csv_file, community_dir, rows_csv, rows_json
+from generator.stamp import community_stamp, period_stamp, report_stamp
 
 VERIFY = "verify/"
 
@@ -28,6 +29,17 @@ def history_path(record: str) -> str:
 
 def version_path(record: str, n: int) -> str:
     return f"{history_path(record)}v{n}/"
+
+
+def community_history_path(code: str) -> str:
+    """The community's history page: its roster's versions and every other record's, one row each."""
+    return history_path(f"roster/{code}")
+
+
+def anchor(record: str) -> str:
+    """A record's row on its community's history page: 'roster', 'p-2024-05', 'r-<slug>'."""
+    kind, _, *rest = record.split("/")
+    return "roster" if kind == "roster" else f"{kind[0]}-{rest[0]}"
 
 
 def record_ids(community: Community) -> list[str]:
@@ -47,18 +59,37 @@ def record_title(city: City, community: Community, record: str) -> str:
     return f"{committee.name if committee and committee.name else community.name + '居务监督委员会'}成员公示"
 
 
-def history_link(city: City, record: str) -> dict | None:
-    """What a page shows of its history: the link, how many versions, how many unexplained
-    changes; None when the data is not in git (then there is no history page)."""
+def history_link(city: City, record: str) -> dict:
+    """What a page shows of its history: the link (its own history page when it was changed, else
+    its row on the community's history page), how many versions, since when, how many changes
+    without a reason; `none` when the data has no git history to show."""
     history: History | None = getattr(city, "history", None)
     if history is None or not history.available:
-        return None
+        return {"none": True}
     r = history.get(record)
     versions = len(r.versions) if r else 1
-    # One version: no page of its own (at 5,000 communities that would double the site); the page says so.
-    return {"path": history_path(record) if versions > 1 else None, "versions": versions,
+    # One version: a row on the community's history page, not a page of its own (at 5,000
+    # communities a page per record would double the site: bench/README.md).
+    path = history_path(record) if versions > 1 else community_history_path(community_of(record))
+    if versions == 1 and not record.startswith("roster/"):
+        path += "#" + anchor(record)
+    return {"none": False, "path": path, "versions": versions,
             "since": r.versions[0].date if r and r.versions else None,
             "unexplained": len(r.unexplained) if r else 0}
+
+
+def current_version(city: City, community: Community, record: str) -> dict:
+    """The stamp and short code of the current version, as the page and its printed sheet carry them."""
+    kind, _, *rest = record.split("/")
+    if kind == "period":
+        found = [p for p in community.periods if p.key == rest[0]]
+        stamp = period_stamp(city, found[0]) if found else ""
+    elif kind == "report":
+        found = [r for r in community.reports if r.slug == rest[0]]
+        stamp = report_stamp(city, found[0]) if found else ""
+    else:
+        stamp = community_stamp(city, community) if community.committee is not None else ""
+    return {"stamp": stamp, "code": verify_code(hist.sheet_path(record), stamp) if stamp else ""}
 
 
 # --- downloads of a version --------------------------------------------------------------------
@@ -98,35 +129,65 @@ class HistoryPage:
 
 
 def community_history(city: City, community: Community) -> list[HistoryPage]:
-    """The history pages of a community's records (and each old version's printable page)."""
+    """The community's history page (its roster's versions, and a row for every period and report:
+    first published, current stamp and code, changed or not), each changed record's own history
+    page and each of its old versions' printable page."""
     history: History | None = getattr(city, "history", None)
-    if history is None or not history.available:
+    if history is None or not history.available or (community.committee is None and not community.periods
+                                                      and not community.reports):
         return []
-    out = []
-    for record in record_ids(community):
+    records = record_ids(community)
+    rows = [_row(city, community, history, record) for record in records[1:]]
+    out = _record_pages(city, community, history, records[0], rows)
+    for record in records[1:]:
         r = history.get(record)
-        if r is None or len(r.versions) < 2:
+        if r is not None and len(r.versions) > 1:
+            out += _record_pages(city, community, history, record, None)
+    return out
+
+
+def _row(city: City, community: Community, history: History, record: str) -> dict:
+    """One period's or report's line on its community's history page."""
+    r = history.get(record)
+    versions = r.versions if r else []
+    kind = record.split("/")[0]
+    downloads = ({"csv": community_dir(community.code) + "ledger.csv",
+                  "json": community_dir(community.code) + "ledger.json"} if kind == "period" else None)
+    return {"id": anchor(record), "title": record_title(city, community, record), "page": hist.sheet_path(record),
+            "kind": kind, "versions": len(versions), "since": versions[0].date if versions else None,
+            "latest": versions[-1].date if versions else None,
+            "history": history_path(record) if len(versions) > 1 else None,
+            "unexplained": len(r.unexplained) if r else 0, "downloads": downloads,
+            "current": current_version(city, community, record)}
+
+
+def _record_pages(city: City, community: Community, history: History, record: str,
+                  others: list[dict] | None) -> list[HistoryPage]:
+    """A record's history page (the community's, with `others`, for the roster) and its old versions'."""
+    r = history.get(record) or RecordHistory(record)
+    if community.committee is None and record.startswith("roster/"):
+        r = RecordHistory(record)  # no committee: the page lists the other records only
+    title = record_title(city, community, record)
+    labels = _labels(r)
+    files: dict[str, bytes] = {}
+    for v in r.versions[:-1]:
+        if v.snapshot is not None:
+            files |= version_files(r, v)
+    page_title = f"{community.name}：公开内容的历史版本" if others is not None else f"{title}：历史版本"
+    out = [HistoryPage(history_path(record), page_title, "history.html", {
+        "city": city, "community": community, "record": r, "versions": list(reversed(r.versions)),  # newest first
+        "record_title": title, "labels": labels, "page_path": hist.sheet_path(record), "kind": r.kind,
+        "downloadable": {v.n for v in r.versions[:-1] if v.snapshot is not None}, "files": files,
+        "current": current_version(city, community, record), "others": others,
+    }, files)]
+    for v in r.versions[:-1]:
+        if v.snapshot is None:
             continue
-        title = record_title(city, community, record)
-        versions = list(reversed(r.versions))  # newest first
-        labels = _labels(r)
-        files: dict[str, bytes] = {}
-        for v in r.versions[:-1]:
-            if v.snapshot is not None:
-                files |= version_files(r, v)
-        out.append(HistoryPage(history_path(record), f"{title}：历史版本", "history.html", {
-            "city": city, "community": community, "record": r, "versions": versions, "record_title": title,
-            "labels": labels, "page_path": hist.sheet_path(record), "kind": r.kind,
-            "downloadable": {v.n for v in r.versions[:-1] if v.snapshot is not None}, "files": files,
-        }, files))
-        for v in r.versions[:-1]:
-            if v.snapshot is None:
-                continue
-            out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html", {
-                "city": city, "community": community, "record": r, "version": v, "record_title": title,
-                "labels": labels, "history_path": history_path(record), "kind": r.kind,
-                "line_fields": hist.LINE_FIELDS.get(r.kind, []),
-            }, {}))
+        out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html", {
+            "city": city, "community": community, "record": r, "version": v, "record_title": title,
+            "labels": labels, "history_path": history_path(record), "kind": r.kind,
+            "line_fields": hist.LINE_FIELDS.get(r.kind, []),
+        }, {}))
     return out
 
 
@@ -155,10 +216,10 @@ def verify_index(city: City, history: History | None) -> dict[str, dict]:
     for code, title, path in current_sheets(city):
         index[code] = {"s": "current", "t": mask_personal(title), "p": path}
     if history is not None and history.available:
-        for record, r in history.records.items():
+        for record, versions in history.amended.items():  # the whole city's, not only the pages rendered now
             path = hist.sheet_path(record)
             later = []
-            for v in reversed(r.versions):
+            for v in reversed(versions):
                 if v.code and v.code not in index:
                     index[v.code] = {"s": "old", "t": "", "p": path, "h": history_path(record),
                                      "n": v.n, "d": v.date, "since": later[:5]}

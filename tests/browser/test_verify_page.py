@@ -103,3 +103,19 @@ def test_the_verify_page_fits_a_phone_and_has_no_serious_accessibility_problems(
     verdict(phone)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 320
     assert serious_violations(phone) == []
+
+
+def test_a_period_never_changed_leads_to_its_row_of_the_community_history(verified, phone):
+    """Every page links to its history: one never changed, to its row (first published, current
+    code) on the community's history page, which fits a phone."""
+    phone.set_viewport_size({"width": 320, "height": 700})
+    phone.goto(verified["url"] + f"c/{CODE}/finance/2024-06/")
+    phone.click(".juwu-history-link a")
+    phone.wait_for_load_state()
+    assert phone.url.endswith(f"c/{CODE}/history/#p-2024-06")
+    row = phone.locator("#p-2024-06")
+    assert "公开后未更改过" in row.inner_text()
+    assert phone.evaluate("(() => { const r = document.getElementById('p-2024-06').getBoundingClientRect();"
+                          " return r.top >= 0 && r.top < window.innerHeight; })()")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 320
+    assert serious_violations(phone) == []
