@@ -167,10 +167,13 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
         document_map = _documents(scope, rendered, pages, filled.documents)
-        names = _bundles_to_index(scope, document_map, paths.site)
-        result.search = search.index_site(cache.documents, stage, names)
+        plan = search.shard_plan(document_map)
+        before = None if scope.full else search.shard_plan(scope.plan.previous.documents)
+        shards = search.shards_to_index(plan, before, paths.site)
+        names = [s.name for s in shards] + sorted(set(before or {}) - set(plan))  # gone: removed below
+        result.search = search.index_site(cache.documents, stage, shards)
         districts = [(d.code, d.name) for d in city.districts]
-        write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
+        write.write_file(stage, f"{search.BUNDLE}/districts.json", search.groups_json(plan, districts))
         timer.lap("search")
         if scope.full:
             write.swap(stage, paths.site, cache.trash)
@@ -331,15 +334,6 @@ def _documents(scope: Scope, rendered: set[str], pages, hashes: fill.DocumentHas
     for bundle, path, sha in hashes:
         found.setdefault(bundle, {})[path] = sha
     return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
-
-
-def _bundles_to_index(scope: Scope, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
-    """Every bundle in a full build; in a republish, those whose documents changed."""
-    if scope.full:
-        return sorted(documents)
-    before = scope.plan.previous.documents
-    return sorted(name for name, docs in documents.items()
-                  if docs != before.get(name) or not (site / search.BUNDLE / name / "pagefind-entry.json").is_file())
 
 
 def _summaries(city: City, scope: Scope, rendered: set[str], rows: dict) -> dict:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -154,6 +153,74 @@ def _attr(key: str, value: str) -> str:
     return html.escape(f"{key}:{' '.join(mask_personal(value).split())}", quote=True)
 
 
+# Pagefind holds every page of a bundle in memory while it indexes them: ~270 KB a search
+# document (measured with 1.6.0: 415 MB for 1,518 documents, 1.83 GB for a district of 6,799; the
+# characters spelled out add ~55 %). A district's pages are therefore indexed in bundles of at
+# most MAX_PAGES documents, a community's pages always together, which the search page queries
+# as one (Pagefind's mergeIndex): the memory of one Pagefind process no longer grows with the
+# district or the city. Smaller bundles cost the phone more: every bundle a query touches sends
+# at least one ~20 KB index chunk per word (bench/README.md, "Search memory").
+MAX_PAGES = 2200
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle: some of a group's search documents (a group is the city-wide
+    directory or a district: the folders fill writes). The first shard of a group is named
+    after it (all, 319901), the next ones name-2, name-3…"""
+    name: str
+    group: str
+    units: tuple[str, ...]  # "" (the home page), c/<code>, d/<code>, s/<code>
+    pages: tuple[tuple[str, str], ...]  # (page path, sha256 of its document)
+
+
+def _unit(path: str) -> str:
+    return "/".join(path.split("/")[:2]) if path else ""
+
+
+def shard_plan(documents: dict[str, dict[str, str]], limit: int | None = None) -> dict[str, Shard]:
+    """Every group's documents (group → page path → sha) cut into shards of at most `limit`
+    pages, filled in path order, a community's pages never apart. A shard's pages change only
+    when its own documents change, or one before it in its group outgrows the limit."""
+    limit = limit or MAX_PAGES
+    plan: dict[str, Shard] = {}
+    for group, docs in sorted(documents.items()):
+        units: dict[str, list[tuple[str, str]]] = {}
+        for path, sha in sorted(docs.items()):
+            units.setdefault(_unit(path), []).append((path, sha))
+        cuts: list[list[str]] = [[]]
+        filled = 0
+        for unit, pages in units.items():
+            if cuts[-1] and filled + len(pages) > limit:
+                cuts.append([])
+                filled = 0
+            cuts[-1].append(unit)
+            filled += len(pages)
+        for i, names in enumerate(cuts):
+            name = group if i == 0 else f"{group}-{i + 1}"
+            plan[name] = Shard(name, group, tuple(names), tuple(p for u in names for p in units[u]))
+    return plan
+
+
+def shards_to_index(plan: dict[str, Shard], before: dict[str, Shard] | None, site: Path) -> list[Shard]:
+    """Every shard in a full build (before is None); in a republish, those whose pages or
+    documents changed, or whose bundle is missing."""
+    return [shard for name, shard in plan.items()
+            if before is None or before.get(name) is None or before[name].pages != shard.pages
+            or not (site / BUNDLE / name / "pagefind-entry.json").is_file()]
+
+
+def groups_json(plan: dict[str, Shard], districts: list[tuple[str, str]]) -> str:
+    """What the search page loads first (pagefind/districts.json): the city-wide directory's
+    bundles, and each district's name and bundles, in city order."""
+    bundles: dict[str, list[str]] = {}
+    for shard in plan.values():
+        bundles.setdefault(shard.group, []).append(shard.name)
+    return json.dumps({"city": bundles.get(DIRECTORY, [DIRECTORY]),
+                       "districts": [{"code": code, "name": name, "bundles": bundles.get(code, [code])}
+                                     for code, name in districts]}, ensure_ascii=False)
+
+
 @dataclass
 class IndexStats:
     bundles: int = 0
@@ -167,32 +234,40 @@ def executable() -> Path:
     return pagefind_bin.executable()
 
 
-def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) -> IndexStats:
-    """Run Pagefind on documents/<name>/ for each named bundle, `workers` at a time, into
-    site/pagefind/<name>/ (the biggest first, so the cores finish together)."""
+RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: loaded from a group's first bundle only
+
+
+def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 2) -> IndexStats:
+    """Run Pagefind on each shard's documents (documents/<group>/, the shard's folders only),
+    `workers` at a time, into site/pagefind/<shard>/ (the biggest first, so the cores finish
+    together)."""
     binary = str(executable())
-    stats = IndexStats(bundles=len(names))
-    running: list[tuple[str, subprocess.Popen]] = []
-    queue = sorted(names, key=lambda n: (-_size(documents / n), n))
+    stats = IndexStats(bundles=len(shards))
+    running: list[tuple[Shard, subprocess.Popen]] = []
+    queue = sorted(shards, key=lambda s: (-len(s.pages), s.name))
     try:
         while queue or running:
             while queue and len(running) < workers:
-                name = queue.pop(0)
-                output = site / BUNDLE / name
+                shard = queue.pop(0)
+                output = site / BUNDLE / shard.name
                 if output.exists():
                     shutil.rmtree(output)
-                command = [binary, "--site", str(documents / name), "--output-path", str(output),
-                           "--force-language", "zh"]
-                running.append((name, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                       stderr=subprocess.STDOUT, text=True)))
-            name, process = running.pop(0)
+                command = [binary, "--site", str(documents / shard.group), "--glob", _glob(shard.units),
+                           "--output-path", str(output), "--force-language", "zh"]
+                running.append((shard, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                        stderr=subprocess.STDOUT, text=True)))
+            shard, process = running.pop(0)
             output, _ = process.communicate()
             if process.returncode != 0:
-                raise JuwuError(f"搜索索引生成失败（{name}）：{output[-500:]}",
-                                f"Pagefind failed for {name}: {output[-500:]}", code="search-index-failed")
-            pagefind_stable.stabilise(site / BUNDLE / name)
+                raise JuwuError(f"搜索索引生成失败（{shard.name}）：{output[-500:]}",
+                                f"Pagefind failed for {shard.name}: {output[-500:]}", code="search-index-failed")
+            folder = site / BUNDLE / shard.name
+            pagefind_stable.stabilise(folder)
             for ui in UI_FILES:  # the search page is ours; Pagefind's ready-made UIs are not served
-                (site / BUNDLE / name / ui).unlink(missing_ok=True)
+                (folder / ui).unlink(missing_ok=True)
+            if shard.name != shard.group:  # merged into the first bundle's engine: no engine of its own
+                for runtime in [*RUNTIME, *(p.name for p in folder.glob("wasm.*.pagefind"))]:
+                    (folder / runtime).unlink(missing_ok=True)
             stats.pages += _count(output, "pages")
             stats.words += _count(output, "words")
     finally:
@@ -203,16 +278,9 @@ def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) 
     return stats
 
 
-def _size(folder: Path) -> int:
-    try:
-        return sum(1 for _ in os.scandir(folder / "c"))
-    except OSError:
-        return 0
-
-
-def districts_json(districts: list[tuple[str, str]]) -> str:
-    """What the search page offers to narrow to: [{"code": ..., "name": ...}] in city order."""
-    return json.dumps([{"code": code, "name": name} for code, name in districts], ensure_ascii=False)
+def _glob(units: tuple[str, ...]) -> str:
+    """Pagefind's file glob for a shard's folders (relative to its group's folder)."""
+    return "{" + ",".join("index.html" if not unit else f"{unit}/**/*.html" for unit in units) + "}"
 
 
 def _count(output: str, what: str) -> int:
