@@ -14,10 +14,12 @@ by side as well: recall 100 % over every word of the demo city (tests/browser/te
 Pagefind does not read the site's pages: each generated page has a search document, a small HTML
 file made from the model by templates/search/ (the words a resident looks for: names, members,
 what the money was for, report subjects; never amounts, dates or voucher numbers), with hidden
-marks saying how to filter it (district, kind) and what to show with a result (community,
+marks saying how to filter it (kind) and what to show with a result (community,
 period, place). Pagefind's time grows with the text it reads, and the documents hold about a
-fifth of the pages' text; they are written per bundle, so a bundle whose documents did not
-change need not be indexed again. Hand-written pages have no document and are not indexed.
+fifth of the pages' text; they are written per group (the city-wide directory, each district),
+and each group is indexed as bundles of at most MAX_PAGES documents (Pagefind's memory grows with
+a bundle), so a bundle whose documents did not change need not be indexed again. Hand-written
+pages have no document and are not indexed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +46,10 @@ BUNDLE = "pagefind"  # folder inside the site
 DIRECTORY = "all"  # the city-wide bundle
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-KIND_FILTER, DISTRICT_FILTER = "类别", "区"  # filter names as the search page shows them
+# The filter the search page offers, by the name it shows. A district is narrowed to by loading
+# its own bundles, so documents carry no district filter: Pagefind would send its chunk (~4 KB a
+# bundle) with every first query for nothing.
+KIND_FILTER = "类别"
 # What a resident filters on: the kinds of page, in their words.
 KINDS = {
     "home": "区和街道",
@@ -63,18 +69,14 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     filters = [(KIND_FILTER, kind)]
     meta: list[tuple[str, str]] = []
     context = page.context
-    district = context.get("district")
     community = context.get("community")
     if community is not None:
-        filters.append((DISTRICT_FILTER, community.district_name))
         meta += [("community", community.name), ("place", f"{community.district_name} {community.street_name}")]
         if page.kind == "community":
             # Shown instead of an excerpt: the document's names are written piece by piece for the
             # index (templates/search/community.html), which reads badly as an excerpt.
             names = "、".join(m.name for m in community.members)
             meta.append(("summary", f"监督委员会成员：{names}" if names else "尚未成立居务监督委员会"))
-    elif district is not None:
-        filters.append((DISTRICT_FILTER, district.name))
     period = context.get("period")
     if period is not None:
         meta.append(("period", period_label(period.key, context["city"].settings.frequency)))
@@ -172,6 +174,7 @@ class Shard:
     group: str
     units: tuple[str, ...]  # "" (the home page), c/<code>, d/<code>, s/<code>
     pages: tuple[tuple[str, str], ...]  # (page path, sha256 of its document)
+    glob: str  # which of the group's documents Pagefind reads for this shard
 
 
 def _unit(path: str) -> str:
@@ -196,10 +199,37 @@ def shard_plan(documents: dict[str, dict[str, str]], limit: int | None = None) -
                 filled = 0
             cuts[-1].append(unit)
             filled += len(pages)
+        everywhere = _prefixes(units)
         for i, names in enumerate(cuts):
             name = group if i == 0 else f"{group}-{i + 1}"
-            plan[name] = Shard(name, group, tuple(names), tuple(p for u in names for p in units[u]))
+            plan[name] = Shard(name, group, tuple(names), tuple(p for u in names for p in units[u]),
+                               _glob(names, everywhere))
     return plan
+
+
+def _prefixes(units) -> Counter:
+    """How many units each district and street prefix of their codes has (c/319901, c/319901001…)."""
+    found: Counter = Counter()
+    for unit in units:
+        area, _, code = unit.partition("/")
+        found.update(f"{area}/{code[:cut]}" for cut in (6, 9) if cut < len(code))
+    return found
+
+
+def _glob(units: list[str], everywhere: Counter) -> str:
+    """Pagefind's file glob for a shard's units, relative to its group's folder: a whole district
+    or street the shard holds is one pattern (c/319901001*), so the glob stays short at any size
+    (Pagefind found no file with a glob of ~5,000 alternatives)."""
+    mine = _prefixes(units)
+    patterns: list[str] = []
+    for unit in units:
+        area, _, code = unit.partition("/")
+        wide = next((f"{area}/{code[:cut]}*" for cut in (6, 9) if cut < len(code)
+                     and mine[f"{area}/{code[:cut]}"] == everywhere[f"{area}/{code[:cut]}"]), unit)
+        pattern = "index.html" if not unit else f"{wide}/**/*.html"
+        if pattern not in patterns:
+            patterns.append(pattern)
+    return "{" + ",".join(patterns) + "}"
 
 
 def shards_to_index(plan: dict[str, Shard], before: dict[str, Shard] | None, site: Path) -> list[Shard]:
@@ -252,7 +282,7 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
                 output = site / BUNDLE / shard.name
                 if output.exists():
                     shutil.rmtree(output)
-                command = [binary, "--site", str(documents / shard.group), "--glob", _glob(shard.units),
+                command = [binary, "--site", str(documents / shard.group), "--glob", shard.glob,
                            "--output-path", str(output), "--force-language", "zh"]
                 running.append((shard, subprocess.Popen(command, stdout=subprocess.PIPE,
                                                         stderr=subprocess.STDOUT, text=True)))
@@ -276,11 +306,6 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
             process.wait()
     stats.bytes = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
     return stats
-
-
-def _glob(units: tuple[str, ...]) -> str:
-    """Pagefind's file glob for a shard's folders (relative to its group's folder)."""
-    return "{" + ",".join("index.html" if not unit else f"{unit}/**/*.html" for unit in units) + "}"
 
 
 def _count(output: str, what: str) -> int:
