@@ -23,7 +23,8 @@ WORDS = NAMED + ["物业费", "居务监督", "民主理财", "电梯", "监控"
 
 @pytest.fixture(scope="module")
 def sharded(built_site, tmp_path_factory):
-    """(base URL of a site whose first district is in three or more bundles, that district, its bundles)."""
+    """(base URL of a site whose first district is in three or more bundles, that district, its
+    shard plan, its pages: URL → text)."""
     from generator.config import BuildPaths
     from tests.conftest import DATA
 
