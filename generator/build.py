@@ -132,10 +132,10 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
         document_map = scope.documents(rendered, pages, filled.documents)
-        names = scope.bundles_to_index(document_map, paths.site)
-        result.search = search.index_site(cache.documents, stage, names)
+        plan, shards, names = scope.search_shards(document_map, paths.site)
+        result.search = search.index_site(cache.documents, stage, shards)
         districts = [(d.code, d.name) for d in city.districts]
-        write.write_file(stage, f"{search.BUNDLE}/districts.json", search.districts_json(districts))
+        write.write_file(stage, f"{search.BUNDLE}/districts.json", search.groups_json(plan, districts))
         timer.lap("search")
         _go_live(scope, stage, paths.site, cache, rendered, names)
     except BaseException:

@@ -146,13 +146,14 @@ class Scope:
             found.setdefault(bundle, {})[path] = sha
         return {bundle: dict(sorted(docs.items())) for bundle, docs in sorted(found.items()) if docs}
 
-    def bundles_to_index(self, documents: dict[str, dict[str, str]], site: Path) -> list[str]:
-        """Every bundle in a full build; in a republish, those whose documents changed."""
-        if self.full:
-            return sorted(documents)
-        before = self.plan.previous.documents
-        return sorted(name for name, docs in documents.items() if docs != before.get(name)
-                      or not (site / search.BUNDLE / name / "pagefind-entry.json").is_file())
+    def search_shards(self, documents: dict[str, dict[str, str]], site: Path):
+        """The search bundles after this build (search.shard_plan), those to index (every one in a
+        full build; in a republish, those whose documents changed) and the names of the bundles to
+        index or to remove."""
+        plan = search.shard_plan(documents)
+        before = None if self.full else search.shard_plan(self.plan.previous.documents)
+        shards = search.shards_to_index(plan, before, site)
+        return plan, shards, [s.name for s in shards] + sorted(set(before or {}) - set(plan))
 
     def summaries_after(self, city: City, rendered: set[str], rows: dict) -> dict:
         """Every community's summary and city rows after this build: the re-rendered ones made again,

@@ -49,9 +49,12 @@ def all_words(built_site) -> set[str]:
 
 
 def test_every_district_has_a_bundle_and_the_city_a_directory(built_site):
-    districts = json.loads((built_site / search.BUNDLE / "districts.json").read_text(encoding="utf-8"))
+    groups = json.loads((built_site / search.BUNDLE / "districts.json").read_text(encoding="utf-8"))
+    districts = groups["districts"]
     expected = {row["district"] for row in read_csv_rows(DATA / "communities.csv")}
     assert {d["name"] for d in districts} == expected
+    assert groups["city"] == [search.DIRECTORY]  # the demo city is small: one bundle each
+    assert all(d["bundles"] == [d["code"]] for d in districts)
     for name in [search.DIRECTORY] + [d["code"] for d in districts]:
         assert (built_site / search.BUNDLE / name / "pagefind-entry.json").is_file(), name
         assert (built_site / search.BUNDLE / name / "pagefind.js").is_file(), name
@@ -91,7 +94,8 @@ def test_generated_pages_have_documents_with_filters_and_meta(built_site):
     period = sorted((built_site / "c" / code / "finance").iterdir())[0].name
     doc = documents(built_site) / code[:6] / "c" / code / "finance" / period / "index.html"
     text = doc.read_text(encoding="utf-8")
-    assert f'data-pagefind-filter="区:{community["district"]}"' in text
+    assert 'data-pagefind-filter="区:' not in text  # a district is its own bundles, not a filter
+    assert f'data-pagefind-meta="place:{community["district"]} {community["street"]}"' in text
     assert 'data-pagefind-filter="类别:财务公开"' in text
     assert f'data-pagefind-meta="community:{community["name"]}"' in text
     year, month = period.split("-")
@@ -230,3 +234,42 @@ def test_a_build_without_pagefind_stops_before_any_work_and_leaves_the_site_as_i
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "the published site"
     assert not (tmp_path / "work").exists()  # failed before the build cache or the theme was touched
+
+
+def plan_of(pages: dict[str, int], limit: int) -> dict[str, list[str]]:
+    """Shard name → units, for a group "319901" of communities with the given page counts."""
+    docs = {f"c/{code}/{'' if i == 0 else f'finance/{i}/'}": f"sha{i}" for code, n in pages.items() for i in range(n)}
+    docs["d/319901/"] = "d"
+    return {name: list(s.units) for name, s in search.shard_plan({"319901": docs}, limit).items()}
+
+
+def test_a_district_is_cut_into_shards_of_at_most_the_limit_never_inside_a_community():
+    plan = plan_of({"319901001001": 3, "319901001002": 4, "319901001003": 2, "319901001004": 5}, limit=7)
+    assert plan == {"319901": ["c/319901001001", "c/319901001002"],
+                    "319901-2": ["c/319901001003", "c/319901001004"],
+                    "319901-3": ["d/319901"]}
+    # a community bigger than the limit is a shard of its own, not cut
+    assert plan_of({"319901001001": 9}, limit=7) == {"319901": ["c/319901001001"], "319901-2": ["d/319901"]}
+
+
+def test_a_republish_re_indexes_only_the_shards_whose_documents_changed(tmp_path):
+    docs = {f"c/3199010010{i:02d}/": f"sha{i}" for i in range(1, 7)}
+    before = search.shard_plan({"319901": docs, "all": {"": "home"}}, limit=2)
+    for name in before:
+        (tmp_path / search.BUNDLE / name).mkdir(parents=True)
+        (tmp_path / search.BUNDLE / name / "pagefind-entry.json").write_text("{}")
+    changed = dict(docs, **{"c/319901001003/": "new"})
+    after = search.shard_plan({"319901": changed, "all": {"": "home"}}, limit=2)
+    assert [s.name for s in search.shards_to_index(after, before, tmp_path)] == ["319901-2"]
+    assert len(search.shards_to_index(after, None, tmp_path)) == 4  # a full build: every shard
+    (tmp_path / search.BUNDLE / "319901-3" / "pagefind-entry.json").unlink()  # a lost bundle is made again
+    assert [s.name for s in search.shards_to_index(after, before, tmp_path)] == ["319901-2", "319901-3"]
+
+
+def test_the_search_page_learns_every_groups_bundles():
+    plan = search.shard_plan({"all": {"": "h", "c/319901001001/": "a"},
+                              "319901": {"c/319901001001/": "a", "c/319901001002/": "b"}}, limit=1)
+    groups = json.loads(search.groups_json(plan, [("319901", "翠屏区"), ("319902", "河东区")]))
+    assert groups == {"city": ["all", "all-2"],
+                      "districts": [{"code": "319901", "name": "翠屏区", "bundles": ["319901", "319901-2"]},
+                                    {"code": "319902", "name": "河东区", "bundles": ["319902"]}]}

@@ -1,6 +1,9 @@
 // The search page: Pagefind's engine (pagefind.js, loaded on first use) over the city-wide
-// directory bundle, or one district's full bundle once the resident picks the district. A small
-// page of our own instead of Pagefind's 134 KB UI keeps the page within the weight budget.
+// directory, or one district's pages once the resident picks the district. Each is indexed in
+// bundles of a bounded number of pages (Pagefind's memory grows with a bundle: search.MAX_PAGES),
+// listed in pagefind/districts.json; the engine loads the first and merges the others
+// (mergeIndex), so one query searches them all. A small page of our own instead of Pagefind's
+// 134 KB UI keeps the page within the weight budget.
 //
 // What a query lists (JuwuSearch.find, also what tests/browser/test_search_recall.py measures):
 // 1. the pages holding it as typed: its words side by side (Pagefind's exact phrase, '"…"'), or
@@ -122,7 +125,20 @@
     return out.replace(/<\/mark><mark>/g, "");
   }
 
-  window.JuwuSearch = { find: find, shorter: shorter, readable: readable, NEAR: NEAR };
+  // A group's bundles as one engine: the first bundle's, with the others merged into it (the
+  // search page's engine(), and tests/browser/recall.py).
+  function openBundles(base, names) {
+    var options = { excerptLength: 30 };
+    return import(base + names[0] + "/pagefind.js").then(function (pagefind) {
+      return pagefind.options(options).then(function () { return pagefind.init(); }).then(function () {
+        return Promise.all(names.slice(1).map(function (name) {
+          return pagefind.mergeIndex(base + name + "/", options);
+        }));
+      }).then(function () { return pagefind; });
+    });
+  }
+
+  window.JuwuSearch = { find: find, shorter: shorter, readable: readable, open: openBundles, NEAR: NEAR };
 
   var input = document.getElementById("juwu-search-input");
   var picker = document.getElementById("juwu-search-district");
@@ -140,18 +156,14 @@
   var root = new URL("../pagefind/", location.href).href;
   var params = new URLSearchParams(location.search);
   var engines = {};
-  var kinds = {};  // bundle → the kinds of page it holds, with their counts
+  var bundles = {};  // "all" or a district's code → its Pagefind bundles (districts.json)
+  var kinds = {};  // "all" or a district → the kinds of page it holds, with their counts
   var latest = 0;
   var timer = null;
 
-  function engine(bundle) {
-    if (!engines[bundle]) {
-      engines[bundle] = import(root + bundle + "/pagefind.js").then(function (pagefind) {
-        return pagefind.options({ excerptLength: 30 }).then(function () { return pagefind.init(); })
-          .then(function () { return pagefind; });
-      });
-    }
-    return engines[bundle];
+  function engine(group) {
+    if (!engines[group]) engines[group] = openBundles(root, bundles[group] || [group]);
+    return engines[group];
   }
 
   // The kind picker: each kind with how many pages of it hold the query (or the bundle holds).
@@ -304,10 +316,14 @@
   });
   picker.addEventListener("change", function () { loadKinds().then(run); });
   kind.addEventListener("change", run);
-  fetch(root + "districts.json").then(function (r) { return r.json(); }).then(function (districts) {
+  fetch(root + "districts.json").then(function (r) { return r.json(); }).then(function (groups) {
     var wanted = wantedDistrict();
-    districts.forEach(function (d) { picker.add(new Option(d.name, d.code)); });
-    picker.value = districts.some(function (d) { return d.code === wanted; }) ? wanted : "all";
+    bundles.all = groups.city;
+    groups.districts.forEach(function (d) {
+      bundles[d.code] = d.bundles;
+      picker.add(new Option(d.name, d.code));
+    });
+    picker.value = groups.districts.some(function (d) { return d.code === wanted; }) ? wanted : "all";
   }).catch(function () {}).then(function () {
     input.value = params.get("q") || "";
     return loadKinds();

@@ -14,20 +14,22 @@ by side as well: recall 100 % over every word of the demo city (tests/browser/te
 Pagefind does not read the site's pages: each generated page has a search document, a small HTML
 file made from the model by templates/search/ (the words a resident looks for: names, members,
 what the money was for, report subjects; never amounts, dates or voucher numbers), with hidden
-marks saying how to filter it (district, kind) and what to show with a result (community,
+marks saying how to filter it (kind) and what to show with a result (community,
 period, place). Pagefind's time grows with the text it reads, and the documents hold about a
-fifth of the pages' text; they are written per bundle, so a bundle whose documents did not
-change need not be indexed again. Hand-written pages have no document and are not indexed.
+fifth of the pages' text; they are written per group (the city-wide directory, each district),
+and each group is indexed as bundles of at most MAX_PAGES documents (Pagefind's memory grows with
+a bundle), so a bundle whose documents did not change need not be indexed again. Hand-written
+pages have no document and are not indexed.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +46,10 @@ BUNDLE = "pagefind"  # folder inside the site
 DIRECTORY = "all"  # the city-wide bundle
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-KIND_FILTER, DISTRICT_FILTER = "类别", "区"  # filter names as the search page shows them
+# The filter the search page offers, by the name it shows. A district is narrowed to by loading
+# its own bundles, so documents carry no district filter: Pagefind would send its chunk (~4 KB a
+# bundle) with every first query for nothing.
+KIND_FILTER = "类别"
 # What a resident filters on: the kinds of page, in their words.
 KINDS = {
     "home": "区和街道",
@@ -65,18 +70,14 @@ def page_marks(page: Page) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     filters = [(KIND_FILTER, kind)]
     meta: list[tuple[str, str]] = []
     context = page.context
-    district = context.get("district")
     community = context.get("community")
     if community is not None:
-        filters.append((DISTRICT_FILTER, community.district_name))
         meta += [("community", community.name), ("place", f"{community.district_name} {community.street_name}")]
         if page.kind == "community":
             # Shown instead of an excerpt: the document's names are written piece by piece for the
             # index (templates/search/community.html), which reads badly as an excerpt.
             names = "、".join(m.name for m in community.members)
             meta.append(("summary", f"监督委员会成员：{names}" if names else "尚未成立居务监督委员会"))
-    elif district is not None:
-        filters.append((DISTRICT_FILTER, district.name))
     period = context.get("period")
     if period is not None:
         meta.append(("period", period_label(period.key, context["city"].settings.frequency)))
@@ -156,6 +157,102 @@ def _attr(key: str, value: str) -> str:
     return html.escape(f"{key}:{' '.join(mask_personal(value).split())}", quote=True)
 
 
+# Pagefind holds every page of a bundle in memory while it indexes them: ~270 KB a search
+# document (measured with 1.6.0: 415 MB for 1,518 documents, 1.83 GB for a district of 6,799; the
+# characters spelled out add ~55 %). A district's pages are therefore indexed in bundles of at
+# most MAX_PAGES documents, a community's pages always together, which the search page queries
+# as one (Pagefind's mergeIndex): the memory of one Pagefind process no longer grows with the
+# district or the city. Smaller bundles cost the phone more: every bundle a query touches sends
+# at least one ~20 KB index chunk per word (bench/README.md, "Search memory").
+MAX_PAGES = 2200
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle: some of a group's search documents (a group is the city-wide
+    directory or a district: the folders fill writes). The first shard of a group is named
+    after it (all, 319901), the next ones name-2, name-3…"""
+    name: str
+    group: str
+    units: tuple[str, ...]  # "" (the home page), c/<code>, d/<code>, s/<code>
+    pages: tuple[tuple[str, str], ...]  # (page path, sha256 of its document)
+    glob: str  # which of the group's documents Pagefind reads for this shard
+
+
+def _unit(path: str) -> str:
+    return "/".join(path.split("/")[:2]) if path else ""
+
+
+def shard_plan(documents: dict[str, dict[str, str]], limit: int | None = None) -> dict[str, Shard]:
+    """Every group's documents (group → page path → sha) cut into shards of at most `limit`
+    pages, filled in path order, a community's pages never apart. A shard's pages change only
+    when its own documents change, or one before it in its group outgrows the limit."""
+    limit = limit or MAX_PAGES
+    plan: dict[str, Shard] = {}
+    for group, docs in sorted(documents.items()):
+        units: dict[str, list[tuple[str, str]]] = {}
+        for path, sha in sorted(docs.items()):
+            units.setdefault(_unit(path), []).append((path, sha))
+        cuts: list[list[str]] = [[]]
+        filled = 0
+        for unit, pages in units.items():
+            if cuts[-1] and filled + len(pages) > limit:
+                cuts.append([])
+                filled = 0
+            cuts[-1].append(unit)
+            filled += len(pages)
+        everywhere = _prefixes(units)
+        for i, names in enumerate(cuts):
+            name = group if i == 0 else f"{group}-{i + 1}"
+            plan[name] = Shard(name, group, tuple(names), tuple(p for u in names for p in units[u]),
+                               _glob(names, everywhere))
+    return plan
+
+
+def _prefixes(units) -> Counter:
+    """How many units each district and street prefix of their codes has (c/319901, c/319901001…)."""
+    found: Counter = Counter()
+    for unit in units:
+        area, _, code = unit.partition("/")
+        found.update(f"{area}/{code[:cut]}" for cut in (6, 9) if cut < len(code))
+    return found
+
+
+def _glob(units: list[str], everywhere: Counter) -> str:
+    """Pagefind's file glob for a shard's units, relative to its group's folder: a whole district
+    or street the shard holds is one pattern (c/319901001*), so the glob stays short at any size
+    (Pagefind found no file with a glob of ~5,000 alternatives)."""
+    mine = _prefixes(units)
+    patterns: list[str] = []
+    for unit in units:
+        area, _, code = unit.partition("/")
+        wide = next((f"{area}/{code[:cut]}*" for cut in (6, 9) if cut < len(code)
+                     and mine[f"{area}/{code[:cut]}"] == everywhere[f"{area}/{code[:cut]}"]), unit)
+        pattern = "index.html" if not unit else f"{wide}/**/*.html"
+        if pattern not in patterns:
+            patterns.append(pattern)
+    return "{" + ",".join(patterns) + "}"
+
+
+def shards_to_index(plan: dict[str, Shard], before: dict[str, Shard] | None, site: Path) -> list[Shard]:
+    """Every shard in a full build (before is None); in a republish, those whose pages or
+    documents changed, or whose bundle is missing."""
+    return [shard for name, shard in plan.items()
+            if before is None or before.get(name) is None or before[name].pages != shard.pages
+            or not (site / BUNDLE / name / "pagefind-entry.json").is_file()]
+
+
+def groups_json(plan: dict[str, Shard], districts: list[tuple[str, str]]) -> str:
+    """What the search page loads first (pagefind/districts.json): the city-wide directory's
+    bundles, and each district's name and bundles, in city order."""
+    bundles: dict[str, list[str]] = {}
+    for shard in plan.values():
+        bundles.setdefault(shard.group, []).append(shard.name)
+    return json.dumps({"city": bundles.get(DIRECTORY, [DIRECTORY]),
+                       "districts": [{"code": code, "name": name, "bundles": bundles.get(code, [code])}
+                                     for code, name in districts]}, ensure_ascii=False)
+
+
 @dataclass
 class IndexStats:
     bundles: int = 0
@@ -169,32 +266,40 @@ def executable() -> Path:
     return pagefind_bin.executable()
 
 
-def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) -> IndexStats:
-    """Run Pagefind on documents/<name>/ for each named bundle, `workers` at a time, into
-    site/pagefind/<name>/ (the biggest first, so the cores finish together)."""
+RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: loaded from a group's first bundle only
+
+
+def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 2) -> IndexStats:
+    """Run Pagefind on each shard's documents (documents/<group>/, the shard's folders only),
+    `workers` at a time, into site/pagefind/<shard>/ (the biggest first, so the cores finish
+    together)."""
     binary = str(executable())
-    stats = IndexStats(bundles=len(names))
-    running: list[tuple[str, subprocess.Popen]] = []
-    queue = sorted(names, key=lambda n: (-_size(documents / n), n))
+    stats = IndexStats(bundles=len(shards))
+    running: list[tuple[Shard, subprocess.Popen]] = []
+    queue = sorted(shards, key=lambda s: (-len(s.pages), s.name))
     try:
         while queue or running:
             while queue and len(running) < workers:
-                name = queue.pop(0)
-                output = site / BUNDLE / name
+                shard = queue.pop(0)
+                output = site / BUNDLE / shard.name
                 if output.exists():
                     shutil.rmtree(output)
-                command = [binary, "--site", str(documents / name), "--output-path", str(output),
-                           "--force-language", "zh"]
-                running.append((name, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                       stderr=subprocess.STDOUT, text=True)))
-            name, process = running.pop(0)
+                command = [binary, "--site", str(documents / shard.group), "--glob", shard.glob,
+                           "--output-path", str(output), "--force-language", "zh"]
+                running.append((shard, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                        stderr=subprocess.STDOUT, text=True)))
+            shard, process = running.pop(0)
             output, _ = process.communicate()
             if process.returncode != 0:
-                raise JuwuError(f"搜索索引生成失败（{name}）：{output[-500:]}",
-                                f"Pagefind failed for {name}: {output[-500:]}", code="search-index-failed")
-            pagefind_stable.stabilise(site / BUNDLE / name)
+                raise JuwuError(f"搜索索引生成失败（{shard.name}）：{output[-500:]}",
+                                f"Pagefind failed for {shard.name}: {output[-500:]}", code="search-index-failed")
+            folder = site / BUNDLE / shard.name
+            pagefind_stable.stabilise(folder)
             for ui in UI_FILES:  # the search page is ours; Pagefind's ready-made UIs are not served
-                (site / BUNDLE / name / ui).unlink(missing_ok=True)
+                (folder / ui).unlink(missing_ok=True)
+            if shard.name != shard.group:  # merged into the first bundle's engine: no engine of its own
+                for runtime in [*RUNTIME, *(p.name for p in folder.glob("wasm.*.pagefind"))]:
+                    (folder / runtime).unlink(missing_ok=True)
             stats.pages += _count(output, "pages")
             stats.words += _count(output, "words")
     finally:
@@ -203,18 +308,6 @@ def index_site(documents: Path, site: Path, names: list[str], workers: int = 2) 
             process.wait()
     stats.bytes = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
     return stats
-
-
-def _size(folder: Path) -> int:
-    try:
-        return sum(1 for _ in os.scandir(folder / "c"))
-    except OSError:
-        return 0
-
-
-def districts_json(districts: list[tuple[str, str]]) -> str:
-    """What the search page offers to narrow to: [{"code": ..., "name": ...}] in city order."""
-    return json.dumps([{"code": code, "name": name} for code, name in districts], ensure_ascii=False)
 
 
 def _count(output: str, what: str) -> int:

@@ -1,7 +1,9 @@
 """Search recall, measured in Chromium: every word of the site's pages is searched with Pagefind's
 own JS API, and the pages it finds are compared with the pages whose text contains the word.
 
-The pages of a bundle are the ones it indexes (a search document each, in the build cache); the
+A bundle here is a group of Pagefind bundles (the city-wide directory or a district: a folder of
+search documents), opened together as the search page opens them (JuwuSearch.open). The pages of a
+bundle are the ones it indexes (a search document each, in the build cache); the
 text of a page is what a resident reads on it (its <article>), not its search document, so a word
 left out of a document counts as not found. The words are runs of whole pieces as Chromium's own word
 segmenter (ICU, Intl.Segmenter) cuts the text, two to four Han characters long: 物业, 物业费,
@@ -40,8 +42,9 @@ SEGMENT_JS = """texts => { const seg = new Intl.Segmenter('zh', {granularity: 'w
   }
   return [...words].sort(); }"""
 SEARCH_JS = """async ({bundle, words}) => {
-  const pf = await import('/pagefind/' + bundle + '/pagefind.js');
-  await pf.options({excerptLength: 30}); await pf.init();
+  const groups = await (await fetch('/pagefind/districts.json')).json();
+  const named = bundle === 'all' ? groups.city : groups.districts.find(d => d.code === bundle).bundles;
+  const pf = await window.JuwuSearch.open('/pagefind/', named);
   const urls = {}; const out = {};
   for (const w of words) {
     const r = await window.JuwuSearch.find(pf, w);
