@@ -32,6 +32,7 @@ What is found (`find`):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -137,7 +138,16 @@ def find(text: str, markdown: bool = False) -> list[Found]:
         return []
     if text.isascii() and sum(map(text.count, "0123456789")) < 11:
         return []  # in ASCII a mobile has 11 digits, an ID 15 or 18, a card 16-19; an address needs 号 or 室
-    return _find(text, markdown)
+    return list(_found(text, markdown))
+
+
+# The same text is looked at many times: a ledger line's summary on its period page, its search
+# document, four downloads and the city's tables, and a category or a name on hundreds of lines.
+# Found is frozen, so the answer for a text can be shared; bounded, so a long-running upload
+# service does not keep every text it ever checked.
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _found(text: str, markdown: bool) -> tuple[Found, ...]:
+    return tuple(_find(text, markdown))
 
 
 def _find(text: str, markdown: bool) -> list[Found]:
