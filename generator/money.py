@@ -5,6 +5,7 @@ Amounts are Decimals with exactly two places; floats never appear (SECURITY.md i
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
 
@@ -118,6 +119,15 @@ def _exact_cents(d: Decimal) -> Decimal:
 
 def format_amount(d: Decimal) -> str:
     """Format as #,##0.00, e.g. Decimal("1286.5") -> "1,286.50"; never rounds."""
+    if d.__class__ is Decimal and d.is_finite():
+        return _formatted(d)
+    return f"{_exact_cents(d):,.2f}"
+
+
+# An amount is printed many times (a period's totals on its page, its board, its feed entry):
+# equal Decimals (1.5, 1.50) print the same, so the text is remembered by value.
+@functools.lru_cache(maxsize=1 << 14)
+def _formatted(d: Decimal) -> str:
     return f"{_exact_cents(d):,.2f}"
 
 

@@ -32,6 +32,7 @@ What is found (`find`):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -65,24 +66,32 @@ class Found:
 
 def normalise(text: str) -> tuple[str, Sequence[int]]:
     """(normalised text, for each of its characters the index of the character it came from)."""
-    if text.isascii() or len(text.translate(_KEPT)) == len(text):
-        return text, range(len(text))  # no character changes (most Chinese text): nothing to map
+    if text.isascii():
+        return text, range(len(text))
+    if not text.translate(_UNEVEN):  # each character stays one character (most text): nothing to map
+        return text.translate(_ONE), range(len(text))
     return _normalise_each(text)
 
 
-class _Kept(dict):
-    """str.translate table: a character `_normalise_each` keeps as it is maps to itself, any other
-    is deleted; so a text keeps its length exactly when none of its characters changes. Filled
-    per character on first sight (a city's texts use a few thousand characters)."""
+class _Table(dict):
+    """A str.translate table filled per character on first sight from what `_normalise_each`
+    makes of it (a city's texts use a few thousand characters): `entry(ch, piece)` is its value."""
+
+    def __init__(self, entry):
+        super().__init__()
+        self.entry = entry
 
     def __missing__(self, code: int):
         ch = chr(code)
-        kept = ch if _normalise_each(ch)[0] == ch else None
-        self[code] = kept
-        return kept
+        value = self[code] = self.entry(ch, _normalise_each(ch)[0])
+        return value
 
 
-_KEPT = _Kept()
+# A character that becomes exactly one character (itself, or e.g. full-width ，１ → , 1) maps to it
+# in _ONE and is deleted by _UNEVEN; one dropped or spelled out longer (a zero-width space, ½) is
+# kept by _UNEVEN, and then the text is normalised character by character.
+_ONE = _Table(lambda ch, piece: piece if len(piece) == 1 else ch)
+_UNEVEN = _Table(lambda ch, piece: None if len(piece) == 1 else ch)
 
 
 def _normalise_each(text: str) -> tuple[str, Sequence[int]]:
@@ -137,7 +146,16 @@ def find(text: str, markdown: bool = False) -> list[Found]:
         return []
     if text.isascii() and sum(map(text.count, "0123456789")) < 11:
         return []  # in ASCII a mobile has 11 digits, an ID 15 or 18, a card 16-19; an address needs 号 or 室
-    return _find(text, markdown)
+    return list(_found(text, markdown))
+
+
+# The same text is looked at many times: a ledger line's summary on its period page, its search
+# document, four downloads and the city's tables, and a category or a name on hundreds of lines.
+# Found is frozen, so the answer for a text can be shared; bounded, so a long-running upload
+# service does not keep every text it ever checked.
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _found(text: str, markdown: bool) -> tuple[Found, ...]:
+    return tuple(_find(text, markdown))
 
 
 def _find(text: str, markdown: bool) -> list[Found]:

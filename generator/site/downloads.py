@@ -97,22 +97,6 @@ def csv_cell(value, kind: str) -> str:
     return neutralise(text) if kind == "string" else text
 
 
-def rows_csv(fields: list[Field], rows: list[list]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(v, f.type) for v, f in zip(row, fields)])
-    return out.getvalue()
-
-
-def table_csv(table: Table) -> bytes:
-    return _csv_file(table.fields, rows_csv(table.fields, table.rows))
-
-
-def _csv_file(fields: list[Field], rows: str) -> bytes:
-    return ("\ufeff" + ",".join(f.name for f in fields) + "\r\n" + rows).encode("utf-8")
-
-
 _NUMBER = re.compile(r'"\\u0000N:(-?[0-9]+(?:\.[0-9]+)?)\\u0000"')
 
 
@@ -126,11 +110,74 @@ def _json_value(value):
     return value
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A table's rows made ready once for both files: each row's CSV cells (masked, neutralised)
+    and its JSON object (masked; numbers still marked for _NUMBER). The city's tables reuse a
+    community's encoded rows with the community put in front (`prefixed`)."""
+
+    csv: list[list[str]]
+    json: list[str]
+
+    def prefixed(self, cells: list[str], members: str) -> "Encoded":
+        """The rows with two leading cells: `cells` in CSV, `members` ('"k": v, "k": v') in JSON."""
+        return Encoded([cells + row for row in self.csv], ["{" + members + ", " + obj[1:] for obj in self.json])
+
+
+def encode(fields: list[Field], rows: list[list]) -> Encoded:
+    """Every cell through the same rules as csv_cell and _json_value, each text masked once for both."""
+    kinds = [f.type == "string" for f in fields]
+    names = [f.name for f in fields]
+    csv_rows, objects = [], []
+    for row in rows:
+        cells, values = [], []
+        for value, string in zip(row, kinds):
+            if value.__class__ is str:  # most cells: the text masked once, for both files
+                text = mask_personal(value)
+                cells.append(_csv_text(text) if string else text)
+                values.append(text)
+            else:
+                cells.append(csv_cell(value, "string" if string else ""))
+                values.append(_json_value(value))
+        csv_rows.append(cells)
+        objects.append(_JSON.encode(dict(zip(names, values))))
+    return Encoded(csv_rows, objects)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False) without a new encoder a row
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _csv_text(masked: str) -> str:
+    return neutralise(masked)
+
+
+def _csv_text_of(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def _json_text_of(objects: list[str]) -> str:
+    """The objects of a JSON array, one a line, without the brackets."""
+    return _NUMBER.sub(r"\1", ",\n".join(objects))
+
+
+def rows_csv(fields: list[Field], rows: list[list]) -> str:
+    return _csv_text_of(encode(fields, rows).csv)
+
+
+def table_csv(table: Table) -> bytes:
+    return _csv_file(table.fields, rows_csv(table.fields, table.rows))
+
+
+def _csv_file(fields: list[Field], rows: str) -> bytes:
+    return ("\ufeff" + ",".join(f.name for f in fields) + "\r\n" + rows).encode("utf-8")
+
+
 def rows_json(fields: list[Field], rows: list[list]) -> str:
     """The rows as the objects of a JSON array, one object a line, without the brackets."""
-    names = [f.name for f in fields]
-    text = ",\n".join(json.dumps(dict(zip(names, map(_json_value, row))), ensure_ascii=False) for row in rows)
-    return _NUMBER.sub(r"\1", text)
+    return _json_text_of(encode(fields, rows).json)
 
 
 def table_json(table: Table) -> bytes:
@@ -143,26 +190,37 @@ def _json_file(parts: list[str]) -> bytes:
 
 
 def package_json(name: str, title: str, tables: list[Table], version: str) -> bytes:
-    descriptor = {
+    head = {
         "name": name,
         "title": mask_personal(title),
         **({"version": version} if version else {}),  # a community without a committee has none
+    }
+    # '{\n "name": …\n}' and '{\n "licenses": …\n}' joined into one object, as one dumps of both would be.
+    head_text = json.dumps(head, ensure_ascii=False, indent=1)
+    rest = _package_rest(tuple((t.name, tuple(t.fields)) for t in tables))
+    return (head_text[:-2] + ",\n " + rest[3:] + "\n").encode("utf-8")
+
+
+@functools.lru_cache(maxsize=16)  # the same for every community: its licence and its tables' schemas
+def _package_rest(tables: tuple[tuple[str, tuple[Field, ...]], ...]) -> str:
+    return json.dumps({
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [{
-            "name": t.name, "title": t.title, "path": f"{t.name}.csv", "profile": "tabular-data-resource",
+            "name": name, "title": TITLES[name], "path": f"{name}.csv", "profile": "tabular-data-resource",
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [{"name": f.name, "title": f.title, "type": f.type} for f in t.fields]},
-        } for t in tables],
-    }
-    return (json.dumps(descriptor, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+            "schema": {"fields": [{"name": f.name, "title": f.title, "type": f.type} for f in fields]},
+        } for name, fields in tables],
+    }, ensure_ascii=False, indent=1)
 
 
-def files_for(tables: list[Table], name: str, title: str, version: str) -> dict[str, bytes]:
+def files_for(tables: list[Table], name: str, title: str, version: str,
+              encoded: dict[str, Encoded] | None = None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for t in tables:
-        files[f"{t.name}.csv"] = table_csv(t)
-        files[f"{t.name}.json"] = table_json(t)
+        rows = encoded[t.name] if encoded is not None else encode(t.fields, t.rows)
+        files[f"{t.name}.csv"] = _csv_file(t.fields, _csv_text_of(rows.csv))
+        files[f"{t.name}.json"] = _json_file([_json_text_of(rows.json)])
     files[PACKAGE] = package_json(name, title, tables, version)
     return files
 
@@ -344,13 +402,23 @@ def city_specs() -> tuple:
 CityRows = dict[str, tuple[str, str]]  # table → (CSV lines, JSON objects) of one community
 
 
-def city_rows(city: City, c: Community) -> CityRows:
+def city_rows(city: City, c: Community, encoded: dict[str, Encoded] | None = None) -> CityRows:
     """One community's rows of every city-wide table, already written: the city's files are these
-    put together, so a republish writes again only the rows of the communities that changed."""
+    put together, so a republish writes again only the rows of the communities that changed.
+    A table the community publishes too (`encoded`, its community_tables encoded) is not made
+    again: its rows with the community in front."""
     found = {}
+    prefix = None
     for name, fields, rows in city_specs():
-        table_rows = rows(city, c)
-        found[name] = (rows_csv(fields, table_rows), rows_json(fields, table_rows))
+        own = encoded.get(name) if encoded is not None and name != "communities" else None
+        if own is None:
+            table = encode(fields, rows(city, c))
+        else:
+            if prefix is None:
+                head = encode(COMMUNITY_FIELDS, [[c.code, c.name]])
+                prefix = head.csv[0], head.json[0][1:-1]
+            table = own.prefixed(*prefix)
+        found[name] = (_csv_text_of(table.csv), _json_text_of(table.json))
     return found
 
 
@@ -359,7 +427,12 @@ def community_dir(code: str) -> str:
 
 
 def community_files(city: City, c: Community, version: str) -> dict[str, bytes]:
-    files = files_for(community_tables(city, c), f"juwu-{c.code}", f"{c.name}居务公开数据", version)
+    return _community_files(c, version, community_tables(city, c))
+
+
+def _community_files(c: Community, version: str, tables: list[Table],
+                     encoded: dict[str, Encoded] | None = None) -> dict[str, bytes]:
+    files = files_for(tables, f"juwu-{c.code}", f"{c.name}居务公开数据", version, encoded)
     return {community_dir(c.code) + rel: data for rel, data in files.items()}
 
 
@@ -392,6 +465,15 @@ def city_published(city: City, version: str, rows: dict[str, CityRows] | None = 
 
 def community_published(city: City, c: Community, version: str) -> dict[str, bytes]:
     """One community's downloads and feed, with its own data version."""
+    return community_downloads(city, c, version)[0]
+
+
+def community_downloads(city: City, c: Community, version: str) -> tuple[dict[str, bytes], CityRows]:
+    """One community's downloads and feed, and its rows of the city's tables: each table made
+    and its texts masked once for its CSV, its JSON and the city's files."""
     from generator.site.feeds import community_feed, community_feed_path
 
-    return community_files(city, c, version) | {community_feed_path(c.code): community_feed(city, c)}
+    tables = community_tables(city, c)
+    encoded = {t.name: encode(t.fields, t.rows) for t in tables}
+    files = _community_files(c, version, tables, encoded) | {community_feed_path(c.code): community_feed(city, c)}
+    return files, city_rows(city, c, encoded)

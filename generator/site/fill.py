@@ -18,7 +18,7 @@ from pathlib import Path
 from generator import cores, heldback
 from generator.site import search, write
 from generator.site import shell as shells
-from generator.site.downloads import CityRows, city_rows, community_published
+from generator.site.downloads import CityRows, community_downloads
 from generator.site.pages import Page
 from generator.site.render import environment, render_page
 
@@ -88,9 +88,9 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
         write.write_file(stage, f"{page.path}index.html", html)
         if page.kind == "community":  # its downloads, feed and rows of the city's tables, on this core too
             city, community = page.context["city"], page.context["community"]
-            for rel, data in community_published(city, community, page.version).items():
+            files, filled.city_rows[community.code] = community_downloads(city, community, page.version)
+            for rel, data in files.items():
                 write.write_file(stage, rel, data)
-            filled.city_rows[community.code] = city_rows(city, community)
         document = search.document(env, page)
         if document is not None:
             digest = hashlib.sha256(document.encode("utf-8")).hexdigest()

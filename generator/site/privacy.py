@@ -9,9 +9,15 @@ ID and bank card numbers (refused by validation) are masked whole should one eve
 
 from __future__ import annotations
 
+import functools
+
 from generator import personal
 
 
+# Every printed string passes here, most of them many times (a category on every ledger line, a
+# line's summary on its page, its search document and four downloads): each text is masked once
+# per process. typed: a Markup and a str of the same characters are different answers.
+@functools.lru_cache(maxsize=1 << 16, typed=True)
 def mask_personal(text: str) -> str:
     """text with every personal number and home address masked, the rest exactly as written."""
     return personal.mask(text)

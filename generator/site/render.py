@@ -22,6 +22,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 def _finalize(value):
     # Every value printed by a template passes here: free text has personal data masked.
+    if value.__class__ is str:  # most values: one type check
+        return mask_mobile(value)
     if isinstance(value, str) and not isinstance(value, Markup):
         return mask_mobile(value)
     return "" if value is None else value
@@ -63,6 +65,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build's templates do not change under it: no stat of the file per page
     )
     env.filters.update(
         money=lambda d: "" if d is None else format_amount(d),
