@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from generator import personal
-from generator.site.downloads import Field, neutralise, rows_csv
+from generator.site.tablefiles import Field, neutralise, rows_csv
 from generator.site.markdown import render_markdown
 from generator.site.privacy import mask_personal
 

@@ -15,7 +15,7 @@ import pytest
 from generator.build import build
 from generator.config import BuildPaths
 from generator.periods import period_label, period_span
-from generator.site.pages import Page
+from generator.site.page import Page
 from generator.site.search import page_marks
 from tests.conftest import DATA
 from tests.periodcopy import make_quarterly

@@ -3,7 +3,7 @@ about, in any spelling, and masked by the site exactly as the warning says."""
 
 from __future__ import annotations
 
-from generator.site.render import mask_mobile
+from generator.site.privacy import mask_mobile
 from tests.cityfixture import (  # noqa: F401 - fixtures
     A, city, flat, of_code, set_cell, set_yaml, small_city,
 )

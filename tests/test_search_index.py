@@ -116,7 +116,7 @@ def test_pages_themselves_carry_no_search_marks(built_site):
 
 
 def test_search_documents_mask_mobiles_and_escape(tmp_path):
-    from generator.site.pages import Page
+    from generator.site.page import Page
     from generator.site.render import environment
 
     page = Page("c/310101002001/reports/x/", "标题", "report.html", kind="report")
@@ -159,7 +159,7 @@ def test_documents_spell_their_chinese_out_for_the_index():
 
 
 def test_spelled_characters_are_escaped(tmp_path):
-    from generator.site.pages import Page
+    from generator.site.page import Page
     from generator.site.render import environment
 
     page = Page("c/310101002001/reports/x/", "标题", "report.html", kind="report")

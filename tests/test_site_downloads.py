@@ -10,7 +10,7 @@ import subprocess
 import sys
 from decimal import Decimal
 
-from generator.site.downloads import Field, Table, neutralise, table_csv, table_json
+from generator.site.tablefiles import Field, Table, neutralise, table_csv, table_json
 from tests.conftest import DATA, community_with_committee, read_csv_rows
 
 

@@ -13,7 +13,7 @@ from generator.records import KINDS as RECORD_KINDS
 from generator.dates import format_zh
 from generator.money import format_amount
 from generator.problems import ERROR, Problem, capped, cell_column
-from generator.site.render import mask_mobile
+from generator.site.privacy import mask_mobile
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "intake"
 CSS = TEMPLATES / "intake.css"

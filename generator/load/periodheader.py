@@ -23,7 +23,7 @@ from decimal import Decimal
 from generator import tableschemas
 from generator.dates import parse_date
 from generator.formats import FormatError
-from generator.load.tables import Table, TableRefused, read_xlsx, sheet_states
+from generator.load.tables import Table, read_xlsx, sheet_states
 from generator.load.yamlfile import Scalar
 from generator.money import format_amount, parse_amount
 from generator.problems import ERROR, WARNING, Problem

@@ -15,7 +15,7 @@ from generator.money import format_amount
 from generator.print.sheets import Layout, Sheet, inspections_sheet, public_url
 from generator.records import plain_number
 from generator.site import record_tables, urls
-from generator.site.downloads import CHANGE_FIELDS, Field
+from generator.site.tablefiles import CHANGE_FIELDS, Field
 from generator.stamp import SHORT
 
 # Kind → the sheet's title after the committee's or community's name, and the columns printed
@@ -52,10 +52,8 @@ def blocks(city: City, c: Community, kind: str) -> list[dict]:
     found = [{"caption": record_tables.TITLES[kind], "headers": [fields[i].title for i in chosen],
               "rows": [[cell(r[i], fields[i]) for i in chosen] for r in rows]}]
     if kind == "elections" and c.member_changes:
-        from generator.site.downloads import _changes
-
         found.append({"caption": "成员变动", "headers": [f.title for f in CHANGE_FIELDS],
-                      "rows": [[cell(v, f) for v, f in zip(r, CHANGE_FIELDS)] for r in _changes(c)]})
+                      "rows": [[cell(v, f) for v, f in zip(r, CHANGE_FIELDS)] for r in record_tables.member_change_rows(c)]})
     return [b for b in found if b["rows"]]
 
 

@@ -159,21 +159,6 @@ def inspections_sheet(city: City, community: Community, layout: Layout = Layout(
                   "plain_number": plain_number}, path)
 
 
-def community_sheets(city: City, community: Community) -> list[Sheet]:
-    """Every sheet of a community that `juwu print` can make: its periods, roster, reports, findings,
-    and one per record kind it has (inspections, elections, … allowances)."""
-    out = [period_sheet(city, community, p) for p in community.periods]
-    if community.committee is not None:
-        out.append(roster_sheet(city, community))
-    out += [report_sheet(city, community, r) for r in community.reports]
-    out.append(findings_sheet(city, community))
-    from generator.print.records import record_sheet
-    from generator.site.records import page_kinds
-
-    out += [record_sheet(city, community, kind) for kind in page_kinds(community)]  # issue 18's records
-    return out
-
-
 def rollout_sheets(city: City) -> list[Sheet]:
     """The rollout summary of every street and every district."""
     out = []

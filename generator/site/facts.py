@@ -12,7 +12,7 @@ import heapq
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.model import ZERO, City, Community, Evaluation, Period, Report
+from generator.model import City, Community, Evaluation, Period, Report
 from generator.periods import months_per_period, period_label, step_back
 from generator.records import record_dates
 

@@ -8,30 +8,19 @@ date, a report's date), never the clock, so the same data gives the same feed.
 from __future__ import annotations
 
 import datetime
-import re
 import xml.etree.ElementTree as ET
 
 from generator.model import City, Community
 from generator.money import format_amount
 from generator.site import facts, urls
-from generator.site.privacy import mask_personal
+from generator.site.atom import ATOM, clean, text_element, timestamp
 
-ATOM = "http://www.w3.org/2005/Atom"
 CITY_FEED = "feed.xml"
 FEED_LIMIT = 50  # entries per feed: the newest are what a reader needs
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def community_feed_path(code: str) -> str:
     return urls.community(code) + "feed.xml"
-
-
-def clean(text: str) -> str:
-    return mask_personal(_NOT_XML.sub("", text))
-
-
-def timestamp(d: datetime.date) -> str:
-    return f"{d.isoformat()}T00:00:00+08:00"  # a disclosure's day, in China Standard Time
 
 
 def _entry_parts(d: facts.Disclosure, site_url: str) -> tuple[str, str, str]:
@@ -50,31 +39,25 @@ def _entry_parts(d: facts.Disclosure, site_url: str) -> tuple[str, str, str]:
     return site_url + urls.report(c.code, r.slug), f"{c.name}：{r.title}", summary
 
 
-def _text(parent: ET.Element, tag: str, text: str, **attrs) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    el.text = clean(text)
-    return el
-
-
 def atom_feed(title: str, feed_url: str, page_url: str, items: list[facts.Disclosure], site_url: str,
               fallback: datetime.date) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
-    _text(feed, "id", feed_url)
-    _text(feed, "title", title)
-    _text(feed, "updated", timestamp(max((d.date for d in items), default=fallback)))
+    text_element(feed, "id", feed_url)
+    text_element(feed, "title", title)
+    text_element(feed, "updated", timestamp(max((d.date for d in items), default=fallback)))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": feed_url})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url, "type": "text/html"})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _text(author, "name", title)
+    text_element(author, "name", title)
     for d in items:
         link, entry_title, summary = _entry_parts(d, site_url)
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", link)
-        _text(entry, "title", entry_title)
-        _text(entry, "updated", timestamp(d.date))
+        text_element(entry, "id", link)
+        text_element(entry, "title", entry_title)
+        text_element(entry, "updated", timestamp(d.date))
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": clean(link), "type": "text/html"})
-        _text(entry, "summary", summary, type="text")
+        text_element(entry, "summary", summary, type="text")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -19,7 +19,7 @@ from generator import cores, heldback
 from generator.site import search, write
 from generator.site import shell as shells
 from generator.site.downloads import CityRows, community_downloads
-from generator.site.pages import Page
+from generator.site.page import Page
 from generator.site.render import environment, render_page
 
 MIN_PAGES_PER_WORKER = 400  # below this, forking costs more than it saves

@@ -169,14 +169,14 @@ def district_lists(city: City) -> list[tuple]:
 def published(city: City) -> dict[str, bytes]:
     """Each list page's CSV (exactly its rows), the city's CSV of every open finding, and each
     district's Atom feed of findings opened and closed."""
-    from generator.site.downloads import Field, _csv_file, rows_csv
+    from generator.site.tablefiles import Field, csv_file, rows_csv
 
     fields = [Field(name, title, "integer" if name == "age_days" else "date" if name in ("since", "due")
                     else "string") for name, title in CSV_FIELDS]
     site_url = city.settings.site_url
 
     def csv_of(findings: list[Finding]) -> bytes:
-        return _csv_file(fields, rows_csv(fields, csv_rows(findings, city.as_of, site_url)))
+        return csv_file(fields, rows_csv(fields, csv_rows(findings, city.as_of, site_url)))
 
     files = {f"{HOME}findings.csv": csv_of(open_of(city.communities))}
     for district, path, _, found, _ in district_lists(city):
@@ -190,30 +190,30 @@ def _feed(city: City, district) -> bytes:
     import xml.etree.ElementTree as ET
 
     from generator.site import urls
-    from generator.site.feeds import ATOM, _text, timestamp
+    from generator.site.atom import ATOM, text_element, timestamp
 
     site_url = city.settings.site_url
     items = feed_items(district.communities)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "zh-CN"})
-    _text(feed, "id", site_url + feed_path(district.code))
-    _text(feed, "title", f"{district.name}居务监督发现的问题")
-    _text(feed, "updated", timestamp(max((day for day, _, _ in items), default=city.as_of)))
+    text_element(feed, "id", site_url + feed_path(district.code))
+    text_element(feed, "title", f"{district.name}居务监督发现的问题")
+    text_element(feed, "updated", timestamp(max((day for day, _, _ in items), default=city.as_of)))
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": site_url + feed_path(district.code)})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": site_url + district_path(district.code),
                                              "type": "text/html"})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _text(author, "name", district.name)
+    text_element(author, "name", district.name)
     for day, event, f in items:
         link = site_url + urls.community(f.community.code) + "#findings"
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", f"{link}:{f.code}:{event}:{day.isoformat()}:{abs(hash_text(f.text))}")
+        text_element(entry, "id", f"{link}:{f.code}:{event}:{day.isoformat()}:{abs(hash_text(f.text))}")
         word = "发现问题" if event == "opened" else "已整改"
-        _text(entry, "title", f"{f.community.name}{word}：{f.rule}")
-        _text(entry, "updated", timestamp(day))
+        text_element(entry, "title", f"{f.community.name}{word}：{f.rule}")
+        text_element(entry, "updated", timestamp(day))
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link, "type": "text/html"})
         summary = f.text + (f"（期限 {f.due.isoformat()}）" if f.due else "")
-        _text(entry, "summary", summary, type="text")
+        text_element(entry, "summary", summary, type="text")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 

@@ -17,7 +17,7 @@ from generator.history import History, RecordHistory, community_of, verify_code
 from generator.model import City, Community
 from generator.periods import period_label
 from generator.site.privacy import mask_personal
-from generator.site.downloads import Field, _csv_file, community_dir, rows_csv, rows_json
+from generator.site.tablefiles import Field, csv_file, community_dir, rows_csv, rows_json
 from generator.stamp import community_stamp, period_stamp, report_stamp
 
 VERIFY = "verify/"
@@ -114,7 +114,7 @@ def version_files(record: RecordHistory, v: hist.Version) -> dict[str, bytes]:
     head = json.dumps(document, ensure_ascii=False, sort_keys=True)[:-1]
     lines = rows_json(fields, rows)
     body = (head + ', "rows": [\n' + lines + "\n]}\n") if lines else head + ', "rows": []}\n'
-    return {f"{base}.csv": _csv_file(fields, rows_csv(fields, rows)), f"{base}.json": body.encode("utf-8")}
+    return {f"{base}.csv": csv_file(fields, rows_csv(fields, rows)), f"{base}.json": body.encode("utf-8")}
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -200,10 +200,11 @@ def _labels(r: RecordHistory) -> dict[str, str]:
 def current_sheets(city: City) -> list[tuple[str, str, str]]:
     """(code, title, page path) of every sheet `juwu print` would print from this data."""
     from generator.print import sheets
+    from generator.print.community import community_sheets
 
     out = []
     for community in city.communities:
-        for s in sheets.community_sheets(city, community):
+        for s in community_sheets(city, community):
             out.append((s.code, s.title, s.path))
     for s in sheets.rollout_sheets(city):
         out.append((s.code, s.title, s.path))

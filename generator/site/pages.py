@@ -6,35 +6,21 @@ date its data last changed — taken from the data, never from the clock.
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
-
 from generator.model import City, Community, District, Street
 from generator.periods import period_label
+from generator.print.records import record_sheet
 from generator.site import facts, findings, records, urls
 from generator.site.chart import bar_chart
-from generator.site.downloads import (
-    CITY_DIR, CITY_TABLES, COMMUNITY_TABLES, PACKAGE, community_dir, download_links,
-)
+from generator.site.downloads import CITY_TABLES, COMMUNITY_TABLES
 from generator.site.feeds import CITY_FEED, community_feed_path
 from generator.site.history import community_history, history_link
+from generator.site.page import Page
+from generator.site.tablefiles import CITY_DIR, PACKAGE, community_dir, download_links
 from generator.stamp import period_stamp, stamp
 from generator.streetoffice import office_of
 
 OPINIONS_SHOWN = 20  # the newest on the page; every one is in the download
 NO_COMMITTEE_TABLES = ("findings", "rollout")  # what a community without a committee has to download
-
-
-@dataclass
-class Page:
-    path: str  # directory URL, e.g. c/310101002001/
-    title: str
-    template: str
-    context: dict = field(default_factory=dict)
-    kind: str = "page"  # home | district | street | community | period | report | rollout | supervision
-    crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path) from home down
-    changed: datetime.date | None = None  # when this page's data last changed
-    version: str = ""  # the data version in the footer: its community's, or the city's
 
 
 def site_pages(city: City, version: str = "", only: set[str] | None = None) -> list[Page]:
@@ -244,7 +230,8 @@ def record_pages(city: City, community: Community, crumbs: list[tuple[str, str]]
     kinds = records.page_kinds(community)
     shown = records.community_records(city, community) if kinds else {}
     for kind in kinds:
-        context = {"city": city, "community": community, "records": shown} | records.page_context(city, community, kind)
+        context = {"city": city, "community": community, "records": shown} | records.page_context(
+            city, community, kind, record_sheet(city, community, kind))
         found.append(Page(urls.record(community.code, kind), f"{community.name}{records.PAGE_TITLES[kind]}",
                           "records/page.html", context, "record", crumbs,
                           changed=records.kind_changed(community, kind) or facts.community_changed(community),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from generator.model import City, Community
 from generator.records import problem_state
-from generator.site.downloads import INSPECTION_FIELDS
-from generator.site.downloads import Field as F
+from generator.site.tablefiles import INSPECTION_FIELDS
+from generator.site.tablefiles import Field as F
 
 ELECTION_FIELDS = [F("held_on", "选举日期", "date"), F("meeting", "会议类型"), F("expected", "应到人数", "integer"),
                    F("present", "实到人数", "integer"), F("candidate", "候选人"), F("votes", "得票数", "integer"),
@@ -68,3 +68,9 @@ SPECS = (("inspections", INSPECTION_FIELDS, inspections), ("elections", ELECTION
          ("assets", ASSET_FIELDS, assets), ("trainings", TRAINING_FIELDS, trainings),
          ("allowances", ALLOWANCE_FIELDS, allowances))
 ROWS = {name: rows for name, _, rows in SPECS}
+
+
+def member_change_rows(c: Community) -> list[list]:
+    """成员变动: every change of a member since the election, in CHANGE_FIELDS order."""
+    return [[m.changed_on, m.name, m.change, m.role_before, m.role_after, m.reason, m.meeting, m.published_on]
+            for m in c.member_changes]

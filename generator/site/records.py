@@ -246,13 +246,12 @@ def summaries(city: City, c: Community) -> list[dict]:
              "open": sum(1 for f in kind_findings(c, k) if f.is_open)} for k in page_kinds(c)]
 
 
-def page_context(city: City, c: Community, kind: str) -> dict:
+def page_context(city: City, c: Community, kind: str, sheet) -> dict:
     """What a record page shows besides the community page's records: its findings, its downloads,
-    and the printed sheet that matches it (its short code, which /verify/ knows)."""
-    from generator.print.records import record_sheet
-    from generator.site.downloads import community_dir, download_links
+    and the printed sheet that matches it (`sheet`, a print.sheets.Sheet: its short code, which
+    /verify/ knows)."""
+    from generator.site.tablefiles import community_dir, download_links
 
-    sheet = record_sheet(city, c, kind)
     tables = ("elections", "member_changes") if kind == "elections" else (kind,)
     return {"kind": kind, "kind_title": PAGE_TITLES[kind], "kind_findings": kind_findings(c, kind),
             "kind_downloads": download_links(community_dir(c.code), tables),

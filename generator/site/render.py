@@ -14,8 +14,8 @@ from generator.money import format_amount, to_capital
 from generator.periods import period_label
 from generator.site import urls
 from generator.site.markdown import render_markdown
-from generator.site.pages import Page
-from generator.site.privacy import mask_mobile  # noqa: F401 - re-exported for other modules
+from generator.site.page import Page
+from generator.site.privacy import mask_mobile
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -39,7 +39,7 @@ from markupsafe import Markup
 from generator.periods import period_label
 from generator.problems import JuwuError
 from generator.site import pagefind_bin, pagefind_stable
-from generator.site.pages import Page
+from generator.site.page import Page
 from generator.site.privacy import mask_personal
 
 BUNDLE = "pagefind"  # folder inside the site
