@@ -558,6 +558,11 @@ def print_command(data: Path, sheet: str, community: str | None, street: str | N
     juwu print --sheet report --community 319901001002 --report 2024-03-18-q1-meeting -o report.pdf
     juwu print --sheet rollout --district 319901 --size A3 -o rollout.pdf
     juwu print --sheet findings --community 319901001005 -o findings.pdf
+    juwu print --sheet inspections --community 319901001002 -o inspections.pdf
+    juwu print --sheet allowances --street 319901001 -o allowances.pdf
+
+    记录类公示（每个社区有该类记录时）Record sheets, for the communities that have them:
+    inspections, elections, decisions, projects, assets, trainings, allowances.
     """
     sys.exit(_print(data, sheet, community, street, district, period, report, size, landscape, output,
                     allow_placeholder_url, site))

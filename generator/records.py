@@ -9,6 +9,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.config import CitySettings
+
+
 def plain_number(d: Decimal | None) -> str:
     """89.00 → 89, 4.50 → 4.5 (a score or hours as people write them)."""
     return "" if d is None else format(d.normalize(), "f")
@@ -17,7 +20,7 @@ def plain_number(d: Decimal | None) -> str:
 OVERALL_ITEM = "总评"  # the item of an inspection's row that carries its overall result
 RESULTS = ("合格", "基本合格", "不合格")  # best first
 FAILED = "不合格"
-PASS_SCORE = 60  # the city's pass mark where it scores: working_system.inspection_pass_score
+PASS_SCORE = CitySettings.inspection_pass_score  # the default; a city sets working_system.inspection_pass_score
 INSPECTION_KINDS = ("检查验收", "年中督查", "年底考核")
 # Where a group's name ends like a body, not like a person: the inspecting group is never a private person.
 GROUP_WORDS = ("组", "委", "办", "局", "部", "街道", "中心", "室", "政府", "处", "院", "队", "会", "所", "站", "科")

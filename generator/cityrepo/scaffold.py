@@ -76,7 +76,8 @@ def city_files(city: str, engine_repo: str = ENGINE_REPO, rev: str | None = None
 
 
 TEMPLATE_FOLDER = "templates"
-TEMPLATE_KINDS = ("ledger", "members", "officials", "opinions", "evaluations", "rectifications", "member_changes")
+TEMPLATE_KINDS = ("ledger", "members", "officials", "opinions", "evaluations", "rectifications", "member_changes",
+                  "inspections", "elections", "decisions", "projects", "assets", "trainings", "allowances")
 
 
 def template_files() -> dict[str, bytes]:

@@ -7,7 +7,7 @@ date its data last changed — taken from the data, never from the clock.
 from __future__ import annotations
 
 from generator.model import City, Community, District, Street
-from generator.periods import period_label
+from generator.periods import period_title
 from generator.print.records import record_sheet
 from generator.site import facts, findings, records, urls
 from generator.site.chart import bar_chart
@@ -210,7 +210,7 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
             "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
             "history_link": history_link(city, f"period/{community.code}/{period.key}"),
         }
-        title = f"{community.name}{period_label(period.key, city.settings.frequency)}财务收支公开"
+        title = period_title(community.name, period.key, city.settings.frequency)
         pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
                           c_crumbs, changed=period.published_on or period.reviewed_on, version=version))
     for report in community.reports:
