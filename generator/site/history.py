@@ -37,15 +37,21 @@ def community_history_path(code: str) -> str:
 
 
 def anchor(record: str) -> str:
-    """A record's row on its community's history page: 'roster', 'p-2024-05', 'r-<slug>'."""
+    """A record's row on its community's history page: 'roster', 'p-2024-05', 'r-<slug>',
+    't-<kind>' for a record page's tables (never the same as a report's)."""
     kind, _, *rest = record.split("/")
+    if kind == "record":
+        return f"t-{rest[0]}"
     return "roster" if kind == "roster" else f"{kind[0]}-{rest[0]}"
 
 
 def record_ids(community: Community) -> list[str]:
     """The records of a community that have a page, in page order."""
+    from generator.site.records import page_kinds  # one way only: site.records never imports this module
+
     return ([f"roster/{community.code}"] + [f"period/{community.code}/{p.key}" for p in community.periods]
-            + [f"report/{community.code}/{r.slug}" for r in community.reports])
+            + [f"report/{community.code}/{r.slug}" for r in community.reports]
+            + [f"record/{community.code}/{kind}" for kind in page_kinds(community)])
 
 
 def record_title(city: City, community: Community, record: str) -> str:
@@ -55,6 +61,10 @@ def record_title(city: City, community: Community, record: str) -> str:
     if kind == "report":
         found = [r.title for r in community.reports if r.slug == rest[0]]
         return found[0] if found else rest[0]
+    if kind == "record":
+        from generator.site.records import PAGE_TITLES
+
+        return f"{community.name}{PAGE_TITLES.get(rest[0], rest[0])}"
     committee = community.committee
     return f"{committee.name if committee and committee.name else community.name + '居务监督委员会'}成员公示"
 
@@ -87,6 +97,11 @@ def current_version(city: City, community: Community, record: str) -> dict:
     elif kind == "report":
         found = [r for r in community.reports if r.slug == rest[0]]
         stamp = report_stamp(city, found[0]) if found else ""
+    elif kind == "record":  # the record page's printed sheet (generator/print/records.py) is stamped from its rows
+        from generator.print.records import record_sheet
+
+        sheet = record_sheet(city, community, rest[0])
+        return {"stamp": sheet.stamp, "code": sheet.code}
     else:
         stamp = community_stamp(city, community) if community.committee is not None else ""
     return {"stamp": stamp, "code": verify_code(hist.sheet_path(record), stamp) if stamp else ""}
@@ -133,10 +148,11 @@ def community_history(city: City, community: Community) -> list[HistoryPage]:
     first published, current stamp and code, changed or not), each changed record's own history
     page and each of its old versions' printable page."""
     history: History | None = getattr(city, "history", None)
-    if history is None or not history.available or (community.committee is None and not community.periods
-                                                      and not community.reports):
+    if history is None or not history.available:
         return []
     records = record_ids(community)
+    if community.committee is None and len(records) == 1:
+        return []
     rows = [_row(city, community, history, record) for record in records[1:]]
     out = _record_pages(city, community, history, records[0], rows)
     for record in records[1:]:
