@@ -45,10 +45,13 @@ TABLE_TITLES = {"inspections": "检查验收", "elections": "选举", "member_ch
 ROW = ("row", "记录")  # a record table line's identity as shown: '<table title>：<key>'
 
 
-def _record_fields() -> list[tuple[str, str]]:
-    """Every field of the record tables (all published on the record pages and their downloads)."""
+def record_fields(page: str | None = None) -> list[tuple[str, str]]:
+    """The fields of one record page's tables (all published on it and in its downloads), with
+    their titles; every record table's when `page` is None."""
     out = {ROW[0]: ROW[1]}
-    for tables in RECORD_TABLES.values():
+    for kind, tables in RECORD_TABLES.items():
+        if page is not None and kind != page:
+            continue
         for table in tables:
             for name, f in tableschemas.fields(table).items():
                 out.setdefault(name, f.get("title", name))
@@ -59,7 +62,7 @@ def row_key(table: str) -> tuple[str, ...]:
     return tuple(tableschemas.schema(table).get("primaryKey") or ROW_KEYS.get(table, ()))
 
 
-LINE_FIELDS["record"] = _record_fields()
+LINE_FIELDS["record"] = record_fields()
 HEADER_FIELDS["record"] = []
 LINE_KEY = {"period": "voucher", "roster": "name", "record": ROW[0]}
 TABLE_KIND = {"period": "ledger_lines", "roster": "members"}  # the Table Schema whose header aliases apply

@@ -606,3 +606,9 @@ def test_record_tables_map_to_their_page_record():
     assert history.record_of(f"communities/{CODE}/member_changes.csv") == f"record/{CODE}/elections"
     assert history.record_of(f"communities/{CODE}/allowances.xlsx") == f"record/{CODE}/allowances"
     assert history.record_of(f"communities/{CODE}/officials.csv") is None
+
+
+def test_an_old_record_version_prints_only_its_tables_columns(amended):
+    html = page(amended["site"], f"c/{CODE}/decisions/history/v1/")
+    assert "决策会议" in html and "加装电梯方案" in html
+    assert "培训内容" not in html and "应到人数" not in html  # other tables' columns are not in it

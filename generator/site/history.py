@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from generator import history as hist
 from generator.history import History, RecordHistory, community_of, verify_code
+from generator.snapshots import record_fields
 from generator.model import City, Community
 from generator.periods import period_label
 from generator.site.privacy import mask_personal
@@ -109,7 +110,10 @@ def current_version(city: City, community: Community, record: str) -> dict:
 
 # --- downloads of a version --------------------------------------------------------------------
 
-def _fields(kind: str) -> list[Field]:
+def _fields(record: str) -> list[Field]:
+    kind = record.split("/")[0]
+    if kind == "record":
+        return [Field(name, title) for name, title in record_fields(record.split("/")[2])]
     if kind in hist.LINE_FIELDS:
         return [Field(name, title) for name, title in hist.LINE_FIELDS[kind]]
     return [Field(name, title) for name, title in hist.HEADER_FIELDS[kind]] + [Field("text", "正文")]
@@ -118,7 +122,7 @@ def _fields(kind: str) -> list[Field]:
 def version_files(record: RecordHistory, v: hist.Version) -> dict[str, bytes]:
     """<history>/v<n>.csv and .json: the version's lines (a report: its fields and text), as published."""
     snap = v.snapshot or {"header": {}, "lines": [], "text": ""}
-    fields = _fields(record.kind)
+    fields = _fields(record.record)
     if record.kind in hist.LINE_FIELDS:
         rows = [[row.get(f.name, "") for f in fields] for row in snap["lines"]]
     else:
@@ -202,12 +206,23 @@ def _record_pages(city: City, community: Community, history: History, record: st
         out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html", {
             "city": city, "community": community, "record": r, "version": v, "record_title": title,
             "labels": labels, "history_path": history_path(record), "kind": r.kind,
-            "line_fields": hist.LINE_FIELDS.get(r.kind, []),
+            "line_fields": _line_fields(r, v),
         }, {}))
     return out
 
 
+def _line_fields(r: RecordHistory, v: hist.Version) -> list[tuple[str, str]]:
+    """The columns of an old version's printable page; a record page's tables: only those its rows have."""
+    if r.kind != "record":
+        return hist.LINE_FIELDS.get(r.kind, [])
+    fields = record_fields(r.record.split("/")[2])
+    present = {name for row in (v.snapshot or {}).get("lines", []) for name in row}
+    return [(name, title) for name, title in fields if name in present]
+
+
 def _labels(r: RecordHistory) -> dict[str, str]:
+    if r.kind == "record":  # a field's title as its own page's tables have it (two tables' 'meeting' differ)
+        return dict(record_fields(r.record.split("/")[2]))
     return dict(hist.HEADER_FIELDS[r.kind]) | dict(hist.LINE_FIELDS.get(r.kind, []))
 
 
