@@ -34,7 +34,7 @@ from generator.config import PROJECT_ROOT
 from generator.intake import gitrepo
 from generator.site.privacy import mask_personal
 from generator.snapshots import (  # noqa: F401 (the words of a snapshot, and its diffs, for the pages)
-    HEADER_FIELDS, LINE_FIELDS, LINE_KEY, diff, is_empty, snapshot, text_diff, tokens, yaml_mapping,
+    HEADER_FIELDS, LINE_FIELDS, LINE_KEY, RECORD_TABLES, diff, is_empty, snapshot, text_diff, tokens, yaml_mapping,
 )
 from generator.stamp import stamp as make_stamp
 
@@ -45,18 +45,24 @@ CODE_LENGTH = 8
 _PERIOD = re.compile(r"^communities/(\d+)/finance/(\d{4}-(?:\d{2}|Q[1-4]))\.(yaml|csv|xlsx)$")
 _REPORT = re.compile(r"^communities/(\d+)/reports/([^/]+)\.md$")
 _ROSTER = re.compile(r"^communities/(\d+)/(committee\.yaml|members\.csv)$")
+_TABLE = re.compile(r"^communities/(\d+)/([a-z_]+)\.(csv|xlsx)$")
+# A record page's table file (file stem) → its page's kind: 'record/<code>/<kind>'.
+_TABLE_KIND = {table: kind for kind, tables in RECORD_TABLES.items() for table in tables}
 
 # --- records and versions ----------------------------------------------------------------------
 
 def record_of(rel: str) -> str | None:
     """The record a data file belongs to: 'period/<code>/<key>', 'report/<code>/<slug>',
-    'roster/<code>'; None for a file no history page shows."""
+    'roster/<code>', 'record/<code>/<kind>' (a record page's tables: inspections, elections and
+    member changes, …); None for a file no history page shows."""
     if m := _PERIOD.match(rel):
         return f"period/{m[1]}/{m[2]}"
     if m := _REPORT.match(rel):
         return f"report/{m[1]}/{m[2]}"
     if m := _ROSTER.match(rel):
         return f"roster/{m[1]}"
+    if (m := _TABLE.match(rel)) and m[2] in _TABLE_KIND:
+        return f"record/{m[1]}/{_TABLE_KIND[m[2]]}"
     return None
 
 
@@ -326,8 +332,13 @@ def _stamp_versions(record: str, versions: list[Version], content: dict[str, byt
             continue
         v.snapshot = snap = snapshot(record, {rel: content[b] for rel, b in v.files.items()}, city)
         hashes = {rel: hashlib.sha256(content[b]).hexdigest() for rel, b in v.files.items()}
-        v.stamp = make_stamp(hashes, list(v.files), _stamp_date(record, snap))
-        v.code = verify_code(sheet_path(record), v.stamp)
+        if record.startswith("record/"):
+            # A record page's sheet is stamped from the loaded rows (print/records.py), not from these
+            # bytes: no stamp or code is claimed for a version, so /verify/ never names one not printed.
+            v.stamp = v.code = ""
+        else:
+            v.stamp = make_stamp(hashes, list(v.files), _stamp_date(record, snap))
+            v.code = verify_code(sheet_path(record), v.stamp)
         amendment = snap["header"].get("amendment") or None
         if amendment and amendment != previous_amendment and not v.reason:
             v.reason = amendment
@@ -339,7 +350,8 @@ def _stamp_versions(record: str, versions: list[Version], content: dict[str, byt
 def _stamp_date(record: str, snap: dict) -> datetime.date | None:
     header = snap["header"]
     kind = record.split("/")[0]
-    keys = {"period": ("published_on", "review.reviewed_on"), "report": ("date",), "roster": ("elected_on",)}[kind]
+    keys = {"period": ("published_on", "review.reviewed_on"), "report": ("date",), "roster": ("elected_on",),
+            "record": ()}[kind]
     for key in keys:
         try:
             return datetime.date.fromisoformat(header.get(key, "")[:10])
@@ -355,6 +367,8 @@ def sheet_path(record: str) -> str:
         return f"c/{code}/finance/{rest[0]}/"
     if kind == "report":
         return f"c/{code}/reports/{rest[0]}/"
+    if kind == "record":
+        return f"c/{code}/{rest[0]}/"
     return f"c/{code}/"
 
 

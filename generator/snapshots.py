@@ -30,7 +30,41 @@ LINE_FIELDS = {
     "roster": [("name", "姓名"), ("role", "职务"), ("political_status", "政治面貌"), ("sub_group", "工作小组"),
                ("duties", "分工")],
 }
-LINE_KEY = {"period": "voucher", "roster": "name"}
+# A record page's tables (issue 18: c/<code>/<kind>/): record kind → its tables (file stem = Table Schema).
+RECORD_TABLES = {"inspections": ("inspections",), "elections": ("elections", "member_changes"),
+                 "decisions": ("decisions",), "projects": ("projects",), "assets": ("assets",),
+                 "trainings": ("trainings",), "allowances": ("allowances",)}
+# A row's identity across versions: the schema's primaryKey; these tables' schemas declare none,
+# so the fields a clerk would name the row by (a change elsewhere in the row is then a change, not
+# a removal and an addition).
+ROW_KEYS = {"member_changes": ("changed_on", "name"), "decisions": ("decided_on", "matter"),
+            "projects": ("project", "stage"), "assets": ("asset",), "trainings": ("held_on", "topic"),
+            "allowances": ("year", "item", "name")}
+TABLE_TITLES = {"inspections": "检查验收", "elections": "选举", "member_changes": "成员变动", "decisions": "重要事项",
+                "projects": "工程项目", "assets": "资产资源", "trainings": "学习培训", "allowances": "报酬补贴"}
+ROW = ("row", "记录")  # a record table line's identity as shown: '<table title>：<key>'
+
+
+def record_fields(page: str | None = None) -> list[tuple[str, str]]:
+    """The fields of one record page's tables (all published on it and in its downloads), with
+    their titles; every record table's when `page` is None."""
+    out = {ROW[0]: ROW[1]}
+    for kind, tables in RECORD_TABLES.items():
+        if page is not None and kind != page:
+            continue
+        for table in tables:
+            for name, f in tableschemas.fields(table).items():
+                out.setdefault(name, f.get("title", name))
+    return list(out.items())
+
+
+def row_key(table: str) -> tuple[str, ...]:
+    return tuple(tableschemas.schema(table).get("primaryKey") or ROW_KEYS.get(table, ()))
+
+
+LINE_FIELDS["record"] = record_fields()
+HEADER_FIELDS["record"] = []
+LINE_KEY = {"period": "voucher", "roster": "name", "record": ROW[0]}
 TABLE_KIND = {"period": "ledger_lines", "roster": "members"}  # the Table Schema whose header aliases apply
 AMOUNTS = ("income", "expense")
 
@@ -88,7 +122,7 @@ def table_rows(rel: str, data: bytes, kind: str, city: dict | None = None) -> li
     from generator.load.tables import TableRefused
     from generator.load.totalrows import drop_total_rows
 
-    table_kind = TABLE_KIND[kind]
+    table_kind = TABLE_KIND.get(kind) or rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     try:
         table = readfile.read_table(data, rel, table_kind)
         if table_kind == "ledger_lines" and boards.needs_board(table.header):
@@ -102,9 +136,15 @@ def table_rows(rel: str, data: bytes, kind: str, city: dict | None = None) -> li
         return []
     aliases = tableschemas.header_aliases(table_kind)
     columns = {aliases.get(h.strip(), h.strip()): i for i, h in reversed(list(enumerate(table.header)))}
-    wanted = [(name, columns.get(name)) for name, _ in LINE_FIELDS[kind]]
-    return [{name: _cell(name, row[i]) if i is not None and i < len(row) else "" for name, i in wanted}
+    names = list(tableschemas.fields(table_kind)) if kind == "record" else [name for name, _ in LINE_FIELDS[kind]]
+    wanted = [(name, columns.get(name)) for name in names]
+    rows = [{name: _cell(name, row[i]) if i is not None and i < len(row) else "" for name, i in wanted}
             for row in table.rows if any(cell.strip() for cell in row)]
+    if kind == "record":  # each row named by its table and key, so two tables' rows never meet
+        title = TABLE_TITLES.get(table_kind, table_kind)
+        key = row_key(table_kind)
+        rows = [{ROW[0]: f"{title}：" + " / ".join(row.get(k, "") for k in key)} | row for row in rows]
+    return rows
 
 
 def _cell(name: str, text: str) -> str:
@@ -129,6 +169,8 @@ def snapshot(record: str, files: dict[str, bytes], city: dict | None = None) -> 
     for rel, data in sorted(files.items()):
         if rel.endswith(".yaml"):
             header |= _yaml(_text(data))
+        elif rel.endswith((".csv", ".xlsx")) and kind == "record":
+            lines += table_rows(rel, data, kind, city)
         elif rel.endswith((".csv", ".xlsx")) and kind in LINE_FIELDS:
             lines = table_rows(rel, data, kind, city)
         elif rel.endswith(".md"):

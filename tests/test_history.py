@@ -23,6 +23,9 @@ from generator.print.sheets import period_sheet
 from generator.site.history import VERIFY
 from generator.gather import validate_city
 
+DECISION_HEADER = ["decided_on", "meeting", "matter", "decision", "opinion", "published_on"]
+DECISIONS = [["2024-04-01", "居民代表会议", "加装电梯方案", "同意实施", "程序合规", "2024-04-03"],
+             ["2024-05-10", "两委联席会议", "车棚改造", "同意", "", "2024-05-12"]]
 CODE = "319902001001"  # a community of the seed-7 demo city with a clean ledger and reports
 PERIOD = "2024-05"
 FIN = f"communities/{CODE}/finance"
@@ -73,6 +76,10 @@ def amended(tmp_path_factory):
     root = tmp_path_factory.mktemp("history") / "repo"
     data = root / "data"
     write_demo_city(data, 3, seed=7)
+    base = data / "communities" / CODE
+    write_rows(base / "decisions.csv", DECISION_HEADER, [DECISIONS[0]])
+    write_rows(base / "trainings.csv", ["held_on", "topic", "organiser", "attendees", "hours"],
+               [["2023-07-15", "居务监督实务", "区民政局", "张三", "3.5"]])
     git(root, "init", "-q")
     git(root, "config", "user.email", "clerk@example.org")
     git(root, "config", "user.name", "clerk")
@@ -122,6 +129,13 @@ def amended(tmp_path_factory):
     m_rows[0][m_names.index("mobile")] = "13912345678"
     write_rows(members, m_names, m_rows)
     commit(root, "更正报告和成员\n\n更正说明 Amendment: 补充会议决定")
+    # The decisions register changed twice: its opinion reworded (with a mobile, masked), then a
+    # decision added; the trainings register never changed.
+    changed = [DECISIONS[0][:4] + ["程序合规，联系13912345678"] + DECISIONS[0][5:]]
+    write_rows(base / "decisions.csv", DECISION_HEADER, changed)
+    commit(root, "更正重要事项\n\n更正说明 Amendment: 补充监督意见")
+    write_rows(base / "decisions.csv", DECISION_HEADER, changed + [DECISIONS[1]])
+    commit(root, "补录重要事项")
     second = build(paths)
     assert second.built
     return {"root": root, "data": data, "site": site, "paths": paths, "before": before, "second": second,
@@ -551,3 +565,50 @@ def test_the_current_codes_on_the_history_page_are_the_printed_sheets_codes(amen
         assert f"<code>{report_sheet(city, community, report).code}</code>" in row
     may = page(site, HIST).split('id="v4">', 1)[1].split("</section>", 1)[0]
     assert f"<code>{current_code(data)}</code>" in may  # a changed period's own page names its current code too
+
+
+# --- a record page's tables (issue 19) ------------------------------------------------------------
+
+def test_a_record_table_changed_twice_has_three_versions_with_field_diffs(amended):
+    html = page(amended["site"], f"c/{CODE}/decisions/history/")
+    assert versions_of(html) == ["v3", "v2", "v1"]
+    v2 = section(html, 2)
+    assert "补充监督意见" in v2
+    assert "重要事项：2024-04-01 / 加装电梯方案" in v2 and "监督意见" in v2
+    assert "<del>程序合规</del>" in v2 and "程序合规，联系139****5678" in v2
+    assert "13912345678" not in html
+    v3 = section(html, 3)
+    assert "新增的记录（1 条）" in v3 and "车棚改造" in v3 and "改动的记录" not in v3
+    assert "未写明原因" in v3  # no reason given, said so; but no finding: see test below
+    old = (amended["site"] / f"c/{CODE}/decisions/history/v1.csv").read_text(encoding="utf-8-sig")
+    assert "程序合规" in old and "车棚改造" not in old
+    assert "13912345678" not in (amended["site"] / f"c/{CODE}/decisions/history/v2.json").read_text(encoding="utf-8")
+
+
+def test_a_record_page_links_to_its_history(amended):
+    html = page(amended["site"], f"c/{CODE}/decisions/")
+    assert 'href="history/"' in html and "历史版本（共 3 版）" in html
+    assert "未写明原因" not in html  # the amendment-unexplained rule is for periods and reports only
+
+
+def test_an_unchanged_record_table_links_to_its_row_on_the_community_history_page(amended):
+    html = page(amended["site"], f"c/{CODE}/trainings/")
+    assert 'href="../history/#t-trainings"' in html and "公开后未更改过" in html
+    community = page(amended["site"], f"c/{CODE}/history/")
+    row = community.split('id="t-trainings"', 1)[1].split("</tr>", 1)[0]
+    assert "学习培训" in row and "公开后未更改过" in row
+    assert not (amended["site"] / f"c/{CODE}/trainings/history").exists()
+    decisions = community.split('id="t-decisions"', 1)[1].split("</tr>", 1)[0]
+    assert "共 3 版" in decisions
+
+
+def test_record_tables_map_to_their_page_record():
+    assert history.record_of(f"communities/{CODE}/member_changes.csv") == f"record/{CODE}/elections"
+    assert history.record_of(f"communities/{CODE}/allowances.xlsx") == f"record/{CODE}/allowances"
+    assert history.record_of(f"communities/{CODE}/officials.csv") is None
+
+
+def test_an_old_record_version_prints_only_its_tables_columns(amended):
+    html = page(amended["site"], f"c/{CODE}/decisions/history/v1/")
+    assert "决策会议" in html and "加装电梯方案" in html
+    assert "培训内容" not in html and "应到人数" not in html  # other tables' columns are not in it

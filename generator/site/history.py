@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from generator import history as hist
 from generator.history import History, RecordHistory, community_of, verify_code
+from generator.snapshots import record_fields
 from generator.model import City, Community
-from generator.periods import period_label
+from generator.periods import period_title
 from generator.site.privacy import mask_personal
 from generator.site.tablefiles import Field, csv_file, community_dir, rows_csv, rows_json
 from generator.stamp import community_stamp, period_stamp, report_stamp
@@ -37,24 +38,34 @@ def community_history_path(code: str) -> str:
 
 
 def anchor(record: str) -> str:
-    """A record's row on its community's history page: 'roster', 'p-2024-05', 'r-<slug>'."""
+    """A record's row on its community's history page: 'roster', 'p-2024-05', 'r-<slug>',
+    't-<kind>' for a record page's tables (never the same as a report's)."""
     kind, _, *rest = record.split("/")
+    if kind == "record":
+        return f"t-{rest[0]}"
     return "roster" if kind == "roster" else f"{kind[0]}-{rest[0]}"
 
 
 def record_ids(community: Community) -> list[str]:
     """The records of a community that have a page, in page order."""
+    from generator.site.records import page_kinds  # one way only: site.records never imports this module
+
     return ([f"roster/{community.code}"] + [f"period/{community.code}/{p.key}" for p in community.periods]
-            + [f"report/{community.code}/{r.slug}" for r in community.reports])
+            + [f"report/{community.code}/{r.slug}" for r in community.reports]
+            + [f"record/{community.code}/{kind}" for kind in page_kinds(community)])
 
 
 def record_title(city: City, community: Community, record: str) -> str:
     kind, _, *rest = record.split("/")
     if kind == "period":
-        return f"{community.name}{period_label(rest[0], city.settings.frequency)}财务收支公开"
+        return period_title(community.name, rest[0], city.settings.frequency)
     if kind == "report":
         found = [r.title for r in community.reports if r.slug == rest[0]]
         return found[0] if found else rest[0]
+    if kind == "record":
+        from generator.site.records import PAGE_TITLES
+
+        return f"{community.name}{PAGE_TITLES.get(rest[0], rest[0])}"
     committee = community.committee
     return f"{committee.name if committee and committee.name else community.name + '居务监督委员会'}成员公示"
 
@@ -87,6 +98,11 @@ def current_version(city: City, community: Community, record: str) -> dict:
     elif kind == "report":
         found = [r for r in community.reports if r.slug == rest[0]]
         stamp = report_stamp(city, found[0]) if found else ""
+    elif kind == "record":  # the record page's printed sheet (generator/print/records.py) is stamped from its rows
+        from generator.print.records import record_sheet
+
+        sheet = record_sheet(city, community, rest[0])
+        return {"stamp": sheet.stamp, "code": sheet.code}
     else:
         stamp = community_stamp(city, community) if community.committee is not None else ""
     return {"stamp": stamp, "code": verify_code(hist.sheet_path(record), stamp) if stamp else ""}
@@ -94,7 +110,10 @@ def current_version(city: City, community: Community, record: str) -> dict:
 
 # --- downloads of a version --------------------------------------------------------------------
 
-def _fields(kind: str) -> list[Field]:
+def _fields(record: str) -> list[Field]:
+    kind = record.split("/")[0]
+    if kind == "record":
+        return [Field(name, title) for name, title in record_fields(record.split("/")[2])]
     if kind in hist.LINE_FIELDS:
         return [Field(name, title) for name, title in hist.LINE_FIELDS[kind]]
     return [Field(name, title) for name, title in hist.HEADER_FIELDS[kind]] + [Field("text", "正文")]
@@ -103,7 +122,7 @@ def _fields(kind: str) -> list[Field]:
 def version_files(record: RecordHistory, v: hist.Version) -> dict[str, bytes]:
     """<history>/v<n>.csv and .json: the version's lines (a report: its fields and text), as published."""
     snap = v.snapshot or {"header": {}, "lines": [], "text": ""}
-    fields = _fields(record.kind)
+    fields = _fields(record.record)
     if record.kind in hist.LINE_FIELDS:
         rows = [[row.get(f.name, "") for f in fields] for row in snap["lines"]]
     else:
@@ -133,10 +152,11 @@ def community_history(city: City, community: Community) -> list[HistoryPage]:
     first published, current stamp and code, changed or not), each changed record's own history
     page and each of its old versions' printable page."""
     history: History | None = getattr(city, "history", None)
-    if history is None or not history.available or (community.committee is None and not community.periods
-                                                      and not community.reports):
+    if history is None or not history.available:
         return []
     records = record_ids(community)
+    if community.committee is None and len(records) == 1:
+        return []
     rows = [_row(city, community, history, record) for record in records[1:]]
     out = _record_pages(city, community, history, records[0], rows)
     for record in records[1:]:
@@ -186,12 +206,23 @@ def _record_pages(city: City, community: Community, history: History, record: st
         out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html", {
             "city": city, "community": community, "record": r, "version": v, "record_title": title,
             "labels": labels, "history_path": history_path(record), "kind": r.kind,
-            "line_fields": hist.LINE_FIELDS.get(r.kind, []),
+            "line_fields": _line_fields(r, v),
         }, {}))
     return out
 
 
+def _line_fields(r: RecordHistory, v: hist.Version) -> list[tuple[str, str]]:
+    """The columns of an old version's printable page; a record page's tables: only those its rows have."""
+    if r.kind != "record":
+        return hist.LINE_FIELDS.get(r.kind, [])
+    fields = record_fields(r.record.split("/")[2])
+    present = {name for row in (v.snapshot or {}).get("lines", []) for name in row}
+    return [(name, title) for name, title in fields if name in present]
+
+
 def _labels(r: RecordHistory) -> dict[str, str]:
+    if r.kind == "record":  # a field's title as its own page's tables have it (two tables' 'meeting' differ)
+        return dict(record_fields(r.record.split("/")[2]))
     return dict(hist.HEADER_FIELDS[r.kind]) | dict(hist.LINE_FIELDS.get(r.kind, []))
 
 

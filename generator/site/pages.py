@@ -230,8 +230,9 @@ def record_pages(city: City, community: Community, crumbs: list[tuple[str, str]]
     kinds = records.page_kinds(community)
     shown = records.community_records(city, community) if kinds else {}
     for kind in kinds:
-        context = {"city": city, "community": community, "records": shown} | records.page_context(
-            city, community, kind, record_sheet(city, community, kind))
+        context = ({"city": city, "community": community, "records": shown,
+                    "history_link": history_link(city, f"record/{community.code}/{kind}")}
+                   | records.page_context(city, community, kind, record_sheet(city, community, kind)))
         found.append(Page(urls.record(community.code, kind), f"{community.name}{records.PAGE_TITLES[kind]}",
                           "records/page.html", context, "record", crumbs,
                           changed=records.kind_changed(community, kind) or facts.community_changed(community),
