@@ -54,6 +54,7 @@ class BuildResult:
     warnings: int = 0  # open warnings of the whole published city (a republish checked only some)
     findings: int = 0  # open compliance findings of the whole published city
     held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back (数据待更正)
+    touched: list[str] | None = None  # files a republish wrote or removed in the site; None: a full build
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False,
@@ -70,7 +71,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
         result = _build(paths, progress, full, theme_engine)
         if result.built:
             hashes = BuildCache(paths.cache).state().hashes  # city.source_hashes, as the cache saved them
-            manifest.publish(paths.site, paths.cache, chain, paths.data, hashes, result.version, signing_key)
+            manifest.publish(paths.site, paths.cache, chain, paths.data, hashes, result.version, signing_key,
+                             result.touched)
         return result
 
 
@@ -137,7 +139,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.groups_json(plan, districts))
         timer.lap("search")
-        _go_live(scope, stage, paths.site, cache, rendered, names)
+        result.touched = _go_live(scope, stage, paths.site, cache, rendered, names)
     except BaseException:
         if not cache.journal.exists():  # once going live, the stage is the journal's to finish
             write.discard(stage)
@@ -170,12 +172,15 @@ def checked_communities(paths: BuildPaths) -> set[str] | None:
         code for code in listed if isinstance(code, str) and layout.CODE_RE.match(code)}
 
 
-def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str], bundles: list[str]) -> None:
-    """A full build swaps the stage for the site; a republish moves in what changed, journalled."""
+def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str],
+             bundles: list[str]) -> list[str] | None:
+    """A full build swaps the stage for the site; a republish moves in what changed, journalled,
+    and returns the files it wrote or removed (the manifest hashes only those)."""
     if scope.full:
         write.swap(stage, site, cache.trash)
-    else:
-        write.publish_changes(stage, site.resolve(), _removed(site, stage, rendered, bundles), cache.journal)
+        return None
+    removed = _removed(site, stage, rendered, bundles)
+    return write.publish_changes(stage, site.resolve(), removed, cache.journal) + removed
 
 
 def _tally(result: BuildResult, city: City, problems: Problems, scope: Scope, version: str,

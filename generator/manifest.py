@@ -31,6 +31,7 @@ FORMAT = "juwu-manifest/1"
 CURRENT, SIGNATURE, FOLDER, PUBKEY = "manifest.json", "manifest.json.minisig", "manifests", "pubkey.txt"
 LINK_RE = re.compile(r"^([1-9][0-9]*)-([0-9a-f]{64})\.json$")
 RACY_NS = 2_000_000_000
+PENDING = "manifest-pending"  # in the build cache
 NO_KEY_TEXT = "本站的清单未签名。This site's manifest is not signed.\n"
 
 
@@ -184,6 +185,7 @@ class Chain:
     previous: str | None  # sha256 of the manifest it extends
     rewritten: list[dict] = field(default_factory=list)
     held: Path | None = None  # the site's manifests/, linked aside while the site is replaced
+    listed: dict[str, str] | None = None  # the previous manifest's files, when they are the site's (carried)
 
 
 def check_chain(site: Path, cache: Path, rewrite: str | None) -> Chain:
@@ -208,19 +210,25 @@ def check_chain(site: Path, cache: Path, rewrite: str | None) -> Chain:
             "the site's manifest chain does not match the one recorded at the last publication (manifest.json or "
             "manifests/ was changed, shortened or replaced); refusing to publish. Find out why; if history truly "
             "must be rewritten, run juwu build --rewrite-history \"REASON\" (the reason goes into the manifest).", code="manifest-chain")
+    listed = body["site"] if body and recorded is not None and ok and rewrite is None and not _pending(cache) else None
+    _write(cache / PENDING, b"")  # until this build's manifest is written, the site may differ from the last one
     if rewrite is not None:
         rewritten.append({"n": n, "reason": rewrite, "expected": recorded["sha"] if recorded else None,
                           "found": sha256(current) if current is not None else None})
-    return Chain(n, sha256(current) if current is not None else None, rewritten, _hold(site, cache))
+    return Chain(n, sha256(current) if current is not None else None, rewritten, _hold(site, cache), listed)
 
 
 def publish(site: Path, cache: Path, chain: Chain, data: Path, data_files: dict[str, str], version: str,
-            secret: keys.SecretKey | None) -> str:
+            secret: keys.SecretKey | None, touched: list[str] | None = None) -> str:
     """After the site went live: put the chain back, write pubkey.txt, hash the site, write the new
-    manifest (and its signature) atomically, record the chain in the cache. Returns its sha256."""
+    manifest (and its signature) atomically, record the chain in the cache. Returns its sha256.
+    `touched`: after a republish, the only files it wrote or removed (None: a full build)."""
     _restore(chain.held, site / FOLDER)
     _write(site / PUBKEY, (keys.public_text(secret.public) if secret else NO_KEY_TEXT).encode("utf-8"))
-    files = hash_tree(site, cache / "manifest-stat.pickle")
+    if touched is not None and chain.listed is not None:
+        files = carried(site, chain.listed, touched + [PUBKEY])
+    else:
+        files = hash_tree(site, cache / "manifest-stat.pickle")
     key_id = secret.public.id_hex if secret else None
     body = make(chain.n, chain.previous, data_files, files, data_commit(data), version, chain.rewritten, key_id)
     sha = sha256(body)
@@ -235,7 +243,30 @@ def publish(site: Path, cache: Path, chain: Chain, data: Path, data_files: dict[
     _write(site / CURRENT, body)
     links = _links(site)
     _write(cache / "manifest-chain.json", json.dumps({"n": chain.n, "sha": sha, "links": _names(links)}).encode())
+    (cache / PENDING).unlink(missing_ok=True)
     return sha
+
+
+def carried(site: Path, listed: dict[str, str], touched: list[str]) -> dict[str, str]:
+    """The site's files after a republish without walking it: the previous manifest's list (the
+    site as it was published, the chain checked), with only the files this republish wrote or
+    removed hashed again. A full walk (hash_tree) gives the same list."""
+    files = dict(listed)
+    for rel in set(touched):
+        if excluded(rel):
+            continue
+        path = site / rel
+        if path.is_file() and not path.is_symlink():
+            files[rel] = _file_sha(str(path))
+        else:
+            files.pop(rel, None)
+    return files
+
+
+def _pending(cache: Path) -> bool:
+    """A build began after the last manifest was written and did not write its own: it may have
+    changed the site (killed while going live), so the previous manifest no longer describes it."""
+    return (cache / PENDING).exists()
 
 
 def data_commit(data: Path) -> str | None:

@@ -154,3 +154,38 @@ def test_a_signed_build_publishes_the_public_key_and_the_about_page_links_it(pub
     about = (published / "about" / "index.html").read_text(encoding="utf-8")
     assert 'href="../pubkey.txt"' in about and 'href="../manifest.json"' in about
     assert juwu("verify", str(published), "--pubkey", str(public_path)).returncode == 0
+
+
+def _republish_one_line(data: Path, site: Path, monkeypatch) -> None:
+    """Correct one ledger line and republish; the site must not be walked to hash it."""
+    from tests.test_republish import edit_summary, with_ledger
+
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    monkeypatch.setattr(manifest, "hash_tree", lambda *a, **k: pytest.fail("a republish walked the whole site"))
+    result = build(BuildPaths.for_data(data, site))
+    monkeypatch.undo()
+    assert result.built and result.republished == {code} and result.touched
+
+
+def test_a_republish_hashes_only_what_it_touched_and_lists_what_a_full_walk_gives(data_copy, tmp_path, monkeypatch):
+    site = tmp_path / "live" / "site"
+    assert build(BuildPaths.for_data(data_copy, site), full=True).built
+    before = body(site)["site"]
+    _republish_one_line(data_copy, site, monkeypatch)
+    after = body(site)
+    assert after["site"] == manifest.hash_tree(site) and after["site"] != before
+    assert not manifest.verify_site(site, None)
+
+
+def test_a_build_that_did_not_write_its_manifest_makes_the_next_one_walk_the_site(data_copy, tmp_path, monkeypatch):
+    site = tmp_path / "live" / "site"
+    paths = BuildPaths.for_data(data_copy, site)
+    assert build(paths, full=True).built
+    (site / "feed.xml").write_text("changed by a build killed before its manifest", encoding="utf-8")
+    (paths.cache / manifest.PENDING).write_bytes(b"")  # what a killed build leaves behind
+    walked = []
+    real = manifest.hash_tree
+    monkeypatch.setattr(manifest, "hash_tree", lambda *a, **k: walked.append(1) or real(*a, **k))
+    assert build(paths).built
+    assert walked and body(site)["site"] == real(site) and not (paths.cache / manifest.PENDING).exists()

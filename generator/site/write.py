@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -128,17 +129,40 @@ def _create(path: str, payload: bytes) -> None:
         os.close(fd)
 
 
-def publish_changes(stage: Path, site: Path, removed: list[str], journal: Path) -> None:
-    """A republish goes live: every file of the stage is moved into the site (each move one
-    atomic rename, search entry points last, so a bundle is never pointed at before its files
-    are there), then `removed` (paths in the site) are deleted. A journal written first lets
-    the next build finish the job should this process be killed half-way (finish_publishing)."""
-    files = sorted((p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file()),
+def publish_changes(stage: Path, site: Path, removed: list[str], journal: Path) -> list[str]:
+    """A republish goes live: every file of the stage whose bytes the site does not already have
+    is moved into the site (each move one atomic rename, search entry points last, so a bundle is
+    never pointed at before its files are there), then `removed` (paths in the site) are deleted.
+    A journal written first lets the next build finish the job should this process be killed
+    half-way (finish_publishing). Returns the files moved in."""
+    files = sorted((rel for rel in _stage_files(stage) if not _same_bytes(stage / rel, site / rel)),
                    key=lambda rel: (rel.endswith("pagefind-entry.json"), rel))
     journal.parent.mkdir(parents=True, exist_ok=True)
     _atomic_text(journal, json.dumps({"stage": str(stage), "site": str(site), "files": files, "removed": removed}))
     _apply(stage, site, files, removed)
     journal.unlink()
+    return files
+
+
+def _stage_files(stage: Path) -> list[str]:
+    found = []
+    for folder, _, names in os.walk(stage):
+        base = os.path.relpath(folder, stage).replace(os.sep, "/")
+        found += [name if base == "." else f"{base}/{name}" for name in names]
+    return found
+
+
+def _same_bytes(new: Path, old: Path) -> bool:
+    """Whether the site already has this file as staged: most of a republish's stage (verify
+    shards, downloads, pages of other communities' districts) is unchanged and need not move.
+    Sizes first; a symlink in the site is never taken as equal (it is replaced, not followed)."""
+    try:
+        theirs = os.lstat(old)
+        if not stat.S_ISREG(theirs.st_mode) or theirs.st_size != os.stat(new).st_size:
+            return False
+        return old.read_bytes() == new.read_bytes()
+    except OSError:
+        return False
 
 
 def finish_publishing(journal: Path) -> None:
