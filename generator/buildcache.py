@@ -37,7 +37,7 @@ from pathlib import Path
 
 from generator.model import Community
 
-FORMAT = 7  # bump when what the cache holds changes shape (7: city tables of every record kind)
+FORMAT = 8  # bump when what the cache holds changes shape (8: summaries keep the chair)
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
 CODE_RE = re.compile(r"^[0-9]{12}$")
 
@@ -136,14 +136,15 @@ Summary = tuple[Community, dict]  # a community without its ledger lines, and it
 
 
 def summary(community: Community) -> Community:
-    """What the city's own pages and feed need of a community: no ledger lines (each period keeps
-    its totals), no report bodies, opinion texts, members or officials (the city-wide downloads
-    are kept as rows already written)."""
+    """What the city's own pages, feed and /verify/ need of a community: no ledger lines (each
+    period keeps its totals), no report bodies, opinion texts or officials, and of the members only
+    the chair, whom the allowances sheet's stamp reads (the city-wide downloads are kept as rows
+    already written)."""
     periods = [dataclasses.replace(p, lines=[], totals=(p.income_total, p.expense_total)) for p in community.periods]
     reports = [dataclasses.replace(r, body="") for r in community.reports]
     opinions = [dataclasses.replace(o, content=None, answer=None) for o in community.opinions]
     return dataclasses.replace(community, periods=periods, reports=reports, opinions=opinions,
-                               members=[], officials=[])
+                               members=[m for m in community.members if m.is_chair][:1], officials=[])
 
 
 def scan(data: Path, previous: State | None) -> dict[str, FileState]:

@@ -158,3 +158,22 @@ def test_minisign_itself_verifies_the_manifest(signed):
     bad = subprocess.run([minisign, "-Vm", str(copy), "-x", str(site / SIGNATURE), "-p", str(public)],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0
+
+
+def test_every_sheet_of_a_community_not_checked_again_keeps_its_code():
+    """A republish puts an unchanged community's cached summary in the city (buildcache.summary);
+    /verify/ lists its sheets from that summary, so each must carry the code a full build gives."""
+    import dataclasses
+
+    from generator import buildcache
+    from generator.gather import validate_city
+    from generator.print.community import community_sheets
+    from tests.conftest import DATA
+
+    validation = validate_city(DATA)
+    city = validation.city
+    city.source_hashes = validation.hashes
+    for c in city.communities:
+        full = [(s.path, s.code) for s in community_sheets(city, c)]
+        summarised = [(s.path, s.code) for s in community_sheets(city, dataclasses.replace(buildcache.summary(c)))]
+        assert summarised == full, c.code
