@@ -115,6 +115,16 @@ def client_for(settings):
     return TestClient(create_app(settings), base_url="http://testserver", follow_redirects=False)
 
 
+def signed_in_clerk(settings, code: str, display_name: str = "魏凤凤"):
+    """A test client signed in as a new clerk of `code`, and the CSRF token of its community page."""
+    from generator.intake.users import add_user
+
+    user, password = add_user(settings.users, code, display_name=display_name)
+    client = client_for(settings)
+    assert sign_in(client, user.username, password).status_code == 303
+    return client, csrf(client.get(f"/c/{code}/").text)
+
+
 def head(data: Path) -> str:
     return git(data.parent, "rev-parse", "HEAD").strip()
 

@@ -14,8 +14,7 @@ import pytest
 from generator import template as tpl
 from generator.catalogue import TITLED_SCHEMAS, titled_schema
 from generator.config import PROJECT_ROOT
-from generator.intake.users import add_user
-from intake_helpers import CODE, client_for, csrf, git, intake_settings, sign_in
+from intake_helpers import CODE, git, intake_settings, signed_in_clerk
 from intake_helpers import upload_id as _upload_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,10 +70,7 @@ def test_the_titled_schema_is_the_schema_with_title_names():
 @pytest.mark.parametrize("kind", ["member_changes"])
 def test_an_upload_adding_a_chinese_headed_table_keeps_stock_frictionless_clean(tmp_path, kind):
     settings = intake_settings(tmp_path)
-    user, password = add_user(settings.users, CODE, display_name="魏凤凤")
-    client = client_for(settings)
-    assert sign_in(client, user.username, password).status_code == 303
-    token = csrf(client.get(f"/c/{CODE}/").text)
+    client, token = signed_in_clerk(settings, CODE)
     assert not (settings.data / f"communities/{CODE}/{kind}.csv").exists()
     response = client.post(f"/c/{CODE}/upload/{kind}", data={"csrf": token},
                            files={"file": (f"{kind}.csv", tpl.csv_bytes(kind), "text/csv")})

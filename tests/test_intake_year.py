@@ -12,10 +12,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from generator.intake.users import add_user
 from generator.problems import ERROR
 from generator.gather import validate_city
-from intake_helpers import CLOSING_2024_12, CODE, client_for, csrf, git, head, intake_settings, sign_in
+from intake_helpers import CLOSING_2024_12, CODE, git, head, intake_settings, signed_in_clerk
 from intake_helpers import upload_id as _upload_id
 from tests import boardfixture as bf
 
@@ -28,10 +27,7 @@ def city(tmp_path):
 
 
 def _signed_in(settings):
-    user, password = add_user(settings.users, CODE, display_name="魏凤凤（华庭里社区）")
-    client = client_for(settings)
-    assert sign_in(client, user.username, password).status_code == 303
-    return client, csrf(client.get(f"/c/{CODE}/").text)
+    return signed_in_clerk(settings, CODE, "魏凤凤（华庭里社区）")
 
 
 def _specs(months=(1, 2, 3)) -> list[bf.Spec]:

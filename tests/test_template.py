@@ -434,16 +434,12 @@ def test_the_opening_balance_is_never_read_through_a_link(city, tmp_path):  # no
 def test_a_filled_template_uploaded_with_the_form_left_blank_takes_the_period_sheet(tmp_path):
     """The upload service's month form: what the clerk leaves blank, the template's 公开期信息 gives;
     the committed header carries it, and the closing balance is computed from the lines."""
-    from generator.intake.users import add_user
-    from intake_helpers import client_for, csrf, git, intake_settings, sign_in
+    from intake_helpers import git, intake_settings, signed_in_clerk
     from intake_helpers import upload_id as _upload_id
 
     code = "319901001002"  # 华庭里社区: 2024-12 closed at 14926.47
     settings = intake_settings(tmp_path)
-    user, password = add_user(settings.users, code, display_name="魏凤凤")
-    client = client_for(settings)
-    assert sign_in(client, user.username, password).status_code == 303
-    token = csrf(client.get(f"/c/{code}/").text)
+    client, token = signed_in_clerk(settings, code)
     payload = client.get(f"/c/{code}/template/ledger.xlsx?period=2025-01").content
     lists = tpl.city_lists(settings.data)
     rows = [[datetime.date(2025, 1, l.day), l.voucher, "其他支出" if l.category == "未分类" else l.category, l.summary,

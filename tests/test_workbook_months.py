@@ -184,15 +184,11 @@ def test_the_upload_service_reads_a_year_workbook_at_the_month_chosen(tmp_path):
     from its sheet; February's sheet, whose lines would not balance January, is not read."""
     import csv as csvmod
 
-    from generator.intake.users import add_user
-    from intake_helpers import client_for, csrf, intake_settings, ledger_csv, ledger_fields, sign_in
+    from intake_helpers import intake_settings, ledger_csv, ledger_fields, signed_in_clerk
 
     code = "319901001002"  # 华庭里社区: 2024-12 closed at 14926.47
     settings = intake_settings(tmp_path)
-    user, password = add_user(settings.users, code, display_name="魏凤凤")
-    client = client_for(settings)
-    assert sign_in(client, user.username, password).status_code == 303
-    token = csrf(client.get(f"/c/{code}/").text)
+    client, token = signed_in_clerk(settings, code)
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, text in (("2月", ledger_csv(expense="999999.00")), ("1月", ledger_csv())):  # February first
