@@ -28,7 +28,7 @@ from generator.model import City, HeldBack
 from generator.problems import Problems
 from generator.scope import Scope
 from generator.site import shell as shells
-from generator.site import engines, fill, findings, search, urls, write
+from generator.site import engines, fill, findings, rollout, search, urls, write
 from generator.site import history as site_history
 from generator.site.downloads import city_published
 from generator.site.pages import site_pages
@@ -127,7 +127,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
         city_rows = {code: rows for code, (_, rows) in scope.summaries.items()} | filled.city_rows
-        for rel, data in (city_published(city, version, city_rows) | findings.published(city)).items():
+        for rel, data in (city_published(city, version, city_rows) | findings.published(city)
+                          | rollout.published(city)).items():
             write.write_file(stage, rel, data)
         for rel, data in site_history.published(city, pages).items():  # old versions' data, /verify/
             write.write_file(stage, rel, data)
@@ -253,7 +254,7 @@ def _removed(site: Path, stage: Path, rendered: set[str], bundles: list[str]) ->
     """What a republish deletes from the site: the files of a re-rendered community, or of a
     re-indexed search bundle, that the stage does not have again."""
     folders = ([urls.community(code) for code in sorted(rendered)] + [f"{search.BUNDLE}/{name}" for name in bundles]
-               + [findings.HOME, site_history.VERIFY])  # made whole by every build: one gone is removed
+               + [findings.HOME, rollout.HOME, site_history.VERIFY])  # made whole by every build: one gone is removed
     gone = []
     for folder in folders:
         for path in sorted((site / folder).rglob("*")):

@@ -15,6 +15,7 @@ from generator.site.downloads import CITY_TABLES, COMMUNITY_TABLES
 from generator.site.feeds import CITY_FEED, community_feed_path
 from generator.site.history import community_history, history_link
 from generator.site.page import Page
+from generator.site.rollout import rollout_pages
 from generator.site.tablefiles import CITY_DIR, PACKAGE, community_dir, download_links
 from generator.stamp import period_stamp, stamp
 from generator.streetoffice import office_of
@@ -25,15 +26,14 @@ NO_COMMITTEE_TABLES = ("findings", "rollout")  # what a community without a comm
 
 def site_pages(city: City, version: str = "", only: set[str] | None = None) -> list[Page]:
     """Every generated page, in a stable order; with `only`, the city's own pages (home,
-    rollout, districts, streets) and the pages of those communities."""
+    the rollout pages, districts, streets) and the pages of those communities."""
     everyone = city.communities
     home = [("首页", urls.HOME)]
     versions = community_versions(city, only)
     pages = [
         Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", home_context(city), "home",
              changed=facts.area_changed(everyone), version=version),
-        Page(urls.ROLLOUT, "推进情况", "rollout.html", rollout_context(city), "rollout", home,
-             changed=max((d for c in everyone for d in c.rollout.values()), default=None), version=version),
+        *rollout_pages(city, home, version),  # the city's, each district's and each street's
         *supervision_pages(city, home, version),
         Page(records.MECHANISMS, "工作机制", "records/mechanisms.html", {"city": city}, "mechanisms", home,
              changed=city.as_of, version=version),  # city.yaml's settings, as of the city's data
@@ -84,25 +84,6 @@ def home_context(city: City) -> dict:
         "open_findings": len(findings.open_of(everyone)),
         "downloads": _downloads(CITY_DIR, CITY_TABLES),
         "feed": CITY_FEED,
-    }
-
-
-def rollout_context(city: City) -> dict:
-    everyone = city.communities
-    overdue_count, overdue = facts.overdue_communities(city, everyone)
-    return {
-        "city": city,
-        "total": len(everyone),
-        "phases": facts.phase_counts(city, everyone),
-        "overall": facts.progress(city, everyone),
-        "districts": [(d, facts.progress(city, d.communities), facts.overdue_communities(city, d.communities)[0])
-                      for d in city.districts],
-        "streets": [(d, s, facts.progress(city, s.communities), facts.overdue_communities(city, s.communities)[0])
-                    for d in city.districts for s in d.streets],
-        "overdue_count": overdue_count,
-        "overdue": overdue,
-        "downloads": _downloads(CITY_DIR, ("communities", "rollout")),
-        "inspections": records.dashboard(city),
     }
 
 
