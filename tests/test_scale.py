@@ -17,6 +17,9 @@ import pytest
 from generator.build import build
 from generator.config import BuildPaths
 from generator.demo import write_demo_city
+from generator.gather import validate_city
+from generator.site import rollout
+from generator.site.render import environment, render_page
 from tests.conftest import read_csv_rows
 
 SIZES = (20, 80)
@@ -70,7 +73,8 @@ def test_home_district_and_street_pages_never_list_the_whole_city(cities):
     root = cities[SIZES[-1]]
     codes = [r["code"] for r in read_csv_rows(root / "data" / "communities.csv")]
     site = root / "site"
-    for page in [site / "index.html", *site.glob("d/*/index.html"), *site.glob("s/*/index.html")]:
+    for page in [site / "index.html", *site.glob("d/*/index.html"), *site.glob("s/*/index.html"),
+                 site / "rollout" / "index.html", *site.glob("rollout/[ds]/*/index.html")]:
         html = page.read_text(encoding="utf-8")
         linked = sum(f"c/{c}/" in html for c in codes)
         assert linked < len(codes) / 2, (page, linked)
@@ -106,3 +110,59 @@ def test_schema_checks_in_forked_workers_match_one_process(cities, monkeypatch, 
     assert any(p.file.endswith(broken.name) for p in two[1])
     assert {f: [(r.index, r.values) for r in rows] for f, rows in one[0].items()} == \
            {f: [(r.index, r.values) for r in rows] for f, rows in two[0].items()}
+
+
+# --- the rollout (推进情况) pages at several city sizes: rendered from the model, no build -------------
+
+ROLLOUT_SIZES = (20, 80, 320)  # the demo gives each of these cities 2 districts (more streets, more communities)
+BASE_BYTES = 10_000  # a rollout page's fragment with nothing listed (the shell around it is the same at any size)
+ROW_BYTES = 1_200  # at most, per district, street or community a rollout page lists
+
+
+@pytest.fixture(scope="module")
+def rollout_pages(tmp_path_factory) -> dict[int, list[tuple[object, int, int]]]:
+    """size → (page, fragment bytes, rows it lists) of every rollout page of a demo city of that size."""
+    env = environment()
+    found = {}
+    for n in ROLLOUT_SIZES:
+        data = tmp_path_factory.mktemp(f"rollout{n}") / "data"
+        write_demo_city(data, n, seed=7)
+        city = validate_city(data).city
+        pages = []
+        for page in rollout.rollout_pages(city, [], ""):
+            context = page.context
+            if page.path == rollout.HOME:
+                rows = len(city.districts)
+            elif "street" in context:
+                rows = len(context["street"].communities)
+            else:
+                rows = len(context["district"].streets) + len(context["overdue"])
+            pages.append((page, len(render_page(env, page).encode("utf-8")), rows))
+        found[n] = (city, pages)
+    return found
+
+
+def test_the_rollout_page_does_not_grow_with_the_communities_of_the_city(rollout_pages):
+    districts = {len(city.districts) for city, _ in rollout_pages.values()}
+    assert districts == {2}, districts  # the same districts: only streets and communities grow
+    small, *larger = (next(size for page, size, _ in pages if page.path == rollout.HOME)
+                      for _, pages in rollout_pages.values())
+    # Sixteen times the communities: only the numbers in it are longer.
+    assert all(size <= small * 1.05 for size in larger), (small, larger)
+
+
+def test_a_rollout_page_grows_only_with_what_it_lists(rollout_pages):
+    for n, (_, pages) in rollout_pages.items():
+        for page, size, rows in pages:
+            assert size <= BASE_BYTES + ROW_BYTES * rows, (n, page.path, size, rows)
+
+
+def test_no_rollout_page_lists_more_than_is_under_it(rollout_pages):
+    city, pages = rollout_pages[ROLLOUT_SIZES[-1]]
+    everyone = len(city.communities)
+    for page, _, rows in pages:
+        context = page.context
+        if "street" in context:
+            assert rows == len(context["street"].communities) < everyone / 2, page.path
+        elif "district" in context:
+            assert len(context["overdue"]) <= rollout.LIST_LIMIT, page.path
