@@ -28,6 +28,8 @@ def page_kinds(site: Path) -> dict[str, str]:
         "period": first("c/*/finance/*/index.html"),
         "report": first("c/*/reports/*/index.html"),
         "rollout": "rollout/",
+        "rollout-district": first("rollout/d/*/index.html"),
+        "rollout-street": first("rollout/s/*/index.html"),
         "search": "search/?q=%E8%A5%BF%E8%8B%91",  # 西苑: a query with results on the page
         "supervision": "supervision/",
         "supervision-district": first("supervision/d/*/index.html"),

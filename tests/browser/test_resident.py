@@ -99,14 +99,15 @@ def test_tables_sort_and_filter_with_javascript_and_read_without(browser, site_u
     nojs.close()
 
 
-@pytest.mark.parametrize("path", ["", "c/{code}/", "c/{code}/finance/{period}/", "rollout/", "s/{street}/"])
+@pytest.mark.parametrize("path", ["", "c/{code}/", "c/{code}/finance/{period}/", "rollout/", "s/{street}/",
+                                  "rollout/d/{district}/", "rollout/s/{street}/"])
 @pytest.mark.parametrize("width", [412, 1280])
 def test_axe_finds_no_serious_or_critical_violations(browser, site_url, path, width):
     code = community_with_committee()
     period = sorted((DATA / "communities" / code / "finance").glob("*.csv"))[-1].stem
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(site_url + path.format(code=code, period=period, street=code[:9]))
+    page.goto(site_url + path.format(code=code, period=period, street=code[:9], district=code[:6]))
     found = serious_violations(page)
     context.close()
     assert found == []
