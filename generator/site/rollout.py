@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from generator.model import City, Community, District, Street
 from generator.site import facts, records, urls
 from generator.site.page import Page
-from generator.site.tablefiles import CITY_DIR, PACKAGE, Field, csv_file, download_links, rows_csv
+from generator.site.tablefiles import (CITY_DIR, PACKAGE, Field, csv_file, csv_text_of, download_links, encode,
+                                       rows_csv)
 
 HOME = urls.ROLLOUT
 LIST_LIMIT = 100  # overdue communities listed on a district's page; its CSV has them all
@@ -180,12 +181,14 @@ def published(city: City) -> dict[str, bytes]:
     """Every community's status for the city, each district and each street, the overdue ones of
     the city and of each district, and every street's totals."""
     fields = status_fields(city)
-    rows = {c.code: status_row(city, status(city, c)) for c in city.communities}
-    overdue = {c.code for c in city.communities if city.overdue_phases(c)}
+    everyone = city.communities
+    # Each community's line written once, then put together for the city, its district and its street.
+    cells = encode(fields, [status_row(city, status(city, c)) for c in everyone]).csv
+    lines = {c.code: csv_text_of([row]) for c, row in zip(everyone, cells)}
+    overdue = {c.code for c in everyone if city.overdue_phases(c)}
 
     def csv_of(communities: list[Community], only_overdue: bool = False) -> bytes:
-        chosen = [rows[c.code] for c in communities if not only_overdue or c.code in overdue]
-        return csv_file(fields, rows_csv(fields, chosen))
+        return csv_file(fields, "".join(lines[c.code] for c in communities if not only_overdue or c.code in overdue))
 
     files = {HOME + COMMUNITIES_CSV: csv_of(city.communities), HOME + OVERDUE_CSV: csv_of(city.communities, True)}
     streets = []
