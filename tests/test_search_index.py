@@ -158,6 +158,13 @@ def test_documents_spell_their_chinese_out_for_the_index():
     assert search.with_characters("<body><p>only 2024</p></body>") == "<body><p>only 2024</p></body>"
 
 
+def test_each_run_is_spelled_once_and_not_inside_a_longer_one():
+    # A phrase is found within one run: a repeated run, or one standing inside a longer run of the
+    # same document, would only add words for Pagefind to index.
+    doc = "<body><h1>安泰社区</h1><p>安泰社区居民委员会</p><ul><li>电费</li><li>电费</li><li>9月水费</li></ul></body>"
+    assert search.characters(doc) == "安 泰 社 区 居 民 委 员 会 / 电 费 / 月 水 费"
+
+
 def test_spelled_characters_are_escaped(tmp_path):
     from generator.site.page import Page
     from generator.site.render import environment
