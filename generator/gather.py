@@ -6,6 +6,7 @@ validate`, `juwu print` and the upload service need before they write anything."
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -104,7 +105,14 @@ def _validate_in_shards(data_dir: Path, known: dict | None, processes: int) -> V
 
 
 def _check_shard(data_dir: Path, known: dict, shard: frozenset[str]):
-    v = _validate(data_dir, set(shard), known, processes=1)
+    # A forked worker of its own: the cycle collector would scan the millions of objects loading
+    # builds, again and again, for about a third of the shard's CPU time, and find little garbage
+    # (the peak memory is the same without it).
+    gc.disable()
+    try:
+        v = _validate(data_dir, set(shard), known, processes=1)
+    finally:
+        gc.enable()
     if v.city is None:
         return [], [p for p in v.problems.items if _belongs(p, shard)], {}
     return ([c for c in v.city.communities if c.code in shard],
