@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from itertools import repeat
 from typing import Any, Callable
 
 from generator import tableschemas
@@ -246,17 +247,14 @@ def check_kind(kind: str, sources: list[Source], problems: Problems) -> list[Typ
         errors.append(found)
     duplicates = _repeated_keys(key, fields, typed)
     order = _error_order(key, fields)
-    result: list[TypedRow] = []
     value_names = [f.name for f in fields[1:]]
-    wrong = set(duplicates).union(*errors)
-    for position, values in enumerate(zip(*typed[1:])):
+    rows = list(map(dict, map(zip, repeat(value_names), zip(*typed[1:]))))
+    for position in sorted(set(duplicates).union(*errors)):  # rows with problems, in row order
         source, index = origin[position]
-        row = dict(zip(value_names, values))
-        if position in wrong:
-            cells = dict(zip(value_names, (column[position] for column in submitted)))
-            for error in _row_errors(position, order, errors, duplicates):
-                problems.add(tablecheck.from_frictionless(kind, source, index, error, row, origin, cells))
-        result.append(TypedRow(source, index, row))
+        cells = dict(zip(value_names, (column[position] for column in submitted)))
+        for error in _row_errors(position, order, errors, duplicates):
+            problems.add(tablecheck.from_frictionless(kind, source, index, error, rows[position], origin, cells))
+    result = [TypedRow(source, index, row) for (source, index), row in zip(origin, rows)]
     if len(result) != len(origin):
         # A check that stopped early has not checked the rest: never a pass (SECURITY.md item 15).
         problems.add(tablecheck.incomplete(kind, origin, len(result), f"{len(result)} of {len(origin)} rows checked"))
@@ -308,12 +306,14 @@ class _Batch:
         width = len(header)
         where = {name: header.index(column) for column, name in mapping.items()}
         start = len(self.origin)
-        for index, cells in enumerate(rows):
-            if len(cells) > width:
-                found = Problems()
-                tablecheck.check_extra_cells(source, index, None, mapping, found)
-                self._report(start + index, -1, found)
-        short = any(len(cells) < width for cells in rows)
+        lengths = set(map(len, rows))
+        if lengths and max(lengths) > width:
+            for index, cells in enumerate(rows):
+                if len(cells) > width:
+                    found = Problems()
+                    tablecheck.check_extra_cells(source, index, None, mapping, found)
+                    self._report(start + index, -1, found)
+        short = bool(lengths) and min(lengths) < width
         for name, column in zip(self.names, self.raw):
             at = where.get(name)
             if at is None:
