@@ -278,6 +278,9 @@ class _Batch:
         self.done: dict[int, list] = {}  # row position → values already normalised (a YAML record)
         self.headers: dict[tuple[str, ...], dict[str, str]] = {}  # header → its mapping, when it had no problem
         self.pending: list[tuple[int, int, int, list]] = []  # (position, field or -2/-1, sequence, problems)
+        self.records: dict[tuple[str, str], object] = {}  # (field, text) → a record's value, normalised
+        fields = tableschemas.fields(kind)
+        self.lists = {name for name in names if fields[name]["type"] == "array"}  # a value read as a new list
 
     def _report(self, position: int, slot: int, found: Problems) -> None:
         if found.items:
@@ -294,7 +297,7 @@ class _Batch:
             for index, raw in enumerate(source.rows()):
                 cells = {mapping[c]: v for c, v in raw.items() if c in mapping}
                 found = Problems()
-                values = [tablecheck.normalise(self.kind, source, index, n, cells.get(n), found) for n in self.names]
+                values = [self._record_value(source, index, n, cells.get(n), found) for n in self.names]
                 self._report(len(self.origin), -1, found)
                 self.done[len(self.origin)] = values
                 for column in self.raw:
@@ -324,6 +327,24 @@ class _Batch:
                 column.extend([cells[at] for cells in rows])
         self.numbers.extend([number] * len(rows))
         self.origin.extend((source, index) for index in range(len(rows)))
+
+    def _record_value(self, source: Source, index: int, name: str, value: object, found: Problems) -> object:
+        """A YAML record's value normalised. Records repeat their texts (a city's ~60,000 period
+        headers name the same reviewers and dates): a text of a field that is not a list is
+        normalised once, and again where it reports a problem, so the problem names its file."""
+        if value.__class__ is not str or name in self.lists:
+            return tablecheck.normalise(self.kind, source, index, name, value, found)
+        key = (name, value)
+        known = self.records.get(key, _BAD)
+        if known is not _BAD:
+            return known
+        mine = Problems()  # normalise reports one problem at most
+        result = tablecheck.normalise(self.kind, source, index, name, value, mine)
+        for problem in mine.items:
+            found.add(problem)
+        if not mine.items:
+            self.records[key] = result
+        return result
 
     def _mapping(self, source: Source, found: Problems) -> dict[str, str] | None:
         """The header mapped (tablecheck.map_header); a table header that maps without a problem
