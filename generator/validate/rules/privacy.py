@@ -59,8 +59,13 @@ def check_personal_data(ctx: Context) -> Iterable[Problem]:
         # A table whose every cell is clean yields nothing: only its other text is looked at.
         with_table = source.table is not None and not _all_clean(source.table.rows, clean)
         for row, field, text, in_body in _texts(source, with_table):
-            if in_body or text not in clean:  # a report's body is read as Markdown: looked at apart
+            if in_body:  # read as Markdown: looked at on its own
                 yield from _scan(ctx, source, row, field, text, in_body)
+            elif text not in clean:
+                if personal.find(text):
+                    yield from _scan(ctx, source, row, field, text, in_body)
+                else:
+                    clean.add(text)
 
 
 def _all_clean(rows: list[list[str]], clean: set[str]) -> bool:
