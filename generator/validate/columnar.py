@@ -324,7 +324,7 @@ class _Batch:
             elif short:
                 column.extend([cells[at] if at < len(cells) else None for cells in rows])
             else:
-                column.extend([cells[at] for cells in rows])
+                column.extend(map(operator.itemgetter(at), rows))
         self.numbers.extend([number] * len(rows))
         self.origin.extend((source, index) for index in range(len(rows)))
 
@@ -369,8 +369,9 @@ class _Batch:
         for slot, (name, raw) in enumerate(zip(self.names, self.raw)):
             memo = self._memo(name, raw) if fields[name]["type"] != "array" else None
             if memo is not None:
-                column = [memo[v] for v in raw]
-                redo = [i for i, v in enumerate(column) if v is _BAD]
+                column = list(map(memo.__getitem__, raw))
+                bad = any(v is _BAD for v in memo.values())  # few distinct texts: most columns have none
+                redo = [i for i, v in enumerate(column) if v is _BAD] if bad else []
             else:
                 column = list(raw)
                 redo = [i for i, v in enumerate(raw) if v is not None]
@@ -412,7 +413,10 @@ def _read_column(field: _Field, column: list, missing: frozenset[str]) -> tuple[
     """A column as frictionless reads it, and the type and constraint errors of its cells."""
     exact = field.exact
     simple = missing == frozenset({""})
-    if simple and exact is not None:
+    if simple and exact is not None and set(map(type, column)) <= {exact, type(None)} \
+            and (exact is not str or "" not in column):
+        odd = []  # every cell missing or of the exact type, no "": nothing to read (most columns), seen in C
+    elif simple and exact is not None:
         # Only a text can be the missing value "": other values of the exact type read as themselves.
         odd = [i for i, v in enumerate(column) if v is not None and (v.__class__ is not exact or v == "")]
     else:
@@ -438,9 +442,17 @@ def _read_column(field: _Field, column: list, missing: frozenset[str]) -> tuple[
 
 
 def _failing(name: str, constraint, values: list) -> list[int]:
-    """Positions of the cells failing one constraint (frictionless's check_* functions, per column)."""
+    """Positions of the cells failing one constraint (frictionless's check_* functions, per column).
+    A column of texts is first checked on its distinct texts, and looked through only when one fails."""
+    if name in ("pattern", "enum") and set(map(type, values)) <= {str, type(None)} \
+            and not _each_failing(name, constraint, list(set(values))):
+        return []
+    return _each_failing(name, constraint, values)
+
+
+def _each_failing(name: str, constraint, values: list) -> list[int]:
     if name == "required":
-        return [i for i, v in enumerate(values) if v is None] if constraint else []
+        return [i for i, v in enumerate(values) if v is None] if constraint and None in values else []
     if name == "maxLength":
         return [i for i, v in enumerate(values) if v is not None and len(v) > constraint]
     if name == "minLength":
