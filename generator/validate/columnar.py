@@ -326,7 +326,7 @@ class _Batch:
             else:
                 column.extend(map(operator.itemgetter(at), rows))
         self.numbers.extend([number] * len(rows))
-        self.origin.extend((source, index) for index in range(len(rows)))
+        self.origin.extend(zip(repeat(source), range(len(rows))))
 
     def _record_value(self, source: Source, index: int, name: str, value: object, found: Problems) -> object:
         """A YAML record's value normalised. Records repeat their texts (a city's ~60,000 period
