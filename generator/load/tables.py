@@ -35,9 +35,9 @@ MAX_CELLS = 2_000_000
 COMMA_BUDGET = 20 * MAX_COLUMNS  # commas one CSV record may hold before it is refused unread
 MAX_XLSX_UNPACKED = 50_000_000
 MAX_XLSX_RATIO = 100
-# Cells this short (dates, categories, names, funding sources) repeat across a city's ~1.2 million
-# ledger lines; one shared string per distinct value keeps the loaded city hundreds of MB smaller.
-INTERN_CHARS = 24
+# Cells (dates, categories, names, funding sources, summaries) repeat across a city's ~1.2 million
+# ledger lines: one shared string per distinct value (sys.intern) keeps the loaded city hundreds
+# of MB smaller, and each string's hash, computed once there, serves every set and dict after.
 
 
 class TableRefused(ValueError):
@@ -162,25 +162,32 @@ def read_csv(data: bytes, first_row_header: bool = True) -> Table:
     text, encoding = decode(data)
     if "\x00" in text:
         raise TableRefused("文件包含空字节，不是文本表格", "the file contains NUL bytes; not a text table")
+    plain = '"' not in text and len(text) < csv.field_size_limit() and text.count(",") <= COMMA_BUDGET
+    table = _plain_table(text, encoding, first_row_header) if plain else None
+    if table is not None:
+        return table
     budget = _CommaBudget()
-    reader = csv.reader(budget.lines(text))
+    reader = csv.reader(_lines(text) if text.count(",") <= COMMA_BUDGET else budget.lines(text))
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
-    cells = 0
+    cells = width = 0
     try:
         for record in reader:
             budget.spent = 0
-            if not any(c.strip() for c in record):
+            if not "".join(record).strip():
                 continue  # leading blank lines, and blank rows Excel leaves at the end
-            record = _within_columns(record, reader.line_num)
+            if len(record) > MAX_COLUMNS:
+                record = _within_columns(record, reader.line_num)
             if header is None and first_row_header:
                 header = [c.strip() for c in record]
+                width = len(header)
                 continue
-            rows.append([sys.intern(c) if len(c) <= INTERN_CHARS else c for c in record])
+            rows.append(list(map(sys.intern, record)))
             lines.append(reader.line_num)
-            cells += max(len(record), len(header or ()))
-            _check_size(len(rows), cells, reader.line_num, None)
+            cells += max(len(record), width)
+            if len(rows) > MAX_ROWS or cells > MAX_CELLS:
+                _check_size(len(rows), cells, reader.line_num, None)
     except csv.Error as exc:
         raise TableRefused(
             f"CSV 格式错误（第 {reader.line_num} 行）：{exc}，常见原因是引号没有成对",
@@ -190,7 +197,36 @@ def read_csv(data: bytes, first_row_header: bool = True) -> Table:
     return Table(header or [], rows, lines, encoding)
 
 
+def _plain_table(text: str, encoding: str, first_row_header: bool) -> Table | None:
+    """The table of a CSV text without quotes, whose commas are within one record's budget and
+    which is shorter than one field may be (most files): each line is one record, split at its
+    commas, exactly as csv.reader reads it, in a few passes over the lines instead of a loop of
+    checks per record. None when the file is too wide or too big: `read_csv` refuses it, naming
+    where."""
+    records = [line.rstrip("\r\n").split(",") for line in _lines(text)]
+    kept = [i for i, record in enumerate(records) if "".join(record).strip()]  # blank rows skipped
+    if not kept or max(len(records[i]) for i in kept) > MAX_COLUMNS:
+        return None
+    header = None
+    if first_row_header:
+        header, kept = [c.strip() for c in records[kept[0]]], kept[1:]
+    width = len(header or ())
+    if len(kept) > MAX_ROWS or sum(max(len(records[i]), width) for i in kept) > MAX_CELLS:
+        return None
+    rows = [list(map(sys.intern, records[i])) for i in kept]
+    return Table(header or [], rows, [i + 1 for i in kept], encoding)
+
+
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines `_CommaBudget.lines` gives, all at once: for a text whose commas are within one
+    record's budget, which then cannot be exceeded (a city's files, all but a broken one)."""
+    found = _LINE.findall(text)
+    if found and not found[-1]:
+        found.pop()  # the empty match at the end
+    return found
 
 
 class _CommaBudget:
@@ -363,7 +399,7 @@ def _sheet_table(ws, first_row_header: bool = True, blank_formulas: bool = False
                 if header is None and first_row_header:
                     header = [c.strip() for c in cells]
                     continue
-                rows.append([sys.intern(c) if len(c) <= INTERN_CHARS else c for c in cells])
+                rows.append(list(map(sys.intern, cells)))
                 lines.append(number)
                 width = max(width, len(cells), len(header or ()))
                 _check_size(len(rows), len(rows) * width, number, ws.title)

@@ -22,6 +22,7 @@ from generator.load.sources import Loaded
 from generator.problems import ERROR, Problem, Problems
 
 MAX_FILE_BYTES = 20_000_000
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 FILE, FOLDER, OTHER, LINK = "file", "folder", "other", "link"
 
 
@@ -73,13 +74,12 @@ def refuse_links_below(data_dir: Path, rel: str, problems: Problems, limit: int 
 
 def read_bytes(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, community: str | None) -> bytes | None:
     """A regular file's bytes (and its sha256 kept in `loaded`), or None after reporting why not."""
-    path = data_dir / rel
-    if not hasattr(os, "O_NOFOLLOW") and path.is_symlink():  # Windows: no O_NOFOLLOW
+    path = os.path.join(data_dir, rel)  # a str: ~9,000 files a shard, pathlib's joins add up
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):  # Windows: no O_NOFOLLOW
         problems.add(link_problem(rel, community))
         return None
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)  # non-blocking: a FIFO named like a data file must not hang the build
+        fd = os.open(path, _OPEN_FLAGS)  # non-blocking: a FIFO named like a data file must not hang the build
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             problems.add(link_problem(rel, community))
@@ -88,13 +88,14 @@ def read_bytes(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, com
         else:
             problems.add(_unreadable(rel, exc, community))
         return None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.add(not_a_file(rel, FOLDER if stat.S_ISDIR(info.st_mode) else OTHER, community))
+            return None
+        data = _read_at_most(fd, MAX_FILE_BYTES + 1, info.st_size)
+    finally:
         os.close(fd)
-        problems.add(not_a_file(rel, FOLDER if stat.S_ISDIR(mode) else OTHER, community))
-        return None
-    with os.fdopen(fd, "rb") as f:
-        data = f.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         problems.add(Problem("file-too-large", ERROR, rel, f"文件过大（超过 {MAX_FILE_BYTES // 1_000_000} MB）",
                              f"file too large (over {MAX_FILE_BYTES // 1_000_000} MB)", community=community,
@@ -102,6 +103,21 @@ def read_bytes(loaded: Loaded, data_dir: Path, rel: str, problems: Problems, com
         return None
     loaded.hashes[rel] = hashlib.sha256(data).hexdigest()
     return data
+
+
+def _read_at_most(fd: int, limit: int, size: int) -> bytes:
+    """Up to `limit` bytes of an open file. Read with os.read in pieces of the size the file says
+    it has (plus one, to see its end), not through a buffered file asked for `limit` bytes, which
+    allocates that much (20 MB) for every file read, most of a 9,000-file shard's reading time."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = os.read(fd, min(max(size + 1 - total, 1 << 16), limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def link_problem(rel: str, community: str | None) -> Problem:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from itertools import repeat
 from typing import Any, Callable
 
 from generator import tableschemas
@@ -246,17 +247,14 @@ def check_kind(kind: str, sources: list[Source], problems: Problems) -> list[Typ
         errors.append(found)
     duplicates = _repeated_keys(key, fields, typed)
     order = _error_order(key, fields)
-    result: list[TypedRow] = []
     value_names = [f.name for f in fields[1:]]
-    wrong = set(duplicates).union(*errors)
-    for position, values in enumerate(zip(*typed[1:])):
+    rows = list(map(dict, map(zip, repeat(value_names), zip(*typed[1:]))))
+    for position in sorted(set(duplicates).union(*errors)):  # rows with problems, in row order
         source, index = origin[position]
-        row = dict(zip(value_names, values))
-        if position in wrong:
-            cells = dict(zip(value_names, (column[position] for column in submitted)))
-            for error in _row_errors(position, order, errors, duplicates):
-                problems.add(tablecheck.from_frictionless(kind, source, index, error, row, origin, cells))
-        result.append(TypedRow(source, index, row))
+        cells = dict(zip(value_names, (column[position] for column in submitted)))
+        for error in _row_errors(position, order, errors, duplicates):
+            problems.add(tablecheck.from_frictionless(kind, source, index, error, rows[position], origin, cells))
+    result = [TypedRow(source, index, row) for (source, index), row in zip(origin, rows)]
     if len(result) != len(origin):
         # A check that stopped early has not checked the rest: never a pass (SECURITY.md item 15).
         problems.add(tablecheck.incomplete(kind, origin, len(result), f"{len(result)} of {len(origin)} rows checked"))
@@ -280,6 +278,9 @@ class _Batch:
         self.done: dict[int, list] = {}  # row position → values already normalised (a YAML record)
         self.headers: dict[tuple[str, ...], dict[str, str]] = {}  # header → its mapping, when it had no problem
         self.pending: list[tuple[int, int, int, list]] = []  # (position, field or -2/-1, sequence, problems)
+        self.records: dict[tuple[str, str], object] = {}  # (field, text) → a record's value, normalised
+        fields = tableschemas.fields(kind)
+        self.lists = {name for name in names if fields[name]["type"] == "array"}  # a value read as a new list
 
     def _report(self, position: int, slot: int, found: Problems) -> None:
         if found.items:
@@ -296,7 +297,7 @@ class _Batch:
             for index, raw in enumerate(source.rows()):
                 cells = {mapping[c]: v for c, v in raw.items() if c in mapping}
                 found = Problems()
-                values = [tablecheck.normalise(self.kind, source, index, n, cells.get(n), found) for n in self.names]
+                values = [self._record_value(source, index, n, cells.get(n), found) for n in self.names]
                 self._report(len(self.origin), -1, found)
                 self.done[len(self.origin)] = values
                 for column in self.raw:
@@ -308,12 +309,14 @@ class _Batch:
         width = len(header)
         where = {name: header.index(column) for column, name in mapping.items()}
         start = len(self.origin)
-        for index, cells in enumerate(rows):
-            if len(cells) > width:
-                found = Problems()
-                tablecheck.check_extra_cells(source, index, None, mapping, found)
-                self._report(start + index, -1, found)
-        short = any(len(cells) < width for cells in rows)
+        lengths = set(map(len, rows))
+        if lengths and max(lengths) > width:
+            for index, cells in enumerate(rows):
+                if len(cells) > width:
+                    found = Problems()
+                    tablecheck.check_extra_cells(source, index, None, mapping, found)
+                    self._report(start + index, -1, found)
+        short = bool(lengths) and min(lengths) < width
         for name, column in zip(self.names, self.raw):
             at = where.get(name)
             if at is None:
@@ -321,9 +324,27 @@ class _Batch:
             elif short:
                 column.extend([cells[at] if at < len(cells) else None for cells in rows])
             else:
-                column.extend([cells[at] for cells in rows])
+                column.extend(map(operator.itemgetter(at), rows))
         self.numbers.extend([number] * len(rows))
-        self.origin.extend((source, index) for index in range(len(rows)))
+        self.origin.extend(zip(repeat(source), range(len(rows))))
+
+    def _record_value(self, source: Source, index: int, name: str, value: object, found: Problems) -> object:
+        """A YAML record's value normalised. Records repeat their texts (a city's ~60,000 period
+        headers name the same reviewers and dates): a text of a field that is not a list is
+        normalised once, and again where it reports a problem, so the problem names its file."""
+        if value.__class__ is not str or name in self.lists:
+            return tablecheck.normalise(self.kind, source, index, name, value, found)
+        key = (name, value)
+        known = self.records.get(key, _BAD)
+        if known is not _BAD:
+            return known
+        mine = Problems()  # normalise reports one problem at most
+        result = tablecheck.normalise(self.kind, source, index, name, value, mine)
+        for problem in mine.items:
+            found.add(problem)
+        if not mine.items:
+            self.records[key] = result
+        return result
 
     def _mapping(self, source: Source, found: Problems) -> dict[str, str] | None:
         """The header mapped (tablecheck.map_header); a table header that maps without a problem
@@ -348,8 +369,9 @@ class _Batch:
         for slot, (name, raw) in enumerate(zip(self.names, self.raw)):
             memo = self._memo(name, raw) if fields[name]["type"] != "array" else None
             if memo is not None:
-                column = [memo[v] for v in raw]
-                redo = [i for i, v in enumerate(column) if v is _BAD]
+                column = list(map(memo.__getitem__, raw))
+                bad = any(v is _BAD for v in memo.values())  # few distinct texts: most columns have none
+                redo = [i for i, v in enumerate(column) if v is _BAD] if bad else []
             else:
                 column = list(raw)
                 redo = [i for i, v in enumerate(raw) if v is not None]
@@ -391,7 +413,10 @@ def _read_column(field: _Field, column: list, missing: frozenset[str]) -> tuple[
     """A column as frictionless reads it, and the type and constraint errors of its cells."""
     exact = field.exact
     simple = missing == frozenset({""})
-    if simple and exact is not None:
+    if simple and exact is not None and set(map(type, column)) <= {exact, type(None)} \
+            and (exact is not str or "" not in column):
+        odd = []  # every cell missing or of the exact type, no "": nothing to read (most columns), seen in C
+    elif simple and exact is not None:
         # Only a text can be the missing value "": other values of the exact type read as themselves.
         odd = [i for i, v in enumerate(column) if v is not None and (v.__class__ is not exact or v == "")]
     else:
@@ -417,9 +442,17 @@ def _read_column(field: _Field, column: list, missing: frozenset[str]) -> tuple[
 
 
 def _failing(name: str, constraint, values: list) -> list[int]:
-    """Positions of the cells failing one constraint (frictionless's check_* functions, per column)."""
+    """Positions of the cells failing one constraint (frictionless's check_* functions, per column).
+    A column of texts is first checked on its distinct texts, and looked through only when one fails."""
+    if name in ("pattern", "enum") and set(map(type, values)) <= {str, type(None)} \
+            and not _each_failing(name, constraint, list(set(values))):
+        return []
+    return _each_failing(name, constraint, values)
+
+
+def _each_failing(name: str, constraint, values: list) -> list[int]:
     if name == "required":
-        return [i for i, v in enumerate(values) if v is None] if constraint else []
+        return [i for i, v in enumerate(values) if v is None] if constraint and None in values else []
     if name == "maxLength":
         return [i for i, v in enumerate(values) if v is not None and len(v) > constraint]
     if name == "minLength":

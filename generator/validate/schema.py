@@ -44,11 +44,14 @@ def check_schemas(loaded: Loaded, processes: int | None = None,
         else:
             fresh.append(source)
     batches = _batches(fresh)
-    for (kind, sources), (rows, batch_problems) in zip(batches, _run(batches, processes)):
+    for rows, batch_problems in _run(batches, processes):
         problems.extend(batch_problems)
-        for number, index, values in rows:
-            source = sources[number]
-            typed.setdefault(source.file, []).append(TypedRow(source, index, values))
+        for row in rows:
+            file = row.source.file
+            if file in typed:
+                typed[file].append(row)
+            else:
+                typed[file] = [row]
     return typed, problems
 
 
@@ -90,7 +93,7 @@ def _row_count(sources: list[Source]) -> int:
     return sum(len(s.table.rows) if s.table is not None else 1 for s in sources)
 
 
-def _run(batches: list[Batch], processes: int | None) -> list[tuple[list, Problems]]:
+def _run(batches: list[Batch], processes: int | None) -> list[tuple[list[TypedRow], Problems]]:
     """Every batch checked, results in batch order.
 
     Nothing of a call is kept at module level: the upload service checks several uploads at
@@ -105,21 +108,27 @@ def _run(batches: list[Batch], processes: int | None) -> list[tuple[list, Proble
         # Biggest batches first so the cores finish together; results in batch order.
         order = sorted(range(len(batches)), key=lambda i: -_row_count(batches[i][1]))
         futures = {i: pool.submit(_check_batch_in_worker, i) for i in order}
-        return [futures[i].result() for i in range(len(batches))]
+        return [_typed_rows(batches[i][1], *futures[i].result()) for i in range(len(batches))]
 
 
 def _check_batch_in_worker(number: int) -> tuple[list[tuple[int, int, dict]], Problems]:
+    """A batch checked in a worker: (source number in the batch, row index, typed values), which
+    pickle small (the sources stay behind), and its problems."""
     kind, sources = forkpool.job()[number]
-    return _check_batch(kind, sources)
-
-
-def _check_batch(kind: str, sources: list[Source]) -> tuple[list[tuple[int, int, dict]], Problems]:
-    """One batch: (source number in the batch, row index, typed values) and its problems."""
-    problems = Problems()
+    rows, problems = _check_batch(kind, sources)
     positions = {id(s): i for i, s in enumerate(sources)}
+    return [(positions[id(r.source)], r.index, r.values) for r in rows], problems
+
+
+def _typed_rows(sources: list[Source], rows: list[tuple[int, int, dict]], problems: Problems):
+    return [TypedRow(sources[number], index, values) for number, index, values in rows], problems
+
+
+def _check_batch(kind: str, sources: list[Source]) -> tuple[list[TypedRow], Problems]:
+    """One batch: its typed rows and its problems."""
+    problems = Problems()
     check = _check_kind if os.environ.get("JUWU_SCHEMA_CHECK") == "frictionless" else _columnar_check_kind
-    rows = [(positions[id(r.source)], r.index, r.values) for r in check(kind, sources, problems)]
-    return rows, problems
+    return check(kind, sources, problems), problems
 
 
 def _columnar_check_kind(kind: str, sources: list[Source], problems: Problems) -> list[TypedRow]:
