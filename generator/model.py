@@ -131,6 +131,13 @@ class Period:
             after.append(balance)
         return after
 
+    def keep_totals_only(self) -> None:
+        """Let go of the lines, keeping their totals: what the city's pages, feed and the build
+        cache need once the community's own pages are written (its lines are most of the model)."""
+        if self.totals is None:
+            self.totals = (self.income_total, self.expense_total)
+        self.lines = []
+
     @property
     def year(self) -> int:
         return int(self.key[:4])
