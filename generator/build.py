@@ -121,6 +121,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
         filled = fill.fill_pages(stage, cache.theme, cache.documents, pages)
+        for period in (p for c in city.communities for p in c.periods):  # written: only totals needed now
+            period.keep_totals_only()
         _carry_held(scope, paths.site, stage)
         page_paths = scope.page_paths(rendered, pages)
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))

@@ -11,7 +11,7 @@ from generator.config import CitySettings
 ZERO = Decimal("0.00")
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     name: str
     role: str  # 主任 | 委员
@@ -34,7 +34,7 @@ class Member:
         return self.political_status in ("中共党员", "中共预备党员")
 
 
-@dataclass
+@dataclass(slots=True)
 class Official:
     name: str
     body: str  # 社区党组织 | 居民委员会 | 社区财务人员
@@ -45,7 +45,7 @@ class Official:
     row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Committee:
     name: str
     elected_by: str
@@ -75,7 +75,7 @@ SIX_UNIFICATIONS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class LedgerLine:
     date: datetime.date | None
     voucher: str
@@ -88,7 +88,7 @@ class LedgerLine:
     row: int | None = None  # line in the source file
 
 
-@dataclass
+@dataclass(slots=True)
 class Period:
     """One disclosure period (a month by default) of a community's ledger."""
 
@@ -131,6 +131,13 @@ class Period:
             after.append(balance)
         return after
 
+    def keep_totals_only(self) -> None:
+        """Let go of the lines, keeping their totals: what the city's pages, feed and the build
+        cache need once the community's own pages are written (its lines are most of the model)."""
+        if self.totals is None:
+            self.totals = (self.income_total, self.expense_total)
+        self.lines = []
+
     @property
     def year(self) -> int:
         return int(self.key[:4])
@@ -148,7 +155,7 @@ class Period:
         return [(c, i, e) for c, (i, e) in sorted(totals.items())]
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     slug: str  # file stem, e.g. 2024-05-20-meeting
     type: str
@@ -160,7 +167,7 @@ class Report:
     file: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Opinion:
     received_on: datetime.date | None
     channel: str
@@ -173,7 +180,7 @@ class Opinion:
     row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberChange:
     """A change of the committee after its election (补选, 辞职, 罢免, 职务调整 …), and when it was published."""
 
@@ -189,7 +196,7 @@ class MemberChange:
     row: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Rectification:
     """A problem the committee found and asked to be put right (整改), followed to closure."""
 
@@ -211,7 +218,7 @@ class Rectification:
         return self.status == "已整改"
 
 
-@dataclass
+@dataclass(slots=True)
 class Evaluation:
     year: int
     held_on: datetime.date | None

@@ -78,6 +78,7 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
         return cache[own]
 
     for page in pages:
+        page = page.resolved()  # its context, derived once for this page and let go after it
         fragment = render_page(env, page)
         community = page.context.get("community")
         if community is not None and page.path.startswith("c/"):  # where a hold's notice goes

@@ -1,10 +1,13 @@
 """The model → the list of pages the site has. Pure: no rendering, no files.
 
-Each page carries what its template shows, already derived (generator/site/facts.py), and the
-date its data last changed — taken from the data, never from the clock.
+Each page carries what its template shows, derived (generator/site/facts.py) — a community's pages
+as a function, run when the page is rendered — and the date its data last changed, taken from the
+data, never from the clock.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from generator.model import City, Community, District, Street
 from generator.periods import period_title
@@ -172,31 +175,46 @@ def community_context(city: City, community: Community) -> dict:
     }
 
 
+def _community_page_context(city: City, community: Community) -> dict:
+    return community_context(city, community) | {"history_link": history_link(city, f"roster/{community.code}")}
+
+
+def period_context(city: City, community: Community, i: int) -> dict:
+    """The context of a community's i-th period page."""
+    periods = community.periods
+    period = periods[i]
+    return {
+        "city": city, "community": community,
+        "period": period,
+        "previous": periods[i - 1] if i > 0 else None,
+        "next": periods[i + 1] if i + 1 < len(periods) else None,
+        "ledger": {"csv": community_dir(community.code) + "ledger.csv",
+                   "json": community_dir(community.code) + "ledger.json"},
+        "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
+        "history_link": history_link(city, f"period/{community.code}/{period.key}"),
+    }
+
+
+def report_context(city: City, community: Community, report) -> dict:
+    return {"city": city, "community": community, "report": report,
+            "history_link": history_link(city, f"report/{community.code}/{report.slug}")}
+
+
 def community_pages(city: City, community: Community, crumbs: list[tuple[str, str]], version: str) -> list[Page]:
-    base = {"city": city, "community": community}
+    """A community's pages; each derives its context when rendered (generator/site/page.py)."""
     community_changed = facts.community_changed(community)
     pages = [Page(urls.community(community.code), community.name, "community.html",
-                  community_context(city, community) | {"history_link": history_link(city, f"roster/{community.code}")},
+                  partial(_community_page_context, city, community),
                   "community", crumbs, changed=community_changed, version=version)]
     c_crumbs = crumbs + [(community.name, urls.community(community.code))]
-    periods = community.periods
-    ledger = {"csv": community_dir(community.code) + "ledger.csv",
-              "json": community_dir(community.code) + "ledger.json"}
-    for i, period in enumerate(periods):
-        context = base | {
-            "period": period,
-            "previous": periods[i - 1] if i > 0 else None,
-            "next": periods[i + 1] if i + 1 < len(periods) else None,
-            "ledger": ledger,
-            "stamp": period_stamp(city, period),  # the same stamp as on the printed sheet
-            "history_link": history_link(city, f"period/{community.code}/{period.key}"),
-        }
+    for i, period in enumerate(community.periods):
         title = period_title(community.name, period.key, city.settings.frequency)
-        pages.append(Page(urls.period(community.code, period.key), title, "period.html", context, "period",
+        pages.append(Page(urls.period(community.code, period.key), title, "period.html",
+                          partial(period_context, city, community, i), "period",
                           c_crumbs, changed=period.published_on or period.reviewed_on, version=version))
     for report in community.reports:
         pages.append(Page(urls.report(community.code, report.slug), report.title, "report.html",
-                          base | {"report": report, "history_link": history_link(city, f"report/{community.code}/{report.slug}")},
+                          partial(report_context, city, community, report),
                           "report", c_crumbs, changed=report.date, version=version))
     pages += [Page(h.path, h.title, h.template, h.context, "history", c_crumbs, changed=community_changed,
                    version=version) for h in community_history(city, community)]
@@ -208,14 +226,15 @@ def record_pages(city: City, community: Community, crumbs: list[tuple[str, str]]
     """A page for each record kind the community has (inspections, elections, … allowances: issue 18),
     two taps from the community page, with its tables, findings, downloads and printed sheet."""
     found: list[Page] = []
-    kinds = records.page_kinds(community)
-    shown = records.community_records(city, community) if kinds else {}
-    for kind in kinds:
-        context = ({"city": city, "community": community, "records": shown,
-                    "history_link": history_link(city, f"record/{community.code}/{kind}")}
-                   | records.page_context(city, community, kind, record_sheet(city, community, kind)))
+    for kind in records.page_kinds(community):
         found.append(Page(urls.record(community.code, kind), f"{community.name}{records.PAGE_TITLES[kind]}",
-                          "records/page.html", context, "record", crumbs,
+                          "records/page.html", partial(record_context, city, community, kind), "record", crumbs,
                           changed=records.kind_changed(community, kind) or facts.community_changed(community),
                           version=version))
     return found
+
+
+def record_context(city: City, community: Community, kind: str) -> dict:
+    return ({"city": city, "community": community, "records": records.community_records(city, community),
+             "history_link": history_link(city, f"record/{community.code}/{kind}")}
+            | records.page_context(city, community, kind, record_sheet(city, community, kind)))
