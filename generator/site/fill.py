@@ -113,8 +113,9 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
                 writer.write(stage, rel, data)
         document = search.document(env, page)
         if document is not None:
-            digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
+            data = document.encode("utf-8")  # once, for its hash and each bundle's copy
+            digest = hashlib.sha256(data).hexdigest()
             for bundle in search.bundle_names(page):
-                writer.write(documents / bundle, f"{page.path}index.html", document)
+                writer.write(documents / bundle, f"{page.path}index.html", data)
                 filled.documents.append((bundle, page.path, digest))
     return filled
