@@ -62,12 +62,32 @@ def fill_pages(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]
 def _work(index: int) -> Filled:
     assert _JOB is not None
     stage, shells_dir, documents, pages, n = _JOB
-    return _fill_slice(stage, shells_dir, documents, pages[index::n])
+    return _fill_slice(stage, shells_dir, documents, share(pages, index, n))
+
+
+def share(pages: list[Page], index: int, n: int) -> list[Page]:
+    """Worker `index`'s pages of `n`: every n-th community's pages, together, in their order (and
+    every n-th of the city's own pages). A community's pages print the same names, categories and
+    amounts as its downloads: one worker masks and escapes them once, for all of them."""
+    mine, unit, last = [], -1, None
+    for page in pages:
+        key = _community_of(page.path)
+        if key is None or key != last:
+            unit += 1
+            last = key
+        if unit % n == index:
+            mine.append(page)
+    return mine
+
+
+def _community_of(path: str) -> str | None:
+    return path.split("/", 2)[1] if path.startswith("c/") else None
 
 
 def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]) -> Filled:
     env = environment()
     filled = Filled()
+    writer = write.NewFiles()
     cache: dict[str, shells.Shell] = {}
 
     def shell_for(path: str) -> shells.Shell:
@@ -86,16 +106,17 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
         html = shell_for(page.path).fill(page.title, fragment, page.path, page.version)
         if community is not None and community.held is not None:
             html = heldback.mark(html, community.held)
-        write.write_file(stage, f"{page.path}index.html", html)
+        writer.write(stage, f"{page.path}index.html", html)
         if page.kind == "community":  # its downloads, feed and rows of the city's tables, on this core too
             city, community = page.context["city"], page.context["community"]
             files, filled.city_rows[community.code] = community_downloads(city, community, page.version)
             for rel, data in files.items():
-                write.write_file(stage, rel, data)
+                writer.write(stage, rel, data)
         document = search.document(env, page)
         if document is not None:
-            digest = hashlib.sha256(document.encode("utf-8")).hexdigest()
+            data = document.encode("utf-8")  # once, for its hash and each bundle's copy
+            digest = hashlib.sha256(data).hexdigest()
             for bundle in search.bundle_names(page):
-                write.write_file(documents / bundle, f"{page.path}index.html", document)
+                writer.write(documents / bundle, f"{page.path}index.html", data)
                 filled.documents.append((bundle, page.path, digest))
     return filled

@@ -119,9 +119,20 @@ def encode(fields: list[Field], rows: list[list]) -> Encoded:
     for row in rows:
         cells, values = [], []
         for value, string in zip(row, kinds):
-            if value.__class__ is str:  # most cells: the text masked once, for both files
+            cls = value.__class__
+            if cls is str:  # most cells: the text masked once, for both files
                 text = mask_personal(value)
                 cells.append(_csv_text(text) if string else text)
+                values.append(text)
+            elif value is None:  # the next three: what csv_cell and _json_value make of them, inline
+                cells.append("")
+                values.append(None)
+            elif cls is Decimal:
+                cells.append(str(value))
+                values.append(f"\0N:{value}\0")
+            elif cls is datetime.date:
+                text = value.isoformat()
+                cells.append(text)
                 values.append(text)
             else:
                 cells.append(csv_cell(value, "string" if string else ""))

@@ -116,6 +116,33 @@ def write_file(root: Path, rel: str, data: str | bytes) -> None:
     _create(path, payload)
 
 
+class NewFiles:
+    """write_file for many files in few folders of a new tree (a build's stage): each folder is
+    made at most once by this writer, before its first file, rather than after a create that
+    failed for want of it."""
+
+    def __init__(self) -> None:
+        self.folders: set[str] = set()
+
+    def write(self, root: Path, rel: str, data: str | bytes) -> None:
+        path = os.path.join(root, rel)
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            try:
+                os.mkdir(folder)
+            except FileExistsError:  # another worker made it, or it was there (also a symlink: the create refuses)
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            _create(path, payload)
+        except FileExistsError:  # replaced, never written through (write_file)
+            os.unlink(path)
+            _create(path, payload)
+
+
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
