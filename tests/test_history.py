@@ -389,14 +389,17 @@ def test_a_change_built_uncommitted_then_committed_renders_its_history_again(tmp
     git(root, "config", "user.email", "clerk@example.org")
     git(root, "config", "user.name", "clerk")
     commit(root, "公开 initial")
-    paths = BuildPaths.for_data(data, root.parent / "site")
-    assert build(paths).built
     ledger = data / FIN / f"{PERIOD}.csv"
     names, rows = read_rows(ledger)
     rows[0][names.index("summary")] += "（更正）"
     write_rows(ledger, names, rows)
+    commit(root, "更正\n\n更正说明 Amendment: 摘要更正")  # an old version's page: the site's deepest shell
+    paths = BuildPaths.for_data(data, root.parent / "site")
+    assert build(paths).built
+    rows[1][names.index("summary")] += "（再更正）"
+    write_rows(ledger, names, rows)
     assert build(paths).republished == frozenset({CODE})  # uncommitted: no new version yet
-    commit(root, "更正\n\n更正说明 Amendment: 摘要更正")
+    commit(root, "再更正\n\n更正说明 Amendment: 摘要再更正")
     result = build(paths)
     assert result.built and result.republished == frozenset({CODE})
     fresh = tmp_path / "fresh"
