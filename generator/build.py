@@ -80,7 +80,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     timer = _Timer()
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
-    scope, files, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
+    scope, scanned, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
 
     # Gather and check everything; nothing is written yet.
     progress("validate", scope.checking())
@@ -132,7 +132,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         for rel, data in (city_published(city, version, city_rows) | findings.published(city)
                           | rollout.published(city)).items():
             write.write_file(stage, rel, data)
-        for rel, data in site_history.published(city, pages).items():  # old versions' data, /verify/
+        sheets = site_history.community_sheets_of(city, scope.known_sheets(city, cache.sheets()))
+        for rel, data in site_history.published(city, pages, sheets).items():  # old versions' data, /verify/
             write.write_file(stage, rel, data)
         timer.lap("downloads")
         progress("search", "生成搜索索引 indexing for search")
@@ -150,9 +151,10 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
 
     # Published: what the next build and `juwu print` reuse.
     _tally(result, city, validation.problems, scope, version, page_paths)
-    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, files, hashes, page_paths, document_map,
-                             validation.city_tables, held=scope.held_in(city))
-    cache.save(state, scope.summaries_after(city, rendered, city_rows), scope.districts_changed())
+    state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, scanned[0], hashes, page_paths,
+                             document_map, validation.city_tables, held=scope.held_in(city), git=scanned[1])
+    cache.save(state, scope.summaries_after(city, rendered, city_rows), scope.districts_changed(),
+               (city.as_of, sheets))
     timer.lap("cache")
     return result
 
@@ -165,7 +167,7 @@ def checked_communities(paths: BuildPaths) -> set[str] | None:
     state = BuildCache(paths.cache).state()
     if state is None or state.held or not state.engine.endswith(_engine(paths)):  # any theme engine
         return None
-    files = buildcache.scan(paths.data, state)
+    files, _ = buildcache.scan(paths.data, state)
     if {rel: f[2] for rel, f in files.items()} != {rel: f[2] for rel, f in state.files.items()}:
         return None
     # A community without a folder still has its row and rollout, and findings about them.
@@ -204,12 +206,15 @@ def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):
     previous = None if full else last
     engine = _theme_engine_tag(theme_engine) + _engine(paths)
     scanned_ns = buildcache.now_ns()
-    files = buildcache.scan(paths.data, previous)
+    files, git = buildcache.scan(paths.data, previous)
     plan = None if full else buildcache.plan(previous, engine, paths.site, files)
+    if plan is not None:  # a community whose history the walk will change is rendered again too
+        walked = history.touched_since(paths.data, paths.cache)
+        plan = None if walked is None else buildcache.Plan(plan.previous, plan.changed | walked)
     summaries = cache.summaries()
     if summaries is None:
         plan, summaries = None, {}
-    return Scope(plan, last, summaries), files, scanned_ns, engine
+    return Scope(plan, last, summaries), (files, git), scanned_ns, engine
 
 
 def _document_folders(codes: set[str]) -> list[str]:

@@ -31,13 +31,15 @@ import hashlib
 import os
 import pickle
 import re
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import gitstatus
 from generator.model import Community
 
-FORMAT = 8  # bump when what the cache holds changes shape (8: summaries keep the chair)
+FORMAT = 9  # bump when what the cache holds changes shape (9: the state keeps git's view of the data)
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
 CODE_RE = re.compile(r"^[0-9]{12}$")
 
@@ -56,6 +58,7 @@ class State:
     documents: dict[str, dict[str, str]] = field(default_factory=dict)  # bundle → page path → sha256
     city_tables: dict = field(default_factory=dict)  # the city tables' schema check (validate/schema.py)
     held: dict = field(default_factory=dict)  # community → HeldBack: held back by the published build
+    git: gitstatus.Snapshot | None = None  # the data's repository at the scan: the next scan asks git
     format: int = FORMAT
 
 
@@ -76,6 +79,7 @@ class BuildCache:
         self.journal = root / "publishing.json"  # a republish going live (write.publish_changes)
         self._state = root / "state.pickle"
         self._summaries = root / "communities"  # one file per district: a republish rewrites one
+        self._sheets = root / "sheets.pickle"  # (the data's date, every community's /verify/ sheets)
 
     @contextlib.contextmanager
     def locked(self):
@@ -110,8 +114,22 @@ class BuildCache:
             return None
         return found
 
-    def save(self, state: State, summaries: dict[str, Summary], districts: set[str] | None = None) -> None:
-        """Write the state and the summaries of these districts (of all when None)."""
+    def sheets(self) -> tuple | None:
+        """(the data's date, community → its /verify/ sheets) of the published build, or None."""
+        try:
+            with self._sheets.open("rb") as f:
+                found = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return found if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict) else None
+
+    def save(self, state: State, summaries: dict[str, Summary], districts: set[str] | None = None,
+             sheets: tuple | None = None) -> None:
+        """Write the state, the summaries of these districts (of all when None) and the /verify/ sheets."""
+        if sheets is not None:
+            _dump(self._sheets, sheets)
+        else:
+            self._sheets.unlink(missing_ok=True)
         self._summaries.mkdir(parents=True, exist_ok=True)
         by_district: dict[str, dict[str, Summary]] = {}
         for code, entry in summaries.items():
@@ -147,10 +165,50 @@ def summary(community: Community) -> Community:
                                members=[m for m in community.members if m.is_chair][:1], officials=[])
 
 
-def scan(data: Path, previous: State | None) -> dict[str, FileState]:
-    """Every file under the data folder (hidden folders such as .git skipped), hashed again only
-    when its size or modification time changed, or it changed around the last scan."""
+def scan(data: Path, previous: State | None) -> tuple[dict[str, FileState], gitstatus.Snapshot | None]:
+    """Every file under the data folder (hidden folders such as .git skipped), with what git says
+    of the folder now (None: no git, or a symlink among the files). When the last scan saw the
+    folder's repository, only the files git lists as changed since are looked at (git_rescan);
+    otherwise the whole folder is walked (walk)."""
+    if previous is not None and previous.git is not None:
+        since = gitstatus.changed_since(data, previous.git)
+        if since is not None:
+            files = git_rescan(data, previous, since[1])
+            if files is not None:
+                return files, since[0]
+    now = gitstatus.snapshot(data)
+    files, links = walk(data, previous)
+    return files, None if links else now
+
+
+def git_rescan(data: Path, previous: State, listed: set[str]) -> dict[str, FileState] | None:
+    """The last scan's files with those git listed stat-ed and hashed again (or gone), and those
+    last hashed around that scan (changed, then changed back, while it ran); None when one is a
+    symlink (its target may change without git seeing it: walk the folder)."""
+    files = dict(previous.files)
+    racy = previous.scanned_ns - RACY_NS
+    for rel in listed | {rel for rel, f in previous.files.items() if f[0] >= racy}:
+        if any(part.startswith(".") for part in rel.split("/")[:-1]):  # hidden folders, as walk skips them
+            continue
+        path = os.path.join(data, rel)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            files.pop(rel, None)
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            return None
+        if stat.S_ISDIR(st.st_mode):  # git may list a folder (a nested repository): let the walk decide
+            return None
+        files[rel] = (st.st_mtime_ns, st.st_size, _sha256(path))
+    return files
+
+
+def walk(data: Path, previous: State | None) -> tuple[dict[str, FileState], bool]:
+    """Every file under the data folder, hashed again only when its size or modification time
+    changed, or it changed around the last scan; and whether any is a symlink."""
     known = previous.files if previous else {}
+    links = False
     racy = (previous.scanned_ns - RACY_NS) if previous else 0
     found: dict[str, FileState] = {}
     for folder, dirs, files in os.walk(data):
@@ -160,7 +218,10 @@ def scan(data: Path, previous: State | None) -> dict[str, FileState]:
             rel = name if base == "." else f"{base}/{name}"
             path = os.path.join(folder, name)
             try:
-                st = os.stat(path)
+                st = os.lstat(path)
+                if stat.S_ISLNK(st.st_mode):
+                    links = True
+                    st = os.stat(path)
             except OSError:
                 continue
             old = known.get(rel)
@@ -168,7 +229,7 @@ def scan(data: Path, previous: State | None) -> dict[str, FileState]:
                 found[rel] = old
             else:
                 found[rel] = (st.st_mtime_ns, st.st_size, _sha256(path))
-    return found
+    return found, links
 
 
 def _sha256(path: str) -> str:
@@ -203,7 +264,7 @@ def plan(previous: State | None, engine: str, site: Path, files: dict[str, FileS
 
 def under(path: str, codes: frozenset[str] | set[str]) -> bool:
     """Whether a page path or data file belongs to one of these communities."""
-    parts = path.split("/")
+    parts = path.split("/", 2)  # only the first two parts matter: 100,000 paths are asked at 5,000 communities
     return len(parts) > 1 and parts[0] in ("c", "communities") and parts[1] in codes
 
 

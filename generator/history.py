@@ -219,6 +219,28 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
     return history
 
 
+def touched_since(data: Path, cache_dir: Path | None) -> set[str] | None:
+    """The communities whose records the next walk (collect) will change: those of the commits
+    since the cached walk's head. A build renders them again even when their files are as it last
+    built them (a change built uncommitted, then committed). None when the walk starts again from
+    nothing (no cache, history rewritten): every community; an empty set without a git repository."""
+    try:
+        top = gitrepo.toplevel(data)
+        prefix = gitrepo.prefix_of(data, top)
+        head = gitrepo.head(top)
+    except (gitrepo.RepoError, OSError, ValueError):
+        return set()
+    if top.resolve() == PROJECT_ROOT.resolve():
+        return set()
+    since = historycache.load_index(historycache.folder(cache_dir), top, prefix, keep=True)["head"]
+    if since is None or not _ancestor(top, since):
+        return None
+    if since == head:
+        return set()
+    return {community_of(record) for _, _, _, changed in _walk(top, prefix, since)
+            for rel, _ in changed if (record := record_of(rel)) is not None}
+
+
 def _record_walk(where: Path | None, index: dict, walked: list) -> dict[str, dict]:
     """Each new commit's changes into the cache files of the communities it touched (read back
     first): community code → its cache, with `touched` listing the records to work out again."""

@@ -51,14 +51,16 @@ def folder(cache_dir: Path | None) -> Path | None:
     return cache_dir / FOLDER if cache_dir is not None else None
 
 
-def load_index(where: Path | None, top: Path, prefix: str) -> dict:
-    """The walk so far, or a fresh one (no cache, another repository or format, unreadable)."""
+def load_index(where: Path | None, top: Path, prefix: str, keep: bool = False) -> dict:
+    """The walk so far, or a fresh one (no cache, another repository or format, unreadable; then
+    the cache is dropped, unless `keep`: only looking)."""
     if where is not None:
         cached = _read(where / INDEX)
         if (isinstance(cached, dict) and cached.get("format") == FORMAT and cached.get("code") == _makers()
                 and cached.get("top") == str(top) and cached.get("prefix") == prefix):
             return cached
-        forget(where)  # another repository, format or code: no community's file is kept either
+        if not keep:
+            forget(where)  # another repository, format or code: no community's file is kept either
     return fresh_index(top, prefix)
 
 

@@ -121,8 +121,9 @@ class Scope:
                 merged.append(dataclasses.replace(community, held=held))
             street.communities = merged
         previous = self.last.hashes if self.last is not None else {}
-        fresh = {rel: sha for rel, sha in checked.items() if not buildcache.under(rel, self.held.keys())}
-        return ({rel: sha for rel, sha in previous.items() if buildcache.under(rel, unchanged | kept)}
+        taken, held = unchanged | kept, set(self.held)
+        fresh = {rel: sha for rel, sha in checked.items() if not buildcache.under(rel, held)}
+        return ({rel: sha for rel, sha in previous.items() if buildcache.under(rel, taken)}
                 | {rel: sha for rel, sha in fresh.items() if not buildcache.under(rel, unchanged)})
 
     def page_paths(self, rendered: set[str], pages) -> list[str]:
@@ -154,6 +155,14 @@ class Scope:
         before = None if self.full else search.shard_plan(self.plan.previous.documents)
         shards = search.shards_to_index(plan, before, site)
         return plan, shards, [s.name for s in shards] + sorted(set(before or {}) - set(plan))
+
+    def known_sheets(self, city: City, published: tuple | None) -> dict:
+        """The /verify/ sheets a republish takes from the published build (buildcache.sheets): its
+        unchanged communities', when the data's date that every stamp carries has not moved."""
+        if self.plan is None or published is None or published[0] != city.as_of:
+            return {}
+        sheets = published[1]
+        return {code: sheets[code] for code in self.unchanged(city) if code in sheets}
 
     def summaries_after(self, city: City, rendered: set[str], rows: dict) -> dict:
         """Every community's summary and city rows after this build: the re-rendered ones made again,

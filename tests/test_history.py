@@ -373,10 +373,39 @@ def test_a_republish_walks_only_the_new_commits(amended, monkeypatch):
     monkeypatch.setattr(history, "_walk", lambda top, prefix, since: walks.append(since) or real(top, prefix, since))
     result = build(paths)
     assert result.built and result.republished == frozenset({CODE})
-    assert walks == [head]  # from the last processed commit on, not the whole history
+    assert walks and set(walks) == {head}  # from the last processed commit on, not the whole history
     html = page(amended["site"], f"c/{CODE}/history/")
     assert versions_of(html) == ["v3", "v2", "v1"] and "<ins>负责财务审核</ins>" in section(html, 3)
     assert history.collect(amended["data"], paths.cache, set()).walked == 0
+
+
+def test_a_change_built_uncommitted_then_committed_renders_its_history_again(tmp_path):
+    """The commit changes no file the last build read, but the community's history: its pages
+    are rendered again, as a full build makes them."""
+    root = tmp_path / "repo"
+    data = root / "data"
+    write_demo_city(data, 3, seed=7)
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "clerk@example.org")
+    git(root, "config", "user.name", "clerk")
+    commit(root, "公开 initial")
+    ledger = data / FIN / f"{PERIOD}.csv"
+    names, rows = read_rows(ledger)
+    rows[0][names.index("summary")] += "（更正）"
+    write_rows(ledger, names, rows)
+    commit(root, "更正\n\n更正说明 Amendment: 摘要更正")  # an old version's page: the site's deepest shell
+    paths = BuildPaths.for_data(data, root.parent / "site")
+    assert build(paths).built
+    rows[1][names.index("summary")] += "（再更正）"
+    write_rows(ledger, names, rows)
+    assert build(paths).republished == frozenset({CODE})  # uncommitted: no new version yet
+    commit(root, "再更正\n\n更正说明 Amendment: 摘要再更正")
+    result = build(paths)
+    assert result.built and result.republished == frozenset({CODE})
+    fresh = tmp_path / "fresh"
+    assert build(BuildPaths.for_data(data, fresh), full=True).built
+    for rel in (HIST + "index.html", PAGE + "index.html", f"c/{CODE}/history/index.html"):
+        assert (fresh / rel).read_bytes() == (paths.site / rel).read_bytes(), rel
 
 
 def test_a_reason_in_a_commit_message_is_masked_like_any_text():

@@ -228,25 +228,36 @@ def _labels(r: RecordHistory) -> dict[str, str]:
 
 # --- /verify/ ----------------------------------------------------------------------------------
 
-def current_sheets(city: City) -> list[tuple[str, str, str]]:
-    """(code, title, page path) of every sheet `juwu print` would print from this data."""
-    from generator.print import sheets
+Sheets = dict[str, list[tuple[str, str, str]]]  # community → (code, masked title, page path) of each sheet
+
+
+def community_sheets_of(city: City, known: Sheets | None = None) -> Sheets:
+    """Each community's sheets as /verify/ lists them; those in `known` (a republish's unchanged
+    communities, kept from the published build) are taken as they are."""
     from generator.print.community import community_sheets
 
-    out = []
-    for community in city.communities:
-        for s in community_sheets(city, community):
-            out.append((s.code, s.title, s.path))
+    known = known or {}
+    return {c.code: known[c.code] if c.code in known else
+            [(s.code, mask_personal(s.title), s.path) for s in community_sheets(city, c)]
+            for c in city.communities}
+
+
+def current_sheets(city: City, by_community: Sheets | None = None) -> list[tuple[str, str, str]]:
+    """(code, title, page path) of every sheet `juwu print` would print from this data."""
+    from generator.print import sheets
+
+    by_community = community_sheets_of(city) if by_community is None else by_community
+    out = [row for c in city.communities for row in by_community[c.code]]
     for s in sheets.rollout_sheets(city):
-        out.append((s.code, s.title, s.path))
+        out.append((s.code, mask_personal(s.title), s.path))
     return out
 
 
-def verify_index(city: City, history: History | None) -> dict[str, dict]:
+def verify_index(city: City, history: History | None, by_community: Sheets | None = None) -> dict[str, dict]:
     """code → what /verify/ says of it: current, or an old version (with the changes since)."""
     index: dict[str, dict] = {}
-    for code, title, path in current_sheets(city):
-        index[code] = {"s": "current", "t": mask_personal(title), "p": path}
+    for code, title, path in current_sheets(city, by_community):
+        index[code] = {"s": "current", "t": title, "p": path}
     if history is not None and history.available:
         for record, versions in history.amended.items():  # the whole city's, not only the pages rendered now
             path = hist.sheet_path(record)
@@ -259,9 +270,9 @@ def verify_index(city: City, history: History | None) -> dict[str, dict]:
     return index
 
 
-def verify_files(city: City, history: History | None) -> dict[str, bytes]:
+def verify_files(city: City, history: History | None, by_community: Sheets | None = None) -> dict[str, bytes]:
     """verify/<XX>.json shards (XX: the code's first two characters)."""
-    index = verify_index(city, history)
+    index = verify_index(city, history, by_community)
     current_titles = {e["p"]: e["t"] for e in index.values() if e["s"] == "current"}
     shards: dict[str, dict] = {}
     for code, entry in sorted(index.items()):
@@ -272,15 +283,16 @@ def verify_files(city: City, history: History | None) -> dict[str, bytes]:
                                     + "\n").encode("utf-8") for key, found in sorted(shards.items())}
 
 
-def published(city: City, pages: list) -> dict[str, bytes]:
+def published(city: City, pages: list, by_community: Sheets | None = None) -> dict[str, bytes]:
     """What the build writes besides the pages: each old version's CSV and JSON (for the pages
-    rendered now) and the /verify/ page with its lookup (for the whole city, every build)."""
+    rendered now) and the /verify/ page with its lookup (for the whole city, every build;
+    `by_community`: every community's sheets, community_sheets_of)."""
     files: dict[str, bytes] = {}
     for page in pages:
         if page.kind == "history":
             files |= page.context.get("files", {})
     history = getattr(city, "history", None)
-    files |= verify_files(city, history)
+    files |= verify_files(city, history, by_community)
     files[f"{VERIFY}index.html"] = verify_page(city.settings.name).encode("utf-8")
     return files
 
@@ -293,5 +305,5 @@ def verify_page(site_name: str) -> str:
     return environment().get_template("verify.html").render(site_name=site_name)
 
 
-__all__ = ["VERIFY", "community_history", "history_link", "history_path", "verify_code", "verify_files",
+__all__ = ["VERIFY", "community_history", "community_sheets_of", "history_link", "history_path", "verify_code", "verify_files",
            "version_files"]
