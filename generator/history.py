@@ -188,14 +188,10 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
     Only the commits since the last walk are read (`git log`), and only the communities they
     touched are worked out again; the others are read back from their cache files, and only
     those in `detailed`. With an unchanged git head nothing is walked and nothing written."""
-    try:
-        top = gitrepo.toplevel(data)
-        prefix = gitrepo.prefix_of(data, top)
-        head = gitrepo.head(top)
-    except (gitrepo.RepoError, OSError, ValueError):
+    repository = _city_repository(data)
+    if repository is None:
         return History()
-    if top.resolve() == PROJECT_ROOT.resolve():  # Juwu's own demo city: its commits are not a city's amendments
-        return History()
+    top, prefix, head = repository
     where = historycache.folder(cache_dir)
     index = historycache.load_index(where, top, prefix)
     since = index["head"]
@@ -219,19 +215,27 @@ def collect(data: Path, cache_dir: Path | None, detailed: set[str] | None = None
     return history
 
 
-def touched_since(data: Path, cache_dir: Path | None) -> set[str] | None:
-    """The communities whose records the next walk (collect) will change: those of the commits
-    since the cached walk's head. A build renders them again even when their files are as it last
-    built them (a change built uncommitted, then committed). None when the walk starts again from
-    nothing (no cache, history rewritten): every community; an empty set without a git repository."""
+def _city_repository(data: Path) -> tuple[Path, str, str] | None:
+    """The git repository holding the city's data (its top, the data's folder in it, its head), or
+    None: not in git, or Juwu's own demo city, whose commits are not a city's amendments."""
     try:
         top = gitrepo.toplevel(data)
         prefix = gitrepo.prefix_of(data, top)
         head = gitrepo.head(top)
     except (gitrepo.RepoError, OSError, ValueError):
+        return None
+    return None if top.resolve() == PROJECT_ROOT.resolve() else (top, prefix, head)
+
+
+def touched_since(data: Path, cache_dir: Path | None) -> set[str] | None:
+    """The communities whose records the next walk (collect) will change: those of the commits
+    since the cached walk's head. A build renders them again even when their files are as it last
+    built them (a change built uncommitted, then committed). None when the walk starts again from
+    nothing (no cache, history rewritten): every community; an empty set without a git repository."""
+    repository = _city_repository(data)
+    if repository is None:
         return set()
-    if top.resolve() == PROJECT_ROOT.resolve():
-        return set()
+    top, prefix, head = repository
     since = historycache.load_index(historycache.folder(cache_dir), top, prefix, keep=True)["head"]
     if since is None or not _ancestor(top, since):
         return None
