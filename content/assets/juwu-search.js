@@ -159,6 +159,7 @@
   var bundles = {};  // "all" or a district's code → its Pagefind bundles (districts.json)
   var kinds = {};  // "all" or a district → the kinds of page it holds, with their counts
   var latest = 0;
+  var asked = "";  // the search under way or last shown: query, district and kind
   var timer = null;
 
   function engine(group) {
@@ -265,6 +266,11 @@
 
   function run() {
     var query = input.value.trim();
+    // The same search asked twice (typing's timer, then the district's kinds arriving): the
+    // first is already under way, and a second would put "正在搜索" back over its answer.
+    var key = [query, picker.value, kind.value].join("\u0000");
+    if (query && key === asked) return;
+    asked = query ? key : "";
     var mine = ++latest;
     if (!query) {
       message.textContent = "";
@@ -295,7 +301,9 @@
       list.replaceChildren.apply(list, found.listed.map(function (data) { return item(data, query, false); })
         .concat(found.near.map(function (data) { return item(data, query, true); })));
     }).catch(function () {
-      if (mine === latest) message.textContent = "搜索暂时不可用，请从首页逐级查找。";
+      if (mine !== latest) return;
+      asked = "";  // the same words may be tried again
+      message.textContent = "搜索暂时不可用，请从首页逐级查找。";
     });
   }
 
