@@ -93,11 +93,7 @@ class BuildCache:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def state(self) -> State | None:
-        try:
-            with self._state.open("rb") as f:
-                state = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None
+        state = _unpickled(self._state)
         return state if isinstance(state, State) and state.format == FORMAT else None
 
     def forget(self) -> None:
@@ -110,17 +106,13 @@ class BuildCache:
             for path in sorted(self._summaries.glob("*.pickle")):
                 with path.open("rb") as f:
                     found.update(pickle.load(f))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        except _UNREADABLE:
             return None
         return found
 
     def sheets(self) -> tuple | None:
         """(the data's date, community → its /verify/ sheets) of the published build, or None."""
-        try:
-            with self._sheets.open("rb") as f:
-                found = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None
+        found = _unpickled(self._sheets)
         return found if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict) else None
 
     def save(self, state: State, summaries: dict[str, Summary], districts: set[str] | None = None,
@@ -288,3 +280,16 @@ def engine_hash(roots: list[Path], skip: tuple[str, ...] = ()) -> str:
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+# What a cache file left by another version, or cut short, raises when read back: a full build.
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError)
+
+
+def _unpickled(path: Path):
+    """The object pickled at `path`, or None when it is missing or unreadable."""
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except _UNREADABLE:
+        return None
