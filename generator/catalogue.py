@@ -31,30 +31,49 @@ class CatalogueError(JuwuError, ValueError):
     code = "catalogue-path"
 
 
-def resource_for(path: str, titled: bool = False) -> dict:
-    """The resource descriptor of one CSV file, given its path relative to the data folder.
-    `titled`: its header is the schema's Chinese titles (juwu init, juwu template), so its schema is
-    the copy whose field names are those titles (TITLED_SCHEMAS), which stock frictionless matches."""
+# How a CSV's header relates to its schema: the schema's field names, its Chinese titles, or the
+# clerk's own layout (a notice board with title rows, 凭证字号/事由 columns, a 合计 row), which Juwu's
+# readers understand but a Table Schema cannot describe.
+NAMED, TITLED, OWN_LAYOUT = "named", "titled", "own-layout"
+_OWN_LAYOUT_NOTE = ("按社区自己的表样保存（如公开栏格式），由 Juwu 读取并校验，网站下载中有规范格式的 CSV。"
+                    " Kept in the community's own layout (e.g. a notice board); Juwu reads and checks it, and the"
+                    " published site offers it as a CSV in the standard columns.")
+
+
+def _kind_and_name(path: str) -> tuple[str, str]:
     parts = PurePosixPath(path).parts
     if parts == ("communities.csv",):
-        name, schema = "communities", "communities"
-    elif parts == ("rollout.csv",):
-        name, schema = "rollout", "rollout"
-    elif len(parts) == 3 and parts[0] == "communities" and _CODE.fullmatch(parts[1]) \
+        return "communities", "communities"
+    if parts == ("rollout.csv",):
+        return "rollout", "rollout"
+    if len(parts) == 3 and parts[0] == "communities" and _CODE.fullmatch(parts[1]) \
             and parts[2].endswith(".csv") and parts[2][:-4] in COMMUNITY_TABLES:
         table = parts[2][:-4]
-        name, schema = f"{table}-{parts[1]}", table
-    elif len(parts) == 4 and parts[0] == "communities" and _CODE.fullmatch(parts[1]) \
+        return table, f"{table}-{parts[1]}"
+    if len(parts) == 4 and parts[0] == "communities" and _CODE.fullmatch(parts[1]) \
             and parts[2] == "finance" and parts[3].endswith(".csv") and _PERIOD.fullmatch(parts[3][:-4]):
-        name, schema = f"ledger-{parts[1]}-{parts[3][:-4]}", "ledger_lines"
-    else:
-        raise CatalogueError(f"不是城市数据文件夹中的 CSV 路径：{path}", f"not a city data CSV path: {path}")
+        return "ledger_lines", f"ledger-{parts[1]}-{parts[3][:-4]}"
+    raise CatalogueError(f"不是城市数据文件夹中的 CSV 路径：{path}", f"not a city data CSV path: {path}")
+
+
+def resource_for(path: str, shape: str | bool = NAMED) -> dict:
+    """The resource descriptor of one CSV file, given its path relative to the data folder and its
+    header's SHAPE. TITLED (its header is the schema's Chinese titles: juwu init, juwu template): its
+    schema is the copy whose field names are those titles (TITLED_SCHEMAS), which stock frictionless
+    matches. OWN_LAYOUT (a community table kept as the clerk laid it out): a plain file, since no Table
+    Schema describes it — `juwu validate` still reads and checks every cell. True/False mean TITLED/NAMED."""
+    shape = {True: TITLED, False: NAMED}.get(shape, shape)
+    kind, name = _kind_and_name(path)
+    path = "/".join(PurePosixPath(path).parts)
+    if shape == OWN_LAYOUT and kind not in ("communities", "rollout"):
+        return {"name": name, "path": path, "type": "file", "format": "csv", "mediatype": "text/csv",
+                "description": _OWN_LAYOUT_NOTE}
     return {
         "name": name,
-        "path": "/".join(parts),
+        "path": path,
         "format": "csv",
         "encoding": "utf-8",
-        "schema": f"{TITLED_SCHEMAS if titled else 'schemas'}/{schema}.yaml",
+        "schema": f"{TITLED_SCHEMAS if shape == TITLED else 'schemas'}/{kind}.yaml",
     }
 
 
@@ -63,16 +82,19 @@ def _sort_key(path: str) -> tuple:
     return (top.get(path, 2), path)
 
 
-def build_descriptor(csv_paths, name: str = "juwu-city", title: str | None = None, titled=()) -> dict:
+def build_descriptor(csv_paths, name: str = "juwu-city", title: str | None = None, titled=(),
+                     own_layout=()) -> dict:
     """Data Package descriptor for the given CSV paths (relative, '/'-separated), sorted:
     communities, rollout, then every other file by path; `titled` names those whose header is the
-    schema's Chinese titles."""
+    schema's Chinese titles, `own_layout` those kept in the clerk's own layout."""
     paths = sorted({str(PurePosixPath(p)) for p in csv_paths}, key=_sort_key)
     titled = {str(PurePosixPath(p)) for p in titled}
+    own_layout = {str(PurePosixPath(p)) for p in own_layout}
     descriptor: dict = {"name": name}
     if title:
         descriptor["title"] = title
-    descriptor["resources"] = [resource_for(p, p in titled) for p in paths]
+    descriptor["resources"] = [resource_for(p, OWN_LAYOUT if p in own_layout else TITLED if p in titled else NAMED)
+                               for p in paths]
     return descriptor
 
 
@@ -88,7 +110,7 @@ TITLED_SCHEMAS = "schemas/zh"
 
 def kind_of(path: str) -> str:
     """The schema kind of a catalogued CSV path."""
-    return resource_for(path)["schema"].rsplit("/", 1)[-1][:-len(".yaml")]
+    return _kind_and_name(path)[0]
 
 
 def titled_schema(kind: str) -> dict:
@@ -122,8 +144,8 @@ def titled_schema_text(kind: str) -> str:
             + yaml.safe_dump(titled_schema(kind), allow_unicode=True, sort_keys=False))
 
 
-def is_titled(path: str, head: bytes) -> bool:
-    """Whether a CSV's first line (HEAD: its first bytes) is exactly its schema's Chinese titles."""
+def header_shape(path: str, head: bytes) -> str:
+    """NAMED, TITLED or OWN_LAYOUT: how a CSV's first line (HEAD: its first bytes) matches its schema."""
     import csv
 
     from generator import tableschemas
@@ -135,24 +157,31 @@ def is_titled(path: str, head: bytes) -> bool:
         except UnicodeDecodeError:
             continue
     else:
-        return False
+        return OWN_LAYOUT
     first = text.split("\n", 1)[0].rstrip("\r")
     labels = [c.strip() for c in next(csv.reader([first]), [])]
-    kind = kind_of(path)
-    return bool(labels) and labels == [f.get("title") or n for n, f in tableschemas.fields(kind).items()]
+    fields = tableschemas.fields(kind_of(path))
+    if labels == list(fields):
+        return NAMED
+    if labels == [f.get("title") or n for n, f in fields.items()]:
+        return TITLED
+    return OWN_LAYOUT
 
 
-def titled_paths(data_dir: Path, csv_paths) -> set[str]:
-    """The CSV files under DATA_DIR whose header is their schema's Chinese titles."""
-    out = set()
+def is_titled(path: str, head: bytes) -> bool:
+    """Whether a CSV's first line (HEAD: its first bytes) is exactly its schema's Chinese titles."""
+    return header_shape(path, head) == TITLED
+
+
+def header_shapes(data_dir: Path, csv_paths) -> dict[str, str]:
+    """Each CSV file under DATA_DIR → its header's shape (files that cannot be read count as NAMED)."""
+    out = {}
     for rel in csv_paths:
         try:
             with open(Path(data_dir) / rel, "rb") as f:
-                head = f.read(4096)
+                out[rel] = header_shape(rel, f.read(4096))
         except OSError:
-            continue
-        if is_titled(rel, head):
-            out.add(rel)
+            out[rel] = NAMED
     return out
 
 
@@ -191,11 +220,13 @@ def write_datapackage(data_dir: Path, csv_paths=None, name: str = "juwu-city", t
     data_dir = Path(data_dir)
     if csv_paths is None:
         csv_paths = scan_csv_paths(data_dir)
-    titled = titled_paths(data_dir, csv_paths)
+    shapes = header_shapes(data_dir, csv_paths)
+    titled = {rel for rel, shape in shapes.items() if shape == TITLED}
+    own_layout = {rel for rel, shape in shapes.items() if shape == OWN_LAYOUT}
     write_titled_schemas(data_dir, titled)
     target = data_dir / DESCRIPTOR_NAME
-    target.write_text(descriptor_text(build_descriptor(csv_paths, name, title, titled)), encoding="utf-8",
-                      newline="\n")
+    target.write_text(descriptor_text(build_descriptor(csv_paths, name, title, titled, own_layout)),
+                      encoding="utf-8", newline="\n")
     return target
 
 

@@ -83,3 +83,62 @@ def test_an_upload_adding_a_chinese_headed_table_keeps_stock_frictionless_clean(
     assert f"schema: {TITLED_SCHEMAS}/{kind}.yaml" in (settings.data / "datapackage.yaml").read_text("utf-8")
     checked = _frictionless(settings.data)
     assert checked.returncode == 0, checked.stdout[-3000:]
+
+
+def _board(period_opening: str) -> bytes:
+    """A GBK notice board for 2025-01 (title and unit rows, 凭证字号/事由, a 合计 row, a signed footer)."""
+    import datetime
+    from decimal import Decimal
+
+    import boardfixture as bf
+
+    return bf.gbk_csv(bf.Spec(2025, 1, Decimal(period_opening), datetime.date(2025, 2, 5)))
+
+
+def test_a_notice_board_uploaded_as_csv_is_kept_and_stock_frictionless_stays_clean(tmp_path):
+    """The clerk's own layout is kept as uploaded (in UTF-8); no Table Schema describes it, so the
+    catalogue lists it as a plain CSV file: stock frictionless passes, and juwu still reads every line."""
+    import boardfixture as bf
+    from intake_helpers import ledger_fields
+
+    from generator.gather import validate_city
+
+    settings = intake_settings(tmp_path)
+    client, token = signed_in_clerk(settings, CODE)
+    opening = "14926.47"  # the demo community's closing balance of 2024-12
+    closing = f"{float(opening) + float(bf.INCOME - bf.EXPENSE):.2f}"
+    response = client.post(f"/c/{CODE}/upload/ledger", data=ledger_fields(token, "2025-01", opening, closing),
+                           files={"file": ("公开榜.csv", _board(opening), "text/csv")})
+    assert response.status_code == 200 and "确认提交" in response.text, response.text[-3000:]
+    done = client.post(f"/c/{CODE}/confirm", data={"csrf": token, "upload": _upload_id(response.text),
+                                                    "action": "confirm"})
+    assert done.status_code == 200 and "已提交" in done.text
+    kept = (settings.data / f"communities/{CODE}/finance/2025-01.csv").read_text("utf-8")
+    assert kept.startswith("2025年1月财务公开榜") and "合  计" in kept
+    import yaml
+
+    resources = {r["path"]: r for r in yaml.safe_load((settings.data / "datapackage.yaml").read_text("utf-8"))["resources"]}
+    board = resources[f"communities/{CODE}/finance/2025-01.csv"]
+    assert board["type"] == "file" and "schema" not in board and "公开栏" in board["description"]
+    assert resources[f"communities/{CODE}/finance/2024-12.csv"]["schema"].endswith("ledger_lines.yaml")
+    checked = _frictionless(settings.data)
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    result = validate_city(settings.data, {CODE})
+    period = next(p for c in result.city.communities if c.code == CODE for p in c.periods if p.key == "2025-01")
+    assert len(period.lines) == len(bf.BOARD_LINES) and period.expense_total == bf.EXPENSE
+
+
+def test_juwu_catalogue_lists_a_committed_board_as_a_file_and_keeps_checking_the_rest(tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    code = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())[0]
+    (data / f"communities/{code}/finance/2030-01.csv").write_bytes(_board("100.00"))
+    done = _juwu("catalogue", str(data))
+    assert done.returncode == 0, done.stderr
+    descriptor = (data / "datapackage.yaml").read_text("utf-8")
+    assert f'path: "communities/{code}/finance/2030-01.csv"\n    type: file' in descriptor
+    assert "schema: schemas/communities.yaml" in descriptor or "schema: schemas/zh/communities.yaml" in descriptor
+    checked = _frictionless(data)
+    assert checked.returncode == 0, checked.stdout[-3000:]

@@ -28,8 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.catalogue import (DESCRIPTOR_NAME, TITLED_SCHEMAS, build_descriptor, dump_yaml, is_titled,
-                                 titled_schema_text)
+from generator.catalogue import (DESCRIPTOR_NAME, OWN_LAYOUT, TITLED, TITLED_SCHEMAS, build_descriptor, dump_yaml,
+                                 header_shape, titled_schema_text)
 from generator.intake import gitrepo, staging
 from generator.intake.gitrepo import RepoError, git, toplevel  # noqa: F401 (re-exported for rebuild and tests)
 from generator.intake.settings import IntakeSettings
@@ -249,22 +249,30 @@ def _catalogue(top: Path, prefix: str, planned: dict[str, bytes | None]) -> byte
         current = {}
     name = current.get("name").text if isinstance(current, dict) and hasattr(current.get("name"), "text") else "juwu-city"
     title = current.get("title").text if isinstance(current, dict) and hasattr(current.get("title"), "text") else None
-    text = dump_yaml(build_descriptor(sorted(after), name, title, _titled(current, planned) & after))
+    shapes = _header_shapes(current, planned)
+    text = dump_yaml(build_descriptor(sorted(after), name, title,
+                                      {rel for rel in after if shapes.get(rel) == TITLED},
+                                      {rel for rel in after if shapes.get(rel) == OWN_LAYOUT}))
     return None if text == old else text.encode("utf-8")
 
 
-def _titled(current, planned: dict[str, bytes | None]) -> set[str]:
-    """CSV files whose header is the schema's Chinese titles (catalogue.TITLED_SCHEMAS): as the committed
-    catalogue declares them, and each planned file by its own first line."""
+def _header_shapes(current, planned: dict[str, bytes | None]) -> dict[str, str]:
+    """Each CSV file's header shape (catalogue.header_shape): as the committed catalogue declares it
+    (a titled schema, or a plain file for the clerk's own layout), and each planned file by its own
+    first line."""
     listed = current.get("resources") if isinstance(current, dict) else None
-    out = set()
+    out = {}
     for resource in listed if isinstance(listed, list) else []:
-        path, schema = (resource.get(k) if isinstance(resource, dict) else None for k in ("path", "schema"))
-        if hasattr(path, "text") and hasattr(schema, "text") and schema.text.startswith(TITLED_SCHEMAS + "/"):
-            out.add(path.text)
+        path, schema, kind = (resource.get(k) if isinstance(resource, dict) else None for k in ("path", "schema", "type"))
+        if not hasattr(path, "text"):
+            continue
+        if hasattr(schema, "text") and schema.text.startswith(TITLED_SCHEMAS + "/"):
+            out[path.text] = TITLED
+        elif hasattr(kind, "text") and kind.text == "file":
+            out[path.text] = OWN_LAYOUT
     for rel, content in planned.items():
         if content is not None and _catalogued(rel):
-            (out.add if is_titled(rel, content[:4096]) else out.discard)(rel)
+            out[rel] = header_shape(rel, content[:4096])
     return out
 
 
