@@ -168,11 +168,6 @@ def header_shape(path: str, head: bytes) -> str:
     return OWN_LAYOUT
 
 
-def is_titled(path: str, head: bytes) -> bool:
-    """Whether a CSV's first line (HEAD: its first bytes) is exactly its schema's Chinese titles."""
-    return header_shape(path, head) == TITLED
-
-
 def header_shapes(data_dir: Path, csv_paths) -> dict[str, str]:
     """Each CSV file under DATA_DIR → its header's shape (files that cannot be read count as NAMED)."""
     out = {}
