@@ -35,7 +35,8 @@ def _finalize(value):
 
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      finalize=_finalize, trim_blocks=True, lstrip_blocks=True)
+                      finalize=_finalize, trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # templates ship with the package: no stat() per page
     env.filters.update(money=lambda d: "" if d is None else format_amount(d),
                        date_zh=lambda d: "" if d is None else format_zh(d))
     from generator.intake.uploads import REPORT_STATUSES, REPORT_TYPES
