@@ -264,6 +264,39 @@ def opening_label_variant(spec: Spec) -> bytes:
     return _save(book)
 
 
+def over_pages(spec: Spec, *, cumulative: bool = False, subtotal_shift: Decimal = Decimal(0)) -> bytes:
+    """A board printed over two pages: the title and header repeated on the second, a 小计 row ending
+    the first page (the page's own lines, or with `cumulative` every line so far; `subtotal_shift`
+    makes its income wrong), 0 typed in the empty amount cells, date cells as 2024.3.5 text."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    header = ["日期", "凭证号", "摘要", "收入", "支出", "结存"]
+    ws.append([f"{spec.year}年{spec.month}月收支公开（第1页）"])
+    ws.append(header)
+    ws.append([None, None, "上月结转", 0, 0, _num(spec.opening)])
+    page_income = page_expense = Decimal(0)
+    for i, (l, balance) in enumerate(zip(BOARD_LINES, spec.balances())):
+        if i == 5:
+            ws.append([None, None, "小  计", _num(page_income + subtotal_shift), _num(page_expense), _num(balance_before)])
+            ws.append([])
+            ws.append([f"{spec.year}年{spec.month}月收支公开（第2页）"])
+            ws.append(header)
+            if not cumulative:
+                page_income = page_expense = Decimal(0)
+        ws.append([f"{spec.year}.{spec.month}.{l.day}", l.voucher, l.summary, _num(l.income or Decimal(0)),
+                   _num(l.expense or Decimal(0)), _num(balance)])
+        page_income += l.income or 0
+        page_expense += l.expense or 0
+        balance_before = balance
+    ws.append([None, None, "合  计", _num(INCOME), _num(EXPENSE), _num(spec.closing)])
+    _footer(ws, spec)
+    return _save(book)
+
+
+def over_pages_cumulative(spec: Spec) -> bytes:
+    return over_pages(spec, cumulative=True)
+
+
 # (name, builder, suffix): every variant reads to the clean CSV's lines and totals.
 VARIANTS = (
     ("classic", classic, ".xlsx"),
@@ -277,4 +310,6 @@ VARIANTS = (
     ("year_over_month_day", year_over_month_day, ".xlsx"),
     ("given_categories", given_categories, ".xlsx"),
     ("opening_label_variant", opening_label_variant, ".xlsx"),
+    ("over_pages", over_pages, ".xlsx"),
+    ("over_pages_cumulative", over_pages_cumulative, ".xlsx"),
 )

@@ -156,6 +156,32 @@ def test_a_total_that_disagrees_is_refused_naming_its_cell(board_city):
     assert "合计" in p.zh and "E14" in p.en
 
 
+def test_a_page_subtotal_that_disagrees_is_refused_naming_its_cell(board_city):
+    data, header, spec = board_city
+    file = _write(header, bf.over_pages(spec, subtotal_shift=Decimal("10.00")), ".xlsx")
+    _, _, problems = _read(data, header.stem)
+    [p] = _errors_in(problems, file)
+    assert (p.code, p.cell, p.row) == ("board-total", "D9", 9)
+    assert "小计" in p.zh and "它上面各行收入之和" in p.zh and "above it" in p.en
+
+
+def test_a_zero_in_the_other_amount_column_of_a_plain_ledger_is_not_a_second_amount(city):  # noqa: F811
+    import csv
+    import io
+
+    finance = city / "communities" / A / "finance"
+    ledger = sorted(finance.glob("*.csv"))[-1]
+    rows = list(csv.reader(io.StringIO(ledger.read_text("utf-8"))))
+    income, expense = rows[0].index("income"), rows[0].index("expense")
+    for row in rows[1:]:
+        row[income if not row[income] else expense] = "0.00"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    ledger.write_text(out.getvalue(), "utf-8")
+    problems = validate_city(city, {A}).problems.items
+    assert not [p for p in problems if p.code in ("ledger-line-amounts", "ledger-category-side")]
+
+
 def test_a_running_balance_that_breaks_names_the_first_line_only(board_city):
     data, header, spec = board_city
     balances = spec.balances()

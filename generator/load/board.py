@@ -2,7 +2,8 @@
 
 A clerk's sheet has a title, a unit line (单位：元) and blank rows above its header, a header of one
 or two rows (金额 merged over 收入 | 支出), a 上月结转 row, the month only on the first line, blank
-cells for zero, a 合  计 row, and signature rows below (制表 / 审核 / 监督委员会意见 / 张榜日期).
+cells (or 0) for zero, a 合  计 row, and signature rows below (制表 / 审核 / 监督委员会意见 / 张榜日期);
+printed over several pages, it repeats its header and may carry 小计 / 本页合计 rows.
 `read_board` finds the header within the first HEADER_SEARCH_ROWS rows, matches its titles through
 the schema's aliases (schemas/ledger_lines.yaml), and keeps the ledger lines as a Table in the
 schema's columns; the rows that are not lines are kept apart (`Board`), for generator/load/
@@ -20,8 +21,10 @@ import re
 from dataclasses import dataclass, field
 
 from generator import tableschemas
+from generator.formats import FormatError
 from generator.load.categories import UNCLASSIFIED, Keywords, infer_category
 from generator.load.tables import Table, TableRefused
+from generator.money import parse_amount
 from generator.problems import WARNING, Problem, column_letter
 
 KIND = "ledger_lines"
@@ -221,6 +224,8 @@ def _split_rows(grid: Table, start: int, columns: dict[str, int]) -> tuple[list[
         if in_footer or (texts and _FOOTER.match(texts[0])):
             in_footer = True
             others.append(("footer", index, ""))
+        elif _repeats_header(row, columns):
+            continue  # a board printed over several pages repeats its header on each
         elif opening:
             others.append(("opening", index, opening))
         elif total:
@@ -231,6 +236,13 @@ def _split_rows(grid: Table, start: int, columns: dict[str, int]) -> tuple[list[
 
 
 _LONG_TOTALS = tuple(t for t in TOTAL_LABELS if len(t) > 2)
+
+
+def _repeats_header(row: list[str], columns: dict[str, int]) -> bool:
+    """A row below the header whose summary or amount cells are column titles again (摘要, 收入 | 支出):
+    the header repeated at the top of a printed page, or the lower row of a repeated two-row header."""
+    return any(_target(cell) == name for name in ("summary", "income", "expense")
+               if (cell := _text(row, columns.get(name))))
 
 
 def _read_body(board: Board, grid: Table, others: list[Other], columns: dict[str, int]) -> None:
@@ -281,6 +293,15 @@ def _amount_text(row: list[str], col: int | None) -> str:
     return "" if text in _ZERO else text
 
 
+def _line_amount(row: list[str], col: int | None) -> str:
+    """A line's amount; a 0 is a blank cell as a dash is (boards where every cell is filled, formulas)."""
+    text = _amount_text(row, col)
+    try:
+        return "" if text and parse_amount(text) == 0 else text
+    except FormatError:
+        return text  # unreadable: the schema check names it
+
+
 def _mark(grid: Table, index: int, col: int | None) -> Mark | None:
     text = _amount_text(grid.rows[index], col)
     return Mark(text, grid.lines[index], f"{column_letter(col)}{grid.lines[index]}") if text else None
@@ -309,8 +330,8 @@ def _lines_table(grid: Table, lines: list[int], columns: dict[str, int], where: 
         month = _text(row, columns.get("month")) or month
         day = _text(row, columns.get("day")) or day
         values = {n: _text(row, columns.get(n)) for n in ("voucher", "summary", "funding_source", "handled_by")}
-        values["income"] = _amount_text(row, columns.get("income"))
-        values["expense"] = _amount_text(row, columns.get("expense"))
+        values["income"] = _line_amount(row, columns.get("income"))
+        values["expense"] = _line_amount(row, columns.get("expense"))
         values["date"] = _date_text(_text(row, columns.get("date")), month, day, where.period)
         category = _text(row, columns.get("category"))
         if "category" not in columns:

@@ -5,7 +5,8 @@
   first line where it disagrees is named (later lines would all disagree with it).
 - 合计 / 本月合计 / 本期合计: equal to the sum of the lines' income and expense, and its 结存 to the
   closing balance the lines give. 本年累计 sums the months before too, so it is checked only in
-  January, where it is the month's own total.
+  January, where it is the month's own total. A total with lines still below it (小计, 本页合计 on a
+  board printed over pages) sums the lines above it, since the total before it or from the top.
 - The footer fills the header where it is silent (制表 → prepared_by, 张榜/公开日期 → published_on,
   监督委员会意见 → review.opinion) and is checked against it where it is not. 审核 (the residents'
   committee's or finance office's check) is never taken for the supervision committee's review.
@@ -32,6 +33,7 @@ FILLED_FROM_FOOTER = {"prepared_by": "prepared_by", "published_on": "published_o
 _FIELD_ZH = {"prepared_by": "制表人", "published_on": "公开日期", "review.opinion": "监督委员会意见",
              "review.reviewer": "监督委员会审核人", "review.reviewed_on": "监督委员会审核日期"}
 _DATES = ("published_on", "review.reviewed_on")
+PAGE_TOTALS = ("小计", "本页合计")  # may sum only the lines since the total before them, even at the end
 
 
 def check(board: Board, header: dict[str, object] | None, header_file: str, where: Where) -> list[Problem]:
@@ -128,18 +130,31 @@ def _running(board: Board, start: Decimal | None, incomes, expenses, where: Wher
 
 
 def _totals(board: Board, income: Decimal, expense: Decimal, closing: Decimal | None, where: Where) -> list[Problem]:
+    """Each total row against the lines it sums. A total with lines still below it (小计, 本页合计 on a
+    board printed over pages) sums the lines above it: since the total before it, or from the top."""
     problems: list[Problem] = []
     january = where.period.endswith("-01")
-    for total in board.totals:
+    incomes, expenses, rows = _column(board, "income"), _column(board, "expense"), board.table.lines
+    start = closing - income + expense if closing is not None else None
+    section_from = 0
+    for total in sorted(board.totals, key=lambda t: t.row):
+        above = sum(1 for r in rows if r < total.row)
+        partial = above < len(rows)
+        cumulative = (sum(incomes[:above], ZERO), sum(expenses[:above], ZERO))
+        section = (sum(incomes[section_from:above], ZERO), sum(expenses[section_from:above], ZERO))
+        section_from = above
         if total.label.startswith(YEAR_TOTAL_LABELS) and not january:
             continue
         what = f"“{total.label}”行的"
-        for mark, sum_, zh, en in ((total.income, income, "收入", "income"), (total.expense, expense, "支出", "expense")):
-            if mark is not None:
-                problems += _compare(mark, sum_, where, "board-total", (what + zh, f"the {total.label} {en}"),
-                                     (f"各行{zh}之和", f"the sum of the lines' {en}"))
-        if total.balance is not None and closing is not None:
-            problems += _compare(total.balance, closing, where, "board-total",
+        lines_zh = "它上面各行" if partial else "各行"
+        for i, (mark, zh, en) in enumerate(((total.income, "收入", "income"), (total.expense, "支出", "expense"))):
+            if mark is None or ((partial or total.label in PAGE_TOTALS) and _amount(mark.text) == section[i]):
+                continue
+            problems += _compare(mark, cumulative[i], where, "board-total", (what + zh, f"the {total.label} {en}"),
+                                 (f"{lines_zh}{zh}之和", f"the sum of the lines' {en}" + (" above it" if partial else "")))
+        if total.balance is not None and start is not None:
+            balance = start + cumulative[0] - cumulative[1]
+            problems += _compare(total.balance, balance, where, "board-total",
                                  (what + "结存", f"the {total.label} balance"),
                                  ("上月结转加收入减支出", "the opening balance plus income minus expense"))
     return problems

@@ -141,7 +141,9 @@ def _lines(ctx: Context, c: Community, p: Period) -> Iterable[Problem]:
     file = p.lines_file
     for line in p.lines:
         at = dict(row=line.row, community=c.code)
-        has_income, has_expense = line.income is not None, line.expense is not None
+        # A 0 typed in the other column (Excel formulas, clerks who fill every cell) is not a second amount.
+        has_income = line.income is not None and (line.income != 0 or line.expense is None)
+        has_expense = line.expense is not None and (line.expense != 0 or not has_income)
         for name, amount in (("income", line.income), ("expense", line.expense)):
             if amount is not None and amount < 0:
                 yield ctx.problem(NEGATIVE, file, f"金额不能为负数：{format_amount(amount)}",
