@@ -182,6 +182,24 @@ def test_a_zero_in_the_other_amount_column_of_a_plain_ledger_is_not_a_second_amo
     assert not [p for p in problems if p.code in ("ledger-line-amounts", "ledger-category-side")]
 
 
+def test_a_rule_broken_on_a_board_names_the_cell_the_clerk_wrote(board_city):
+    """The rules see the board in the schema's columns; their problems still name the board's cell
+    (借方 is column D here, though income is the fifth field)."""
+    import io
+
+    import openpyxl
+
+    data, header, spec = board_city
+    book = openpyxl.load_workbook(io.BytesIO(bf.debit_credit(spec)))
+    book.active["E4"] = 5  # the first line (row 4) is income; 5 more in 贷方 makes it both
+    out = io.BytesIO()
+    book.save(out)
+    file = _write(header, out.getvalue(), ".xlsx")
+    _, _, problems = _read(data, header.stem)
+    [p] = [p for p in problems if p.code == "ledger-line-amounts"]
+    assert (p.file, p.row, p.cell) == (file, 4, "D4")
+
+
 def test_a_running_balance_that_breaks_names_the_first_line_only(board_city):
     data, header, spec = board_city
     balances = spec.balances()

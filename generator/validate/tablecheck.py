@@ -60,7 +60,7 @@ def map_header(kind: str, source: Source, problems: Problems) -> dict[str, str] 
         return mapping
     mapping = {}
     for position, column in enumerate(source.table.header):
-        name = aliases.get(column) or aliases.get(column.lower())
+        name = aliases.get(column) or aliases.get(column.lower()) or aliases.get(tableschemas.plain_title(column))
         if name is None:
             if column:
                 close = _close_spellings(kind, column)
@@ -68,7 +68,8 @@ def map_header(kind: str, source: Source, problems: Problems) -> dict[str, str] 
                     "unknown-column", WARNING, source.file,
                     f"不认识的列“{column}”，已忽略" + (f"；是不是“{'”或“'.join(close)}”？" if close else ""),
                     f"unknown column '{column}', ignored" + (f"; did you mean {' or '.join(close)}?" if close else ""),
-                    row=1, field=column, cell=f"{_letter(position)}1", community=source.community,
+                    row=source.table.header_line, field=column,
+                    cell=f"{_letter(position)}{source.table.header_line}", community=source.community,
                     hint_zh="列名应为模板中的名称：" + "、".join(f.get("title", n) for n, f in fields.items()),
                     hint_en="Column names are those of the template: " + ", ".join(fields),
                 ))
@@ -76,8 +77,8 @@ def map_header(kind: str, source: Source, problems: Problems) -> dict[str, str] 
         if name in mapping.values():
             problems.add(Problem(
                 "duplicate-column", ERROR, source.file, f"列“{column}”出现了两次", f"column '{column}' appears twice",
-                row=1, field=name, cell=f"{_letter(position)}1", community=source.community,
-                hint_zh="删除重复的列", hint_en="Delete the repeated column"))
+                row=source.table.header_line, field=name, cell=f"{_letter(position)}{source.table.header_line}",
+                community=source.community, hint_zh="删除重复的列", hint_en="Delete the repeated column"))
             return None
         mapping[column] = name
     missing = [n for n, f in fields.items() if f.get("constraints", {}).get("required") and n not in mapping.values()]

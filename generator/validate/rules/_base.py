@@ -86,21 +86,21 @@ class Context:
         return source.where(0, key)[0]
 
     def cell(self, file: str, row: int | None, field: str | None) -> str | None:
-        """Excel-style cell of a field in a table row, e.g. 'C7'; None for YAML or unknown columns."""
+        """Excel-style cell of a field in a table row, e.g. 'C7' ('3月!C7' in a year's workbook): the
+        column the clerk wrote it in (a board's own column, or a column Juwu ignores, named as
+        written); None for YAML, or a value Juwu filled in."""
         source = self._sources.get(file)
         if source is None or source.table is None or row is None or field is None:
             return None
-        columns = self._columns.get(file)
-        if columns is None:
-            aliases = tableschemas.header_aliases(source.kind)
-            columns = {}
-            for index, written in enumerate(source.table.header):
-                name = aliases.get(written) or aliases.get(written.lower())
-                if name and name not in columns:
-                    columns[name] = index
-            self._columns[file] = columns
-        index = columns.get(field)
-        return None if index is None else f"{column_letter(index)}{row}"
+        table = source.table
+        if table.source_columns is not None and field in table.source_columns:
+            index = table.source_columns[field]
+        else:
+            columns = self._columns.get(file)
+            if columns is None:
+                columns = self._columns[file] = _header_columns(source.kind, table.header)
+            index = columns.get(field)
+        return None if index is None else f"{table.cell_prefix}{column_letter(index)}{row}"
 
     def problem(self, rule: Rule, file: str, zh: str, en: str, *, row: int | None = None,
                 field: str | None = None, value: object = None, community: str | None = None,
@@ -114,6 +114,20 @@ class Context:
             hint_zh=rule.hint_zh if hint_zh is None else hint_zh,
             hint_en=rule.hint_en if hint_en is None else hint_en, community=community,
             since=_iso(since), due=_iso(due), closed=_iso(closed), public=public)
+
+
+def _header_columns(kind: str, header: list[str]) -> dict[str, int]:
+    """Field name → its column in a table's header, as aliases map it; a column no field takes is
+    there under its own title (the personal-data rule looks at every column)."""
+    aliases = tableschemas.header_aliases(kind)
+    columns: dict[str, int] = {}
+    for index, written in enumerate(header):
+        name = aliases.get(written) or aliases.get(written.lower()) or aliases.get(tableschemas.plain_title(written))
+        if name and name not in columns:
+            columns[name] = index
+    for index, written in enumerate(header):
+        columns.setdefault(written, index)
+    return columns
 
 
 def _iso(day: object) -> str | None:
