@@ -177,3 +177,39 @@ def test_what_is_not_a_year_workbook_is_refused_in_words(city, payload, fields, 
     assert response.status_code == 422 and words in response.text
     no_months = _upload(client, token, out.getvalue())
     assert no_months.status_code == 422 and "没有月份工作表" in no_months.text and "收支" in no_months.text
+
+
+def test_a_year_kept_as_a_committed_workbook_gives_way_to_month_files_and_keeps_its_other_months(city):
+    """finance/2025.xlsx committed by git (January and February, boards with their own headers), then
+    the clerk uploads the year with February corrected and a March that has an error: February is
+    published, the workbook gives way to month files, January stays as published, March waits."""
+    (city.data / FINANCE / "2025.xlsx").write_bytes(_book(_specs((1, 2))))
+    git(city.data.parent, "add", "-A")
+    git(city.data.parent, "commit", "-q", "-m", "the year as a workbook")
+    committed = validate_city(city.data, {CODE})
+    assert not [p for p in committed.problems.items if p.severity == ERROR and p.community == CODE]
+    client, token = _signed_in(city)
+    book = openpyxl.load_workbook(io.BytesIO(_book(_specs((1, 2, 3)), broken={2: {"total_income": bf.INCOME + 1}})))
+    for row in book["2月"].iter_rows():
+        for cell in row:
+            if cell.value == "电费":
+                cell.value = "2月电费"
+    out = io.BytesIO()
+    book.save(out)
+    response = _upload(client, token, out.getvalue(), amendment="2 月电费摘要写明月份")
+    assert response.status_code == 200, response.text[-3000:]
+    assert "file-twice" not in response.text and "只能保留一个" not in response.text
+    done = _confirm(client, token, response.text)
+    assert done.status_code == 200 and "已提交" in done.text, done.text[-2000:]
+    assert not (city.data / FINANCE / "2025.xlsx").exists()
+    assert (city.data / FINANCE / "2025-01.csv").is_file() and (city.data / FINANCE / "2025-01.yaml").is_file()
+    assert not (city.data / FINANCE / "2025-03.csv").exists()
+    result = validate_city(city.data, {CODE})
+    assert not [(p.code, p.file) for p in result.problems.items if p.severity == ERROR and p.community == CODE]
+    periods = {p.key: p for c in result.city.communities if c.code == CODE for p in c.periods}
+    before = {p.key: p for c in committed.city.communities if c.code == CODE for p in c.periods}
+    january, was = periods["2025-01"], before["2025-01"]
+    assert (january.opening_balance, january.closing_balance, january.reviewer, january.published_on) == \
+        (was.opening_balance, was.closing_balance, was.reviewer, was.published_on)
+    assert [l.summary for l in january.lines] == [l.summary for l in was.lines]
+    assert "2月电费" in [l.summary for l in periods["2025-02"].lines] and "2025-03" not in periods

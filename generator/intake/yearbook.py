@@ -148,8 +148,14 @@ def amended(results: list[MonthResult]) -> list[MonthResult]:
     return [r for r in results if r.status == ACCEPTED and r.published]
 
 
-def final_candidate(book: Book, results: list[MonthResult], reason: str, existing: set[str]) -> Candidate | None:
-    """The months to publish as the data folder keeps them (YYYY-MM.csv and .yaml); None when none."""
+def final_candidate(book: Book, results: list[MonthResult], reason: str, existing: set[str],
+                    committed: bytes | None = None, before: Mapping[str, object] | None = None) -> Candidate | None:
+    """The months to publish as the data folder keeps them (YYYY-MM.csv and .yaml); None when none.
+
+    COMMITTED: the year's workbook as the data folder kept it (finance/<year>.xlsx, committed by git),
+    whose months would otherwise be both a sheet and a month file: it gives way to month files, and
+    each month it held that this upload does not publish keeps what was published (its sheet as a
+    CSV; its header from BEFORE, the published periods, where it had no YAML of its own)."""
     base = f"communities/{book.candidate.community}/finance"
     going = [r for r in results if r.status == ACCEPTED]
     if not going:
@@ -158,17 +164,37 @@ def final_candidate(book: Book, results: list[MonthResult], reason: str, existin
     for r in going:
         grid = read_xlsx(book.data, sheet=r.title)
         c.writes[f"{base}/{r.period}.csv"] = table_as_csv(grid)
-        c.writes[f"{base}/{r.period}.yaml"] = dump_yaml(_header(r, reason)).encode("utf-8")
+        c.writes[f"{base}/{r.period}.yaml"] = dump_yaml(_header(r.model, reason, r.published)).encode("utf-8")
         if f"{base}/{r.period}.xlsx" in existing:
             c.removes.append(f"{base}/{r.period}.xlsx")
+    if committed is not None:
+        _retire_workbook(c, book, committed, before or {}, existing)
     keys = [r.period for r in going]
     span = keys[0] if len(keys) == 1 else f"{keys[0]} 至 {keys[-1]}"
     c.what = ("更正" if any(r.published for r in going) else "公开") + f" {span} 财务收支（全年工作簿，{len(keys)} 个月）"
     return c
 
 
-def _header(result: MonthResult, reason: str) -> dict:
-    p = result.model
+def _retire_workbook(c: Candidate, book: Book, committed: bytes, before: Mapping[str, object],
+                     existing: set[str]) -> None:
+    """finance/<year>.xlsx removed, each of its month sheets not already written kept as month files."""
+    base = f"communities/{book.candidate.community}/finance"
+    rel = f"{base}/{book.year}.xlsx"
+    c.removes.append(rel)
+    try:
+        months, _ = workbook.month_sheets(rel, book.year, sheet_states(committed), book.candidate.community)
+    except TableRefused:
+        return  # an unreadable committed workbook published nothing: nothing to keep
+    for m in months:
+        if f"{base}/{m.period}.csv" in c.writes:
+            continue
+        c.writes[f"{base}/{m.period}.csv"] = table_as_csv(read_xlsx(committed, sheet=m.title))
+        header = f"{base}/{m.period}.yaml"
+        if header not in existing and m.period in before:
+            c.writes[header] = dump_yaml(_header(before[m.period], "", False)).encode("utf-8")
+
+
+def _header(p, reason: str, published: bool) -> dict:
     header = {
         "period": p.key, "opening_balance": f"{p.opening_balance:.2f}", "closing_balance": f"{p.closing_balance:.2f}",
         "prepared_by": p.prepared_by,
@@ -176,7 +202,7 @@ def _header(result: MonthResult, reason: str) -> dict:
                    "opinion": p.review_opinion},
         "published_on": p.published_on.isoformat() if p.published_on else "",
     }
-    if result.published:
+    if published:
         header["amendment"] = reason
     elif p.amendment:
         header["amendment"] = p.amendment
@@ -233,7 +259,10 @@ def prepare(settings, pending, username: str, code: str, fields: Mapping[str, st
             f"{', '.join(r.period for r in changed)} were published and have changed: an amendment needs a reason",
             code, field="amendment", hint_zh="说明改了什么、为什么改，例如“补录 3 月 20 日水费凭证”"))
         return out
-    candidate = final_candidate(book, results, reason, existing)
+    rel = f"communities/{code}/finance/{book.year}.xlsx"
+    committed = _committed_bytes(settings.data, rel) if rel in existing else None
+    before = {p.key: p for p in (published.model.periods if published.model else [])}
+    candidate = final_candidate(book, results, reason, existing, committed, before)
     if candidate is None:
         if results and all(r.status == UNCHANGED for r in results):
             raise repo.NoChange()
@@ -249,3 +278,13 @@ def prepare(settings, pending, username: str, code: str, fields: Mapping[str, st
     out.candidate = candidate
     out.upload_id = pending.save(username, candidate, base)
     return out
+
+
+def _committed_bytes(data, rel: str) -> bytes | None:
+    """A file of the data folder as last committed."""
+    from generator.intake import gitrepo
+
+    top = gitrepo.toplevel(data)
+    path = gitrepo.prefix_of(data, top) + rel
+    blob = gitrepo.blobs(top, "HEAD", [path])[path]
+    return None if blob is None else gitrepo.read_blob(top, blob)
