@@ -59,8 +59,10 @@ def load_finance(data_dir: Path, code: str, loaded: Loaded, problems: Problems) 
             problems.add(Problem("file-twice", ERROR, rel,
                                  f"{period} 既有工作表“{title}”，又有文件 {period}{min(suffixes & {'.csv', '.xlsx'})}，只能保留一个",
                                  f"{period} is both sheet '{title}' and a file {period}.csv/.xlsx; keep one",
-                                 community=code, hint_zh="删除单独的月份文件，或删除工作簿中的这个工作表",
-                                 hint_en="Delete the month's own file, or the sheet in the workbook"))
+                                 community=code, hint_zh="删除单独的月份文件，或删除工作簿中的这个工作表；"
+                                 "在上传服务中，请改用“全年工作簿”上传改好的整本工作簿",
+                                 hint_en="Delete the month's own file, or the sheet in the workbook; in the upload "
+                                 "service, upload the corrected workbook as the year's workbook instead"))
             continue
         if workbook.SHEET_MARK in suffixes:
             lines = _read_month_sheet(loaded, books[period], code, period, problems)
