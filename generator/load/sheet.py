@@ -56,17 +56,20 @@ class Styles:
 
 
 def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits,
-         blank_formulas: bool = False) -> Iterator[tuple[int, list[str]]]:
+         blank_formulas: bool = False, merges: list[tuple[int, int, int, int]] | None = None,
+         ) -> Iterator[tuple[int, list[str]]]:
     """(sheet row number, cells as text) for each row holding a value, in sheet order.
 
     Cells are placed by their reference; a row is as wide as its last value (empty styled cells
     beyond it are ignored). Raises SheetRefused for a malformed sheet or one over `limits`.
     `blank_formulas`: a formula saved without its result reads as an empty cell instead (a
     template's computed cells, filled by a program that does not calculate; the caller computes them).
+    `merges`: when given, the sheet's merged ranges (first row, first column, last row, last column;
+    1-based; at most MAX_MERGES) are appended to it once the rows are read.
     """
     where = _Where(title)
     stack: list = []  # open elements: stack[0] is <worksheet>
-    in_data = False
+    in_data = seen_data = False
     in_row = False
     row_number, last_row, column, cells, elements = 0, 0, 0, {}, 0
     try:
@@ -75,7 +78,7 @@ def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits,
             if event == "start":
                 stack.append(element)
                 if name == "sheetData" and len(stack) == 2:
-                    in_data = True
+                    in_data = seen_data = True
                 elif in_data and name == "row" and len(stack) == 3:
                     row_number = _row_number(element.get("r"), last_row, where)
                     in_row, column, cells = True, 0, {}
@@ -103,7 +106,13 @@ def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits,
                         row[index - 1] = text
                     yield row_number, row
             elif name == "sheetData" and len(stack) == 1:
-                return  # nothing after the data matters
+                if merges is None:
+                    return  # nothing after the data matters
+                in_data = False
+            elif name == "mergeCell" and merges is not None and not in_data:
+                if len(merges) < MAX_MERGES and (merged := _range(element.get("ref"))):
+                    merges.append(merged)
+                stack[-1].remove(element)
             elif stack and not (in_data and len(stack) >= 3):
                 stack[-1].remove(element)  # keep memory flat outside the cells being read
     except (ParseError, DefusedXmlException) as exc:
@@ -111,7 +120,28 @@ def rows(source: IO[bytes], title: str, strings, styles: Styles, limits: Limits,
         raise SheetRefused(f"工作表“{title}”的 XML 已损坏" + (f"（XML 第 {line} 行）" if line else ""),
                            f"the XML of sheet '{title}' is broken" + (f" (XML line {line})" if line else ""),
                            hint_zh=RESAVE_ZH, hint_en=RESAVE_EN) from None
-    raise where.refuse(None, None, "缺少 sheetData 部分（工作表没有数据区）", "it has no sheetData part")
+    if not seen_data:
+        raise where.refuse(None, None, "缺少 sheetData 部分（工作表没有数据区）", "it has no sheetData part")
+
+
+MAX_MERGES = 10_000  # merged ranges read per sheet; a real sheet has a few dozen
+
+
+def _range(ref: str | None) -> tuple[int, int, int, int] | None:
+    """'A3:A5' → (3, 1, 5, 1); None for anything else."""
+    first, _, last = (ref or "").partition(":")
+    a, b = _REF.fullmatch(first), _REF.fullmatch(last)
+    if not (a and b):
+        return None
+    top, left, bottom, right = int(a[2]), _letters(a[1]), int(b[2]), _letters(b[1])
+    return (top, left, bottom, right) if top <= bottom and left <= right else None
+
+
+def _letters(letters: str) -> int:
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return column
 
 
 RESAVE_ZH = "请在 Excel 或 WPS 中打开这个文件，检查内容后“另存为” .xlsx 再上传"
@@ -155,9 +185,7 @@ def _column(r: str | None, row: int, last: int, where: _Where) -> int:
         if not match or int(match[2]) != row:
             raise where.refuse(row, None, f"单元格引用“{r[:20]}”无效（应为本行的单元格，如 B{row}）",
                                f"cell reference '{r[:20]}' is invalid (expected a cell of this row, e.g. B{row})")
-        column = 0
-        for letter in match[1]:
-            column = column * 26 + ord(letter) - 64
+        column = _letters(match[1])
     if not last < column <= EXCEL_MAX_COLUMN:
         raise where.refuse(row, None, f"单元格 {r or column} 的位置无效：列必须递增且不超过 XFD",
                            f"cell {r or column} is out of place: columns must increase and stay within XFD")

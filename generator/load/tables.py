@@ -390,10 +390,12 @@ def _sheet_table(ws, first_row_header: bool = True, blank_formulas: bool = False
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
+    merges: list[tuple[int, int, int, int]] = []
     width = 0
     try:
         with ws._get_source() as source:
-            for number, cells in sheet_xml.rows(source, ws.title, ws._shared_strings, styles, limits, blank_formulas):
+            for number, cells in sheet_xml.rows(source, ws.title, ws._shared_strings, styles, limits, blank_formulas,
+                                                merges):
                 if not any(c.strip() for c in cells):
                     continue
                 if header is None and first_row_header:
@@ -414,10 +416,34 @@ def _sheet_table(ws, first_row_header: bool = True, blank_formulas: bool = False
         ) from None
     for row in rows:  # one width for every row, as Excel shows the sheet
         row.extend([""] * (width - len(row)))
+    if merges and rows:
+        _fill_down(rows, lines, merges)
     header = header or []
     while header and header[-1] == "":
         header.pop()
     return header, rows, lines
+
+
+def _fill_down(rows: list[list[str]], lines: list[int], merges) -> None:
+    """A cell merged down over the rows below it (检查编号 and 检查日期 written once for an inspection's
+    rows, the month once for its lines) holds its value in each of them, as the clerk reads the
+    sheet. Only down one column: a title merged across columns is one value, not one per column. A
+    number is never copied: an amount merged over two lines is one payment, not two (the sums say so)."""
+    at = {line: row for line, row in zip(lines, rows)}
+    for top, left, bottom, right in merges:
+        if left != right or top == bottom or top not in at:
+            continue
+        source = at[top]
+        value = source[left - 1] if left - 1 < len(source) else ""
+        if not value.strip() or _NUMBER.fullmatch(value.strip().replace(",", "")):
+            continue
+        for line in range(top + 1, bottom + 1):
+            row = at.get(line)
+            if row is not None and left - 1 < len(row) and not row[left - 1].strip():
+                row[left - 1] = value
+
+
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def _check_zip(data: bytes) -> None:
