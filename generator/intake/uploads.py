@@ -17,7 +17,7 @@ from typing import Mapping
 from generator import tableschemas
 from generator.catalogue import dump_yaml
 from generator.intake import forms
-from generator.load import yamlfile
+from generator.load import xls, yamlfile
 from generator.load.tables import TableRefused, Table, decode, read_csv, read_xlsx
 from generator.problems import ERROR, Problem
 
@@ -130,11 +130,14 @@ def _amendment_problem(target: str, what: str, community: str) -> Problem:
 # --- tables ----------------------------------------------------------------------------------
 
 def read_table_upload(data: bytes, period: str | None = None) -> tuple[bytes, str, Table]:
-    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; a zip is read as .xlsx — at
-    the sheet of `period` when it is a year's workbook of month sheets (as the loader reads it).
+    """(bytes to validate, suffix, table). CSV becomes UTF-8 with LF; an old .xls becomes the .xlsx
+    it is kept as (generator/load/xls.py); a zip is read as .xlsx — at the sheet of `period` when it
+    is a year's workbook of month sheets (as the loader reads it).
 
     Raises TableRefused for anything that is not a readable table (zip bombs included: read_xlsx
     checks sizes and ratios before unpacking)."""
+    if xls.is_xls(data):
+        data = xls.to_xlsx(data)
     if data.startswith(b"PK\x03\x04"):
         return data, ".xlsx", read_xlsx(data, period=period)
     text, _ = decode(data)

@@ -25,7 +25,7 @@ from typing import Mapping
 
 from generator.catalogue import dump_yaml
 from generator.intake.uploads import Candidate, FormProblems, _problem, _text, table_as_csv
-from generator.load import periodheader, workbook
+from generator.load import periodheader, workbook, xls
 from generator.load.tables import TableRefused, read_xlsx, sheet_states
 from generator.problems import ERROR, Problem
 
@@ -81,9 +81,14 @@ def read_book(community: str, fields: Mapping[str, str], data: bytes | None, exi
     if not data:
         raise FormProblems([_problem("upload-missing", rel, "请选择全年的 Excel 工作簿（.xlsx，每月一个工作表）",
                                      "choose the year's workbook (.xlsx, one sheet per month)", community)])
+    if xls.is_xls(data):  # old Excel (.xls): read, and kept, as the .xlsx it becomes
+        try:
+            data = xls.to_xlsx(data)
+        except TableRefused as exc:
+            raise FormProblems([_problem("upload-unreadable", rel, exc.zh, exc.en, community, hint_zh=exc.hint_zh)])
     if not data.startswith(b"PK\x03\x04"):
-        raise FormProblems([_problem("upload-not-workbook", rel, "全年上传只接受 Excel 工作簿（.xlsx），每月一个工作表",
-                                     "a year's upload is an .xlsx workbook with one sheet per month", community,
+        raise FormProblems([_problem("upload-not-workbook", rel, "全年上传只接受 Excel 工作簿（.xlsx 或 .xls），每月一个工作表",
+                                     "a year's upload is an Excel workbook (.xlsx or .xls) with one sheet per month", community,
                                      hint_zh="一个月的 CSV 请用“一个月的收支公开”上传")])
     try:
         states = sheet_states(data)

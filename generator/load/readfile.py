@@ -135,5 +135,11 @@ def not_mapping(rel: str, community: str | None) -> Problem:
 
 
 def unknown_file(rel: str, community: str, zh: str = "", en: str = "") -> Problem:
+    if rel.lower().endswith((".xls", ".et")):  # old Excel, WPS: the upload service converts them, git does not
+        return Problem("unknown-file", WARNING, rel, f"旧版 Excel/WPS 表格（{rel.rsplit('.', 1)[-1]}）不能直接读取，已忽略。{zh}",
+                       f"an old Excel/WPS spreadsheet ({rel.rsplit('.', 1)[-1]}) cannot be read here; ignored. {en}".strip(),
+                       community=community,
+                       hint_zh="在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后提交；通过上传服务上传 .xls 会自动转换",
+                       hint_en="Save As an Excel workbook (.xlsx) and commit that; the upload service converts .xls itself")
     return Problem("unknown-file", WARNING, rel,
                    f"不认识的文件，已忽略。{zh}", f"unknown file, ignored. {en}".strip(), community=community)
