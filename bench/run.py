@@ -19,6 +19,7 @@ for its first and later queries. Not a test: nothing here fails on a slow machin
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import resource
 import shutil
@@ -62,7 +63,14 @@ def main() -> None:
     total = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = json.loads(stats.read_text())
-    republish = republish_one(data, site, stats, engine)
+    # Both republishes commit on top of the city's history, undone together afterwards: a build
+    # after the history went back (reset) finds its walk's base gone and is a full one.
+    head = git(data, "rev-parse", "HEAD").strip()
+    try:
+        republish = republish_one(data, site, stats, engine)
+        new_month = republish_new_month(data, site, stats, engine)
+    finally:
+        git(data, "reset", "-q", "--hard", head)
     html = sorted((p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html"))
     result = {
         "communities": n,
@@ -78,6 +86,7 @@ def main() -> None:
         "median_page_bytes": html[len(html) // 2][0] if html else 0,
         "peak_rss_mb": round(after.ru_maxrss / 1024, 1),
         "republish": republish,
+        "republish_new_month": new_month,
         "git_seconds": git_seconds,
         "history": history_figures(site),
         "search": search_figures(site) | {"index_seconds": figures["seconds"].get("search")},
@@ -151,20 +160,79 @@ def history_figures(site: Path) -> dict:
 
 def republish_one(data: Path, site: Path, stats: Path, engine: list[str]) -> dict:
     """A clerk corrects one line of one community's ledger (a commit with its reason): time `juwu
-    build` republishing it. The commit is undone afterwards, so the bench city stays as it was."""
+    build` republishing it. The caller undoes the commit, so the bench city stays as it was."""
     code = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())[0]
     ledger = sorted((data / "communities" / code / "finance").glob("*.csv"))[-1]
     correct_summary(ledger)
     git(data, "commit", "-qam", "更正\n\n更正说明 Amendment: 摘要更正")
-    try:
-        started = time.perf_counter()
-        run("build", str(data), "--site", str(site), "--stats", str(stats), *engine)
-        total = time.perf_counter() - started
-    finally:
-        git(data, "reset", "-q", "--hard", "HEAD~1")
+    started = time.perf_counter()
+    run("build", str(data), "--site", str(site), "--stats", str(stats), *engine)
+    total = time.perf_counter() - started
     figures = json.loads(stats.read_text())
     return {"community": code, "file": ledger.name, "republished": figures.get("republished"),
             "seconds": figures["seconds"] | {"total": round(total, 1)}}
+
+
+def republish_new_month(data: Path, site: Path, stats: Path, engine: list[str]) -> dict:
+    """A clerk commits the next month's ledger of one community: time `juwu build` republishing
+    it. The caller undoes the commit, so the bench city stays as it was."""
+    code = sorted(p.name for p in (data / "communities").iterdir() if (p / "finance").is_dir())[0]
+    written = add_month(data / "communities" / code / "finance")
+    git(data, "add", *(str(p.relative_to(data)) for p in written))
+    git(data, "commit", "-qm", f"{code} {written[0].stem} 收支明细")
+    started = time.perf_counter()
+    run("build", str(data), "--site", str(site), "--stats", str(stats), *engine)
+    total = time.perf_counter() - started
+    figures = json.loads(stats.read_text())
+    return {"community": code, "file": written[0].name, "republished": figures.get("republished"),
+            "seconds": figures["seconds"] | {"total": round(total, 1)}}
+
+
+def next_period(period: str) -> str:
+    year, month = map(int, period.split("-"))
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def move_line(line: str, old: str, new: str, last_day: int) -> str:
+    """One ledger line moved from period `old` to `new` (its date first, its voucher naming it)."""
+    date, rest = line.replace(old, new).split(",", 1)
+    return f"{date[:8]}{min(int(date[8:10]), last_day):02d},{rest}"
+
+
+def add_month(finance: Path) -> list[Path]:
+    """The month after a finance folder's latest: its lines are the latest month's, dated a month
+    later (a day past the new month's end becomes its last), and its header opens at the latest month's closing
+    balance and closes by the same lines' net. It is reviewed and published on its last day, so no
+    record is dated after the bench city's as_of (2025-01-31, the month after the demo's last): a
+    later record moves the city's as_of, which makes a republish a full build (scope.as_of_moved).
+    Returns the ledger and its header, both new."""
+    from decimal import Decimal
+
+    import yaml
+
+    last = sorted(finance.glob("*.csv"))[-1]
+    old, new = last.stem, next_period(last.stem)
+    lines = last.read_text(encoding="utf-8").splitlines(keepends=True)
+    last_day = calendar.monthrange(*map(int, new.split("-")))[1]
+    rows = [lines[0]] + [move_line(line, old, new, last_day) for line in lines[1:]]
+    header = yaml.safe_load(last.with_suffix(".yaml").read_text(encoding="utf-8"))
+    opening, closing = Decimal(header["opening_balance"]), Decimal(header["closing_balance"])
+    closed = f"{new}-{last_day:02d}"  # reviewed and published on its last day: see the docstring
+    text = "".join([
+        f'period: "{new}"\n',
+        f'opening_balance: "{closing}"\n',
+        f'closing_balance: "{closing + closing - opening}"\n',
+        f"prepared_by: {header['prepared_by']}\n",
+        "review:\n",
+        f"  reviewer: {header['review']['reviewer']}\n",
+        f'  reviewed_on: "{closed}"\n',
+        '  opinion: "经监督委员会审核，本期收支账目清楚，同意公开。"\n',
+        f'published_on: "{closed}"\n',
+    ])
+    ledger, yaml_file = finance / f"{new}.csv", finance / f"{new}.yaml"
+    ledger.write_text("".join(rows), encoding="utf-8")
+    yaml_file.write_text(text, encoding="utf-8")
+    return [ledger, yaml_file]
 
 
 def search_figures(site: Path) -> dict:

@@ -97,6 +97,9 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     hashes = scope.compose(city, validation.hashes)
     if hashes is None:  # the summaries do not cover the city: start again from scratch
         return _build(paths, progress, True, theme_engine)
+    published = None if scope.full else cache.sheets()
+    if not scope.full and scope.as_of_moved(city, published):  # every page's overdue, due, ... moved
+        return _build(paths, progress, True, theme_engine)
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
@@ -132,7 +135,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         for rel, data in (city_published(city, version, city_rows) | findings.published(city)
                           | rollout.published(city)).items():
             write.write_file(stage, rel, data)
-        sheets = site_history.community_sheets_of(city, scope.known_sheets(city, cache.sheets()))
+        sheets = site_history.community_sheets_of(city, scope.known_sheets(city, published))
         for rel, data in site_history.published(city, pages, sheets).items():  # old versions' data, /verify/
             write.write_file(stage, rel, data)
         timer.lap("downloads")

@@ -156,6 +156,12 @@ class Scope:
         shards = search.shards_to_index(plan, before, site)
         return plan, shards, [s.name for s in shards] + sorted(set(before or {}) - set(plan))
 
+    def as_of_moved(self, city: City, published: tuple | None) -> bool:
+        """Whether a republish moved the city's "as of" (a record dated after it: assemble._as_of),
+        which every community's pages are computed against (overdue rectifications, projects'
+        status), so that only a full build equals a full build. Unknown (no sheets kept): moved."""
+        return self.plan is not None and (published is None or published[0] != city.as_of)
+
     def known_sheets(self, city: City, published: tuple | None) -> dict:
         """The /verify/ sheets a republish takes from the published build (buildcache.sheets): its
         unchanged communities', when the data's date that every stamp carries has not moved."""

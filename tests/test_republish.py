@@ -233,3 +233,33 @@ def test_a_second_build_of_the_same_site_waits_for_the_first(published):
         fcntl.flock(handle, fcntl.LOCK_UN)
     thread.join(timeout=120)
     assert done and done[0].built
+
+
+def test_a_new_month_republishes_one_community_and_matches_a_full_build(published, tmp_path):
+    # The bench's "republish_new_month" adds the month the same way (bench/run.py).
+    from bench.run import add_month
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    written = add_month(ledger.parent)
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built
+    assert result.republished == {code}
+    assert (site / "c" / code / "finance" / written[0].stem / "index.html").is_file()
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_new_month_that_moves_the_city_s_as_of_is_a_full_build(published, tmp_path):
+    # Every community's pages are computed against the city's as_of (overdue rectifications,
+    # projects' status): a record dated after it moves it, and only a full build is then right.
+    from bench.run import add_month
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    header = add_month(ledger.parent)[1]
+    text = header.read_text(encoding="utf-8")
+    header.write_text(text.replace('published_on: "', 'published_on: "2025-02-07" #'), encoding="utf-8")
+    result = build(BuildPaths.for_data(data, site))
+    assert result.built
+    assert result.republished is None
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
