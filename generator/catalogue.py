@@ -56,13 +56,12 @@ def _kind_and_name(path: str) -> tuple[str, str]:
     raise CatalogueError(f"不是城市数据文件夹中的 CSV 路径：{path}", f"not a city data CSV path: {path}")
 
 
-def resource_for(path: str, shape: str | bool = NAMED) -> dict:
+def resource_for(path: str, shape: str = NAMED) -> dict:
     """The resource descriptor of one CSV file, given its path relative to the data folder and its
     header's SHAPE. TITLED (its header is the schema's Chinese titles: juwu init, juwu template): its
     schema is the copy whose field names are those titles (TITLED_SCHEMAS), which stock frictionless
     matches. OWN_LAYOUT (a community table kept as the clerk laid it out): a plain file, since no Table
-    Schema describes it — `juwu validate` still reads and checks every cell. True/False mean TITLED/NAMED."""
-    shape = {True: TITLED, False: NAMED}.get(shape, shape)
+    Schema describes it — `juwu validate` still reads and checks every cell."""
     kind, name = _kind_and_name(path)
     path = "/".join(PurePosixPath(path).parts)
     if shape == OWN_LAYOUT and kind not in ("communities", "rollout"):

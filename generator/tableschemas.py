@@ -69,6 +69,14 @@ def plain_title(text: str) -> str:
     return _UNIT.sub("", "".join(text.split()))
 
 
+def field_named(kind: str, written: str) -> str | None:
+    """The field a column title as a clerk wrote it names (header_aliases, also lower-cased or
+    without spaces and unit: 姓 名, 收入（元）); None for a title no field has."""
+    aliases = header_aliases(kind)
+    written = written.strip()
+    return aliases.get(written) or aliases.get(written.lower()) or aliases.get(plain_title(written))
+
+
 def title(kind: str, name: str) -> str:
     """A field's Chinese title, e.g. '摘要', for messages a clerk reads."""
     return fields(kind).get(name, {}).get("title", name)

@@ -50,8 +50,7 @@ def check(board: Board, header: dict[str, object] | None, header_file: str, wher
     incomes, expenses = _column(board, "income"), _column(board, "expense")
     if _readable(board):  # an amount that cannot be read is the schema check's to name: sums would mislead
         problems += _running(board, start, incomes, expenses, where)
-        closing = None if start is None else start + sum(incomes, ZERO) - sum(expenses, ZERO)
-        problems += _totals(board, sum(incomes, ZERO), sum(expenses, ZERO), closing, where)
+        problems += _totals(board, start, incomes, expenses, where)
     problems += _footer(board, header, header_file, where)
     return problems
 
@@ -129,13 +128,14 @@ def _running(board: Board, start: Decimal | None, incomes, expenses, where: Wher
     return []
 
 
-def _totals(board: Board, income: Decimal, expense: Decimal, closing: Decimal | None, where: Where) -> list[Problem]:
-    """Each total row against the lines it sums. A total with lines still below it (小计, 本页合计 on a
-    board printed over pages) sums the lines above it: since the total before it, or from the top."""
+def _totals(board: Board, start: Decimal | None, incomes: list[Decimal], expenses: list[Decimal],
+            where: Where) -> list[Problem]:
+    """Each total row against the lines it sums, and its 结存 against START (the opening balance) plus
+    them. A total with lines still below it (小计, 本页合计 on a board printed over pages) sums the
+    lines above it: since the total before it, or from the top."""
     problems: list[Problem] = []
     january = where.period.endswith("-01")
-    incomes, expenses, rows = _column(board, "income"), _column(board, "expense"), board.table.lines
-    start = closing - income + expense if closing is not None else None
+    rows = board.table.lines
     section_from = 0
     for total in sorted(board.totals, key=lambda t: t.row):
         above = sum(1 for r in rows if r < total.row)

@@ -18,9 +18,7 @@ SEARCH_ROWS = 10
 
 
 def _fields(kind: str, cells: list[str]) -> set[str]:
-    aliases = tableschemas.header_aliases(kind)
-    return {aliases.get(c.strip()) or aliases.get(c.strip().lower()) or aliases.get(tableschemas.plain_title(c))
-            for c in cells if c.strip()} - {None}
+    return {tableschemas.field_named(kind, c) for c in cells if c.strip()} - {None}
 
 
 def _required(kind: str) -> set[str]:

@@ -60,7 +60,7 @@ def map_header(kind: str, source: Source, problems: Problems) -> dict[str, str] 
         return mapping
     mapping = {}
     for position, column in enumerate(source.table.header):
-        name = aliases.get(column) or aliases.get(column.lower()) or aliases.get(tableschemas.plain_title(column))
+        name = tableschemas.field_named(kind, column)
         if name is None:
             if column:
                 close = _close_spellings(kind, column)
@@ -287,9 +287,8 @@ def _column_of(source: Source, name: str | None) -> str | None:
     """The column as written in the source for a field name (a Chinese title, perhaps)."""
     if name is None or source.table is None:
         return name
-    aliases = tableschemas.header_aliases(source.kind)
     for column in source.table.header:
-        if aliases.get(column) == name or aliases.get(column.lower()) == name:
+        if tableschemas.field_named(source.kind, column) == name:
             return column
     return name
 

@@ -119,10 +119,9 @@ class Context:
 def _header_columns(kind: str, header: list[str]) -> dict[str, int]:
     """Field name → its column in a table's header, as aliases map it; a column no field takes is
     there under its own title (the personal-data rule looks at every column)."""
-    aliases = tableschemas.header_aliases(kind)
     columns: dict[str, int] = {}
     for index, written in enumerate(header):
-        name = aliases.get(written) or aliases.get(written.lower()) or aliases.get(tableschemas.plain_title(written))
+        name = tableschemas.field_named(kind, written)
         if name and name not in columns:
             columns[name] = index
     for index, written in enumerate(header):

@@ -147,8 +147,7 @@ def _field_name(source: Source, written: str | None) -> str | None:
         return written
     from generator import tableschemas
 
-    aliases = tableschemas.header_aliases(source.kind)
-    return aliases.get(written) or aliases.get(written.lower()) or written
+    return tableschemas.field_named(source.kind, written) or written
 
 
 def _mask_id(text: str) -> str:
