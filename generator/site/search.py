@@ -38,7 +38,7 @@ from markupsafe import Markup
 
 from generator.periods import period_label
 from generator.problems import JuwuError
-from generator.site import pagefind_bin, pagefind_stable
+from generator.site import pagefind_bin, pagefind_chunks, pagefind_stable
 from generator.site.page import Page
 from generator.site.privacy import mask_personal
 
@@ -169,7 +169,8 @@ def _attr(key: str, value: str) -> str:
 # most MAX_PAGES documents, a community's pages always together, which the search page queries
 # as one (Pagefind's mergeIndex): the memory of one Pagefind process no longer grows with the
 # district or the city. Smaller bundles cost the phone more: every bundle a query touches sends
-# at least one ~20 KB index chunk per word (bench/README.md, "Search memory").
+# its metadata (~20 KB for 2,200 pages) and, per word, the chunk holding it (a few KB once
+# pagefind_chunks has cut Pagefind's ~20 KB chunks smaller).
 MAX_PAGES = 2200
 
 
@@ -301,6 +302,7 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
                                 f"Pagefind failed for {shard.name}: {output[-500:]}", code="search-index-failed")
             folder = site / BUNDLE / shard.name
             pagefind_stable.stabilise(folder)
+            pagefind_chunks.rechunk(folder)  # a query word costs what it weighs, not ~20 KB a bundle
             for ui in UI_FILES:  # the search page is ours; Pagefind's ready-made UIs are not served
                 (folder / ui).unlink(missing_ok=True)
             if shard.name != shard.group:  # merged into the first bundle's engine: no engine of its own
