@@ -38,14 +38,15 @@ from markupsafe import Markup
 
 from generator.periods import period_label
 from generator.problems import JuwuError
-from generator.site import pagefind_bin, pagefind_stable
+from generator.site import pagefind_bin, pagefind_chunks, pagefind_stable
 from generator.site.page import Page
 from generator.site.privacy import mask_personal
 
 BUNDLE = "pagefind"  # folder inside the site
 DIRECTORY = "all"  # the city-wide bundle
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+            "pagefind-worker.js")
 # The filter the search page offers, by the name it shows. A district is narrowed to by loading
 # its own bundles, so documents carry no district filter: Pagefind would send its chunk (~4 KB a
 # bundle) with every first query for nothing.
@@ -169,7 +170,8 @@ def _attr(key: str, value: str) -> str:
 # most MAX_PAGES documents, a community's pages always together, which the search page queries
 # as one (Pagefind's mergeIndex): the memory of one Pagefind process no longer grows with the
 # district or the city. Smaller bundles cost the phone more: every bundle a query touches sends
-# at least one ~20 KB index chunk per word (bench/README.md, "Search memory").
+# its metadata (~20 KB for 2,200 pages) and, per word, the chunk holding it (a few KB once
+# pagefind_chunks has cut Pagefind's ~20 KB chunks smaller).
 MAX_PAGES = 2200
 
 
@@ -272,40 +274,39 @@ def executable() -> Path:
     return pagefind_bin.executable()
 
 
-RUNTIME = ("pagefind.js", "pagefind-worker.js")  # with wasm.*.pagefind: loaded from a group's first bundle only
+RUNTIME = ("pagefind.js",)  # with wasm.*.pagefind: loaded from a group's first bundle only
 
 
 def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 2) -> IndexStats:
     """Run Pagefind on each shard's documents (documents/<group>/, the shard's folders only),
     `workers` at a time, into site/pagefind/<shard>/ (the biggest first, so the cores finish
-    together)."""
+    together); a finished bundle is tidied (_finish) while the next ones are indexed."""
     binary = str(executable())
     stats = IndexStats(bundles=len(shards))
     running: list[tuple[Shard, subprocess.Popen]] = []
     queue = sorted(shards, key=lambda s: (-len(s.pages), s.name))
+
+    def start() -> None:
+        while queue and len(running) < workers:
+            shard = queue.pop(0)
+            output = site / BUNDLE / shard.name
+            if output.exists():
+                shutil.rmtree(output)
+            command = [binary, "--site", str(documents / shard.group), "--glob", shard.glob,
+                       "--output-path", str(output), "--force-language", "zh"]
+            running.append((shard, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                    stderr=subprocess.STDOUT, text=True)))
+
     try:
         while queue or running:
-            while queue and len(running) < workers:
-                shard = queue.pop(0)
-                output = site / BUNDLE / shard.name
-                if output.exists():
-                    shutil.rmtree(output)
-                command = [binary, "--site", str(documents / shard.group), "--glob", shard.glob,
-                           "--output-path", str(output), "--force-language", "zh"]
-                running.append((shard, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                        stderr=subprocess.STDOUT, text=True)))
+            start()
             shard, process = running.pop(0)
             output, _ = process.communicate()
             if process.returncode != 0:
                 raise JuwuError(f"搜索索引生成失败（{shard.name}）：{output[-500:]}",
                                 f"Pagefind failed for {shard.name}: {output[-500:]}", code="search-index-failed")
-            folder = site / BUNDLE / shard.name
-            pagefind_stable.stabilise(folder)
-            for ui in UI_FILES:  # the search page is ours; Pagefind's ready-made UIs are not served
-                (folder / ui).unlink(missing_ok=True)
-            if shard.name != shard.group:  # merged into the first bundle's engine: no engine of its own
-                for runtime in [*RUNTIME, *(p.name for p in folder.glob("wasm.*.pagefind"))]:
-                    (folder / runtime).unlink(missing_ok=True)
+            start()
+            _finish(site / BUNDLE / shard.name, shard)
             stats.pages += _count(output, "pages")
             stats.words += _count(output, "words")
     finally:
@@ -314,6 +315,17 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
             process.wait()
     stats.bytes = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
     return stats
+
+
+def _finish(folder: Path, shard: Shard) -> None:
+    """A bundle as the search page uses it: stable bytes, small index chunks, no files it does not load."""
+    pagefind_stable.stabilise(folder)
+    pagefind_chunks.rechunk(folder)  # a query word costs what it weighs, not ~20 KB a bundle
+    for unused in UI_FILES:  # the search page is ours and runs Pagefind without its worker
+        (folder / unused).unlink(missing_ok=True)
+    if shard.name != shard.group:  # merged into the first bundle's engine: no engine of its own
+        for runtime in [*RUNTIME, *(p.name for p in folder.glob("wasm.*.pagefind"))]:
+            (folder / runtime).unlink(missing_ok=True)
 
 
 def _count(output: str, what: str) -> int:
