@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from generator.config import CitySettings
@@ -191,4 +192,18 @@ def _evaluation(row: TypedRow) -> Evaluation:
 
 
 def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+    if value is None:
+        return None
+    return _amount(value) if value else Decimal(value).quantize(CENT)  # a zero keeps its sign
+
+
+CENT = Decimal("0.01")
+
+
+# The same amounts recur across a city's ~1.2 million ledger lines (a month's fee, an allowance):
+# one shared Decimal per amount keeps the loaded city ~100 MB smaller at 5,000 communities, and
+# stays shared in the models a validation shard sends back (pickle writes a shared object once).
+# Equal non-zero Decimals quantize to the same value with the same exponent, so sharing one is exact.
+@functools.lru_cache(maxsize=65_536)
+def _amount(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT)

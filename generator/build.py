@@ -30,7 +30,7 @@ from generator.scope import Scope
 from generator.site import shell as shells
 from generator.site import engines, fill, findings, rollout, search, urls, write
 from generator.site import history as site_history
-from generator.site.downloads import city_published
+from generator.site.downloads import city_published, write_city_tables
 from generator.site.pages import site_pages
 from generator.site.sitemap import sitemap_xml
 from generator.validate.rules import amendments
@@ -68,7 +68,11 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     search.executable()  # no indexer: say so before minutes of work, not after rendering
     with BuildCache(paths.cache).locked():
         chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
+        # A republish that finds it must be a full build returns None, and its model, summaries and
+        # state are let go before the full build loads its own (twice the memory otherwise).
         result = _build(paths, progress, full, theme_engine)
+        if result is None:
+            result = _build(paths, progress, True, theme_engine)
         if result.built:
             hashes = BuildCache(paths.cache).state().hashes  # city.source_hashes, as the cache saved them
             manifest.publish(paths.site, paths.cache, chain, paths.data, hashes, result.version, signing_key,
@@ -76,7 +80,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
         return result
 
 
-def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str = engines.DEFAULT) -> BuildResult:
+def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str = engines.DEFAULT) -> BuildResult | None:
+    """Build in full, or republish what changed; None: this republish has to be a full build."""
     timer = _Timer()
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
@@ -96,10 +101,10 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     scope.hold(city, errors_of, paths.site)
     hashes = scope.compose(city, validation.hashes)
     if hashes is None:  # the summaries do not cover the city: start again from scratch
-        return _build(paths, progress, True, theme_engine)
+        return None
     published = None if scope.full else cache.sheets()
     if not scope.full and scope.as_of_moved(city, published):  # every page's overdue, due, ... moved
-        return _build(paths, progress, True, theme_engine)
+        return None
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
@@ -108,7 +113,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     timer.lap("history")
     pages = site_pages(city, version, only=rendered)
     if not scope.full and not _shells_ready(cache.theme, pages):
-        return _build(paths, progress, True, theme_engine)  # a page deeper than any before needs a new shell
+        return None  # a page deeper than any before needs a new shell
 
     # Write: the theme, then every page, download and search bundle into a stage, then go live.
     cache.forget()  # from here the cache changes: until this build publishes, the next is full
@@ -123,7 +128,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     try:
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
-        filled = fill.fill_pages(stage, cache.theme, cache.documents, pages)
+        cache.start_rows()
+        filled = fill.fill_pages(stage, cache.theme, cache.documents, cache.new_rows, pages)
         for period in (p for c in city.communities for p in c.periods):  # written: only totals needed now
             period.keep_totals_only()
         _carry_held(scope, paths.site, stage)
@@ -131,9 +137,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
         timer.lap("generate")
         progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
-        city_rows = {code: rows for code, (_, rows) in scope.summaries.items()} | filled.city_rows
-        for rel, data in (city_published(city, version, city_rows) | findings.published(city)
-                          | rollout.published(city)).items():
+        write_city_tables(stage, city, cache.rows_of(rendered))
+        for rel, data in (city_published(city, version) | findings.published(city) | rollout.published(city)).items():
             write.write_file(stage, rel, data)
         sheets = site_history.community_sheets_of(city, scope.known_sheets(city, published))
         for rel, data in site_history.published(city, pages, sheets).items():  # old versions' data, /verify/
@@ -156,8 +161,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     _tally(result, city, validation.problems, scope, version, page_paths)
     state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, scanned[0], hashes, page_paths,
                              document_map, validation.city_tables, held=scope.held_in(city), git=scanned[1])
-    cache.save(state, scope.summaries_after(city, rendered, city_rows), scope.districts_changed(),
-               (city.as_of, sheets))
+    cache.save(state, scope.summaries_after(city, rendered), scope.districts_changed(), (city.as_of, sheets),
+               {c.code for c in city.communities} if scope.full else None)
     timer.lap("cache")
     return result
 
@@ -214,10 +219,7 @@ def _scope(paths: BuildPaths, cache: BuildCache, full: bool, theme_engine: str):
     if plan is not None:  # a community whose history the walk will change is rendered again too
         walked = history.touched_since(paths.data, paths.cache)
         plan = None if walked is None else buildcache.Plan(plan.previous, plan.changed | walked)
-    summaries = cache.summaries()
-    if summaries is None:
-        plan, summaries = None, {}
-    return Scope(plan, last, summaries), (files, git), scanned_ns, engine
+    return Scope(plan, last, cache.summaries()), (files, git), scanned_ns, engine
 
 
 def _document_folders(codes: set[str]) -> list[str]:

@@ -5,7 +5,9 @@ should see it online in seconds. After every successful build the cache holds:
 - the state: a stat and sha256 of every data file, the hashes of the files the build read, the
   generated page paths, and the sha256 of every page's search document per search bundle;
 - a summary copy of every community (the model without its ledger lines, with their totals),
-  which is all the city's own pages (home, districts, streets, rollout, city downloads) need;
+  which is all the city's own pages (home, districts, streets, rollout) need;
+- every community's rows of the city-wide downloads, already written (one file a community: the
+  city's files are these put together, and no build holds all of them at once);
 - the theme: what MkDocs rendered (page shells, hand-written pages, assets), the data version
   left as a token;
 - the search documents, one folder per Pagefind bundle.
@@ -39,7 +41,7 @@ from pathlib import Path
 from generator import gitstatus
 from generator.model import Community
 
-FORMAT = 9  # bump when what the cache holds changes shape (9: the state keeps git's view of the data)
+FORMAT = 10  # bump when what the cache holds changes shape (10: city rows kept apart from the summaries)
 RACY_NS = 2_000_000_000  # a file changed this close to the last scan is hashed again whatever its stat
 CODE_RE = re.compile(r"^[0-9]{12}$")
 
@@ -61,6 +63,15 @@ class State:
     git: gitstatus.Snapshot | None = None  # the data's repository at the scan: the next scan asks git
     format: int = FORMAT
 
+    def only(self, codes: set[str]) -> "State":
+        """This state with the hashes, pages and search documents of these communities only: what
+        a full build keeps of the published one (~100 MB less at 5,000 communities)."""
+        return dataclasses.replace(
+            self, files={}, hashes={rel: sha for rel, sha in self.hashes.items() if under(rel, codes)},
+            paths=[path for path in self.paths if under(path, codes)],
+            documents={bundle: {path: sha for path, sha in docs.items() if under(path, codes)}
+                       for bundle, docs in self.documents.items()})
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -79,6 +90,8 @@ class BuildCache:
         self.journal = root / "publishing.json"  # a republish going live (write.publish_changes)
         self._state = root / "state.pickle"
         self._summaries = root / "communities"  # one file per district: a republish rewrites one
+        self.rows = root / "rows"  # <code>.pickle: a community's city rows, as published
+        self.new_rows = root / "rows.new"  # the rows this build renders, moved into rows/ once published
         self._sheets = root / "sheets.pickle"  # (the data's date, every community's /verify/ sheets)
 
     @contextlib.contextmanager
@@ -100,30 +113,39 @@ class BuildCache:
         """From now on the cache no longer matches the published site: the next build is full."""
         self._state.unlink(missing_ok=True)
 
-    def summaries(self) -> dict[str, Summary] | None:
-        found: dict[str, Summary] = {}
-        try:
-            for path in sorted(self._summaries.glob("*.pickle")):
-                with path.open("rb") as f:
-                    found.update(pickle.load(f))
-        except _UNREADABLE:
-            return None
-        return found
+    def summaries(self) -> "Summaries":
+        """The published build's community summaries, each district's file read when first asked for."""
+        return Summaries(self._summaries)
+
+    def start_rows(self) -> None:
+        """An empty rows.new/ for the communities this build renders (fill.fill_pages writes them)."""
+        _remove_tree(self.new_rows)
+        self.new_rows.mkdir(parents=True)
+
+    def rows_of(self, rendered: set[str]):
+        """code → its city rows after this build: made now (rows.new/) or published (rows/); None when
+        neither has them (the caller makes them from the model)."""
+        def rows(code: str):
+            return _unpickled((self.new_rows if code in rendered else self.rows) / f"{code}.pickle")
+        return rows
 
     def sheets(self) -> tuple | None:
         """(the data's date, community → its /verify/ sheets) of the published build, or None."""
         found = _unpickled(self._sheets)
         return found if isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], dict) else None
 
-    def save(self, state: State, summaries: dict[str, Summary], districts: set[str] | None = None,
-             sheets: tuple | None = None) -> None:
-        """Write the state, the summaries of these districts (of all when None) and the /verify/ sheets."""
+    def save(self, state: State, summaries: dict[str, Community], districts: set[str] | None = None,
+             sheets: tuple | None = None, communities: set[str] | None = None) -> None:
+        """Write the state, the summaries of these districts (of all when None), the /verify/
+        sheets, and move the rows this build made into rows/ (a full build: keeping only the rows
+        of `communities`, the city's)."""
         if sheets is not None:
             _dump(self._sheets, sheets)
         else:
             self._sheets.unlink(missing_ok=True)
+        self._publish_rows(communities)
         self._summaries.mkdir(parents=True, exist_ok=True)
-        by_district: dict[str, dict[str, Summary]] = {}
+        by_district: dict[str, dict[str, Community]] = {}
         for code, entry in summaries.items():
             by_district.setdefault(code[:6], {})[code] = entry
         for path in self._summaries.glob("*.pickle"):
@@ -134,15 +156,60 @@ class BuildCache:
                 _dump(self._summaries / f"{district}.pickle", entries)
         _dump(self._state, state)  # last: the state says the rest is complete
 
+    def _publish_rows(self, communities: set[str] | None) -> None:
+        self.rows.mkdir(parents=True, exist_ok=True)
+        if communities is not None:
+            for entry in os.scandir(self.rows):
+                if entry.name.removesuffix(".pickle") not in communities:
+                    os.unlink(entry.path)
+        if self.new_rows.is_dir():
+            for entry in os.scandir(self.new_rows):
+                os.replace(entry.path, self.rows / entry.name)
+
+
+class Summaries:
+    """The published build's summaries (code → Community), read a district's file at a time when
+    first asked for: a full build needs only those of communities it holds back, a republish the
+    unchanged ones. An unreadable file counts as missing (the caller then builds in full)."""
+
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._districts: dict[str, dict] = {}
+
+    def get(self, code: str) -> Community | None:
+        district = code[:6]
+        if district not in self._districts:
+            found = _unpickled(self._folder / f"{district}.pickle")
+            self._districts[district] = found if isinstance(found, dict) else {}
+        return self._districts[district].get(code)
+
+    def __contains__(self, code: str) -> bool:
+        return self.get(code) is not None
+
+    def __getitem__(self, code: str) -> Community:
+        found = self.get(code)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+
+def write_rows(folder: Path, code: str, rows: dict) -> None:
+    """One community's city rows into rows.new/ (a render worker's, for BuildCache.rows_of)."""
+    _dump(folder / f"{code}.pickle", rows)
+
+
+def _remove_tree(folder: Path) -> None:
+    if folder.is_dir():
+        for entry in os.scandir(folder):
+            os.unlink(entry.path)
+        folder.rmdir()
+
 
 def _dump(path: Path, value) -> None:
     temporary = path.with_name(path.name + ".tmp")
     with temporary.open("wb") as f:
         pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
-
-
-Summary = tuple[Community, dict]  # a community without its ledger lines, and its rows of the city tables
 
 
 def summary(community: Community) -> Community:

@@ -23,7 +23,7 @@ class Scope:
 
     plan: Plan | None  # None: a full build
     last: buildcache.State | None  # what the published site was built from (also read by a full build)
-    summaries: dict  # code → (summary, city rows) of the published site
+    summaries: buildcache.Summaries | dict  # code → summary, of the published site
     held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back by this build
 
     @property
@@ -94,6 +94,8 @@ class Scope:
             unchanged = self.unchanged(city)
             held |= {code: h for code, h in self.last.held.items() if code in unchanged}
         self.held = held
+        if self.full and self.last is not None:  # of the published build, it needs only what it keeps
+            self.last = self.last.only(self.kept_pages())
 
     def held_in(self, city: City) -> dict[str, HeldBack]:
         """The communities of the city held back after this build, for the next."""
@@ -117,7 +119,7 @@ class Scope:
                 elif code in kept or code in unchanged:
                     if code not in self.summaries:
                         return None
-                    community = dataclasses.replace(self.summaries[code][0])
+                    community = dataclasses.replace(self.summaries[code])
                 merged.append(dataclasses.replace(community, held=held))
             street.communities = merged
         previous = self.last.hashes if self.last is not None else {}
@@ -170,8 +172,8 @@ class Scope:
         sheets = published[1]
         return {code: sheets[code] for code in self.unchanged(city) if code in sheets}
 
-    def summaries_after(self, city: City, rendered: set[str], rows: dict) -> dict:
-        """Every community's summary and city rows after this build: the re-rendered ones made again,
-        a held-back one's last good one kept."""
-        return {c.code: (buildcache.summary(c), rows[c.code]) if c.code in rendered else self.summaries[c.code]
+    def summaries_after(self, city: City, rendered: set[str]) -> dict:
+        """Every community's summary after this build: the re-rendered ones made again, a held-back
+        one's last good one kept."""
+        return {c.code: buildcache.summary(c) if c.code in rendered else self.summaries[c.code]
                 for c in city.communities}

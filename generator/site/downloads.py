@@ -1,6 +1,8 @@
 """Every table a resident sees, for download: CSV (Excel-safe), JSON and a Data Package.
 
-Pure: `community_files` and `city_files` return {relative path: bytes}; build.py writes them.
+Pure: `community_files` and `city_files` return {relative path: bytes}; build.py writes them. The
+city-wide tables are the exception: `write_city_tables` streams them into the site from each
+community's rows (~150 MB at 5,000 communities, never held at once).
 - CSV is UTF-8 with a BOM, so Chinese Excel opens it without garbling; text cells that start with
   = + - @ tab or CR get a leading apostrophe, so no cell is run as a formula (SECURITY.md item 11).
 - JSON holds the same rows as objects; amounts are exact JSON numbers (never passed through float).
@@ -14,9 +16,10 @@ are per community only, because a city of 5,000 communities has millions of them
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import functools
-import json
+from pathlib import Path
+from typing import Callable
 
 from generator.model import City, Community
 from generator.site import facts, record_tables, urls
@@ -183,26 +186,48 @@ def _community_files(c: Community, version: str, tables: list[Table],
     return {community_dir(c.code) + rel: data for rel, data in files.items()}
 
 
-def city_files(city: City, version: str, rows: dict[str, CityRows] | None = None) -> dict[str, bytes]:
-    """The city-wide tables from each community's rows (made here for those not in `rows`)."""
-    rows = dict(rows or {})
-    for c in city.communities:
-        if c.code not in rows:
-            rows[c.code] = city_rows(city, c)
-    files: dict[str, bytes] = {}
-    for name, fields, _ in city_specs():
-        files[f"{name}.csv"] = csv_file(fields, "".join(rows[c.code][name][0] for c in city.communities))
-        files[f"{name}.json"] = json_file([rows[c.code][name][1] for c in city.communities])
+def city_files(city: City, version: str) -> dict[str, bytes]:
+    """The city-wide Data Package's descriptor (its tables: write_city_tables)."""
     tables = [Table(name, fields, []) for name, fields, _ in city_specs()]
-    files[PACKAGE] = package_json("juwu-city", f"{city.settings.name}居务公开数据", tables, version)
-    return {CITY_DIR + rel: data for rel, data in files.items()}
+    return {CITY_DIR + PACKAGE: package_json("juwu-city", f"{city.settings.name}居务公开数据", tables, version)}
 
 
-def city_published(city: City, version: str, rows: dict[str, CityRows] | None = None) -> dict[str, bytes]:
-    """The city's downloads and feed: {path from the site root: bytes}."""
+def write_city_tables(site: Path, city: City, rows_of: Callable[[str], CityRows | None]) -> None:
+    """The city-wide tables into site/downloads/<table>.csv and .json: each community's rows
+    (`rows_of`, or made here from the model when it has none), in the city's order, appended to
+    every table's files at once, the same bytes as csv_file and json_file of them all."""
+    specs = city_specs()
+    folder = site / CITY_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as files:
+        csvs = [files.enter_context(_new(folder / f"{name}.csv")) for name, _, _ in specs]
+        jsons = [files.enter_context(_new(folder / f"{name}.json")) for name, _, _ in specs]
+        for out, (_, fields, _) in zip(csvs, specs):
+            out.write(csv_file(fields, ""))
+        started = [False] * len(specs)
+        for c in city.communities:
+            rows = rows_of(c.code) or city_rows(city, c)
+            for i, (name, _, _) in enumerate(specs):
+                text, objects = rows[name]
+                csvs[i].write(text.encode("utf-8"))
+                if objects:  # json_file: the parts that have objects, one array
+                    jsons[i].write((",\n" if started[i] else "[\n").encode("utf-8") + objects.encode("utf-8"))
+                    started[i] = True
+        for out, opened in zip(jsons, started):
+            out.write(b"\n]\n" if opened else b"[]\n")
+
+
+def _new(path: Path):
+    """A file created anew (one there unlinked first, never written through: write.write_file)."""
+    path.unlink(missing_ok=True)
+    return open(path, "xb")
+
+
+def city_published(city: City, version: str) -> dict[str, bytes]:
+    """The city's downloads (but its tables: write_city_tables) and feed: {path from the site root: bytes}."""
     from generator.site.feeds import CITY_FEED, city_feed
 
-    return city_files(city, version, rows) | {CITY_FEED: city_feed(city)}
+    return city_files(city, version) | {CITY_FEED: city_feed(city)}
 
 
 def community_published(city: City, c: Community, version: str) -> dict[str, bytes]:

@@ -4,8 +4,9 @@ A city of 5,000 communities has ~85,000 pages (~1.2 GB of HTML): rendering them 
 before writing would hold the whole site in memory, and Jinja2 is single-threaded. Each worker is
 a fork of the build process (it shares the City model without copying or pickling it), renders
 every n-th page, fills it into the shell MkDocs made and writes it to the staging folder at once,
-with the page's search document beside it in each bundle's folder; it sends back only the
-documents' hashes, from which the build tells which search bundles changed.
+with the page's search document beside it in each bundle's folder, and a community's rows of the
+city's downloads into the build cache (one file each); it sends back only the documents' hashes,
+from which the build tells which search bundles changed.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import cores, heldback
+from generator import buildcache, cores, heldback
 from generator.site import search, write
 from generator.site import shell as shells
-from generator.site.downloads import CityRows, community_downloads
+from generator.site.downloads import community_downloads
 from generator.site.page import Page
 from generator.site.render import environment, render_page
 
@@ -29,26 +30,25 @@ DocumentHashes = list[tuple[str, str, str]]  # (bundle, page path, sha256 of its
 @dataclass
 class Filled:
     documents: DocumentHashes = field(default_factory=list)
-    city_rows: dict[str, CityRows] = field(default_factory=dict)  # community → its rows of the city tables
 
     def add(self, other: "Filled") -> "Filled":
         self.documents += other.documents
-        self.city_rows.update(other.city_rows)
         return self
 
 
-_JOB: tuple[Path, Path, Path, list[Page], int] | None = None  # what forked workers inherit
+_JOB: tuple[Path, Path, Path, Path, list[Page], int] | None = None  # what forked workers inherit
 
 
-def fill_pages(stage: Path, shells_dir: Path, documents: Path, pages: list[Page],
+def fill_pages(stage: Path, shells_dir: Path, documents: Path, rows: Path, pages: list[Page],
                processes: int | None = None) -> Filled:
     """Write every page into the stage as <path>index.html, from the shells in `shells_dir`,
-    and its search document into documents/<bundle>/<path>index.html."""
+    its search document into documents/<bundle>/<path>index.html, and each community's rows of
+    the city's downloads into rows/<code>.pickle (buildcache.write_rows)."""
     global _JOB
     n = min(processes or cores.workers(), max(1, len(pages) // MIN_PAGES_PER_WORKER))
     if n <= 1:
-        return _fill_slice(stage, shells_dir, documents, pages)
-    _JOB = (stage, shells_dir, documents, pages, n)
+        return _fill_slice(stage, shells_dir, documents, rows, pages)
+    _JOB = (stage, shells_dir, documents, rows, pages, n)
     try:
         with ProcessPoolExecutor(n, mp_context=cores.fork_context()) as pool:
             filled = Filled()
@@ -61,8 +61,8 @@ def fill_pages(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]
 
 def _work(index: int) -> Filled:
     assert _JOB is not None
-    stage, shells_dir, documents, pages, n = _JOB
-    return _fill_slice(stage, shells_dir, documents, share(pages, index, n))
+    stage, shells_dir, documents, rows, pages, n = _JOB
+    return _fill_slice(stage, shells_dir, documents, rows, share(pages, index, n))
 
 
 def share(pages: list[Page], index: int, n: int) -> list[Page]:
@@ -84,7 +84,7 @@ def _community_of(path: str) -> str | None:
     return path.split("/", 2)[1] if path.startswith("c/") else None
 
 
-def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page]) -> Filled:
+def _fill_slice(stage: Path, shells_dir: Path, documents: Path, rows: Path, pages: list[Page]) -> Filled:
     env = environment()
     filled = Filled()
     writer = write.NewFiles()
@@ -109,7 +109,8 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, pages: list[Page
         writer.write(stage, f"{page.path}index.html", html)
         if page.kind == "community":  # its downloads, feed and rows of the city's tables, on this core too
             city, community = page.context["city"], page.context["community"]
-            files, filled.city_rows[community.code] = community_downloads(city, community, page.version)
+            files, city_rows = community_downloads(city, community, page.version)
+            buildcache.write_rows(rows, community.code, city_rows)
             for rel, data in files.items():
                 writer.write(stage, rel, data)
         document = search.document(env, page)

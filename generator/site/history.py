@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
 
 from generator import history as hist
 from generator.history import History, RecordHistory, community_of, verify_code
@@ -143,8 +145,8 @@ class HistoryPage:
     path: str
     title: str
     template: str
-    context: dict
-    files: dict[str, bytes]
+    context: dict | Callable[[], dict]  # derived when rendered (site/page.py): a city has ~5,000 of them
+    files: dict[str, bytes]  # its old versions' CSV and JSON, published beside it
 
 
 def community_history(city: City, community: Community) -> list[HistoryPage]:
@@ -157,8 +159,7 @@ def community_history(city: City, community: Community) -> list[HistoryPage]:
     records = record_ids(community)
     if community.committee is None and len(records) == 1:
         return []
-    rows = [_row(city, community, history, record) for record in records[1:]]
-    out = _record_pages(city, community, history, records[0], rows)
+    out = _record_pages(city, community, history, records[0], records[1:])
     for record in records[1:]:
         r = history.get(record)
         if r is not None and len(r.versions) > 1:
@@ -182,33 +183,43 @@ def _row(city: City, community: Community, history: History, record: str) -> dic
 
 
 def _record_pages(city: City, community: Community, history: History, record: str,
-                  others: list[dict] | None) -> list[HistoryPage]:
-    """A record's history page (the community's, with `others`, for the roster) and its old versions'."""
+                  others: list[str] | None) -> list[HistoryPage]:
+    """A record's history page (the community's, with a row for each of `others`, for the roster)
+    and its old versions'; their contexts are made when they are rendered."""
     r = history.get(record) or RecordHistory(record)
     if community.committee is None and record.startswith("roster/"):
         r = RecordHistory(record)  # no committee: the page lists the other records only
     title = record_title(city, community, record)
-    labels = _labels(r)
     files: dict[str, bytes] = {}
     for v in r.versions[:-1]:
         if v.snapshot is not None:
             files |= version_files(r, v)
     page_title = f"{community.name}：公开内容的历史版本" if others is not None else f"{title}：历史版本"
-    out = [HistoryPage(history_path(record), page_title, "history.html", {
-        "city": city, "community": community, "record": r, "versions": list(reversed(r.versions)),  # newest first
-        "record_title": title, "labels": labels, "page_path": hist.sheet_path(record), "kind": r.kind,
-        "downloadable": {v.n for v in r.versions[:-1] if v.snapshot is not None}, "files": files,
-        "current": current_version(city, community, record), "others": others,
-    }, files)]
+    out = [HistoryPage(history_path(record), page_title, "history.html",
+                       partial(_history_context, city, community, history, r, title, others), files)]
     for v in r.versions[:-1]:
         if v.snapshot is None:
             continue
-        out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html", {
-            "city": city, "community": community, "record": r, "version": v, "record_title": title,
-            "labels": labels, "history_path": history_path(record), "kind": r.kind,
-            "line_fields": _line_fields(r, v),
-        }, {}))
+        out.append(HistoryPage(version_path(record, v.n), f"{title}（第 {v.n} 版，已更正）", "history_version.html",
+                               partial(_version_context, city, community, r, v, title), {}))
     return out
+
+
+def _history_context(city: City, community: Community, history: History, r: RecordHistory, title: str,
+                     others: list[str] | None) -> dict:
+    return {
+        "city": city, "community": community, "record": r, "versions": list(reversed(r.versions)),  # newest first
+        "record_title": title, "labels": _labels(r), "page_path": hist.sheet_path(r.record), "kind": r.kind,
+        "downloadable": {v.n for v in r.versions[:-1] if v.snapshot is not None},
+        "current": current_version(city, community, r.record),
+        "others": None if others is None else [_row(city, community, history, other) for other in others],
+    }
+
+
+def _version_context(city: City, community: Community, r: RecordHistory, v: hist.Version, title: str) -> dict:
+    return {"city": city, "community": community, "record": r, "version": v, "record_title": title,
+            "labels": _labels(r), "history_path": history_path(r.record), "kind": r.kind,
+            "line_fields": _line_fields(r, v)}
 
 
 def _line_fields(r: RecordHistory, v: hist.Version) -> list[tuple[str, str]]:
@@ -289,8 +300,8 @@ def published(city: City, pages: list, by_community: Sheets | None = None) -> di
     `by_community`: every community's sheets, community_sheets_of)."""
     files: dict[str, bytes] = {}
     for page in pages:
-        if page.kind == "history":
-            files |= page.context.get("files", {})
+        if page.attachments:
+            files |= page.attachments
     history = getattr(city, "history", None)
     files |= verify_files(city, history, by_community)
     files[f"{VERIFY}index.html"] = verify_page(city.settings.name).encode("utf-8")

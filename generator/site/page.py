@@ -12,7 +12,7 @@ from typing import Callable
 Context = dict | Callable[[], dict]
 
 
-@dataclass
+@dataclass(slots=True)  # a city has ~120,000 of them, all alive through the build
 class Page:
     path: str  # directory URL, e.g. c/310101002001/
     title: str
@@ -24,6 +24,7 @@ class Page:
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path) from home down
     changed: datetime.date | None = None  # when this page's data last changed
     version: str = ""  # the data version in the footer: its community's, or the city's
+    attachments: dict[str, bytes] | None = None  # files published beside it (a history page's old versions)
 
     @property
     def context(self) -> dict:

@@ -217,7 +217,7 @@ def community_pages(city: City, community: Community, crumbs: list[tuple[str, st
                           partial(report_context, city, community, report),
                           "report", c_crumbs, changed=report.date, version=version))
     pages += [Page(h.path, h.title, h.template, h.context, "history", c_crumbs, changed=community_changed,
-                   version=version) for h in community_history(city, community)]
+                   version=version, attachments=h.files or None) for h in community_history(city, community)]
     pages += record_pages(city, community, c_crumbs, version)
     return pages
 
