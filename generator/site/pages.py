@@ -34,7 +34,7 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
     home = [("首页", urls.HOME)]
     versions = community_versions(city, only)
     pages = [
-        Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", home_context(city), "home",
+        Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", partial(home_context, city), "home",
              changed=facts.area_changed(everyone), version=version),
         *rollout_pages(city, home, version),  # the city's, each district's and each street's
         *supervision_pages(city, home, version),
@@ -43,12 +43,12 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
     ]
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
-                          district_context(city, district), "district", home,
+                          partial(district_context, city, district), "district", home,
                           changed=facts.area_changed(district.communities), version=version))
         d_crumbs = home + [(district.name, urls.district(district.code))]
         for street in district.streets:
             pages.append(Page(urls.street(street.code), street.name, "street.html",
-                              street_context(city, district, street), "street", d_crumbs,
+                              partial(street_context, city, district, street), "street", d_crumbs,
                               changed=facts.area_changed(street.communities), version=version))
             s_crumbs = d_crumbs + [(street.name, urls.street(street.code))]
             for community in street.communities:
@@ -93,7 +93,7 @@ def home_context(city: City) -> dict:
 def supervision_pages(city: City, home: list[tuple[str, str]], version: str) -> list[Page]:
     """The 督办 pages: the city's overview, then each district's open findings, filtered by rule
     and by age (static pages: the filters work without JavaScript)."""
-    pages = [Page(findings.HOME, "督办：未整改的问题", "supervision.html", supervision_context(city), "supervision",
+    pages = [Page(findings.HOME, "督办：未整改的问题", "supervision.html", partial(supervision_context, city), "supervision",
                   home, changed=city.as_of, version=version)]
     crumbs = home + [("督办", findings.HOME)]
     for district, path, title, found, chosen in findings.district_lists(city):

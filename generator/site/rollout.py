@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from generator.model import City, Community, District, Street
 from generator.site import facts, records, urls
@@ -130,17 +131,17 @@ def street_context(city: City, district: District, street: Street) -> dict:
 
 def rollout_pages(city: City, home: list[tuple[str, str]], version: str) -> list[Page]:
     """The city's rollout page, then each district's, each followed by its streets'."""
-    pages = [Page(HOME, "推进情况", "rollout.html", city_context(city), "rollout", home,
+    pages = [Page(HOME, "推进情况", "rollout.html", partial(city_context, city), "rollout", home,
                   changed=changed(city.communities), version=version)]
     crumbs = home + [("推进情况", HOME)]
     for d in city.districts:
         title = f"{d.name}推进情况"
-        pages.append(Page(district_path(d.code), title, "rollout_district.html", district_context(city, d),
+        pages.append(Page(district_path(d.code), title, "rollout_district.html", partial(district_context, city, d),
                           "rollout", crumbs, changed=changed(d.communities), version=version))
         d_crumbs = crumbs + [(title, district_path(d.code))]
         for s in d.streets:
             pages.append(Page(street_path(s.code), f"{s.name}推进情况", "rollout_street.html",
-                              street_context(city, d, s), "rollout", d_crumbs,
+                              partial(street_context, city, d, s), "rollout", d_crumbs,
                               changed=changed(s.communities), version=version))
     return pages
 
