@@ -46,8 +46,25 @@ def make(n: int, previous: str | None, data_files: dict[str, str], site_files: d
     """A manifest's bytes: canonical JSON (sorted keys, one file per line), same input, same bytes."""
     body = {"format": FORMAT, "n": n, "previous": previous, "data_commit": commit, "data_version": version,
             "date": version.rsplit(" · ", 1)[-1], "signed_by": key_id, "rewritten": rewritten,
-            "data": dict(sorted(data_files.items())), "site": dict(sorted(site_files.items()))}
-    return (json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+            "data": _SPLICED, "site": _SPLICED}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1)
+    # The two maps of ~100,000 paths each as json.dumps writes them, made ~5x faster: "data" is
+    # the first key and "site" the last, whatever the values between them hold.
+    first, last = text.index(_SPLICED_JSON), text.rindex(_SPLICED_JSON)
+    return "".join((text[:first], _flat(data_files), text[first + len(_SPLICED_JSON):last], _flat(site_files),
+                    text[last + len(_SPLICED_JSON):], "\n")).encode("utf-8")
+
+
+_SPLICED = "\0files\0"  # a value no manifest has, replaced by a map
+_SPLICED_JSON = json.dumps(_SPLICED)
+
+
+def _flat(files: dict[str, str]) -> str:
+    """json.dumps(dict(sorted(files.items())), ensure_ascii=False, indent=1) at the second level."""
+    if not files:
+        return "{}"
+    quote = json.encoder.encode_basestring  # ensure_ascii=False's own quoting
+    return "{\n" + ",\n".join(f"  {quote(rel)}: {quote(sha)}" for rel, sha in sorted(files.items())) + "\n }"
 
 
 def parse(data: bytes) -> dict | None:

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import keys, manifest
 from generator.build import build
@@ -189,3 +191,20 @@ def test_a_build_that_did_not_write_its_manifest_makes_the_next_one_walk_the_sit
     monkeypatch.setattr(manifest, "hash_tree", lambda *a, **k: walked.append(1) or real(*a, **k))
     assert build(paths).built
     assert walked and body(site)["site"] == real(site) and not (paths.cache / manifest.PENDING).exists()
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=24)
+_files = st.dictionaries(_text, _text, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 10**6), previous=st.none() | _text, data_files=_files, site_files=_files,
+       commit=st.none() | _text, version=_text, reason=st.none() | _text, key_id=st.none() | _text)
+def test_a_manifest_is_the_canonical_json_of_its_body(n, previous, data_files, site_files, commit, version, reason,
+                                                       key_id):
+    rewritten = [] if reason is None else [{"n": n, "reason": reason, "expected": None, "found": previous}]
+    body = {"format": manifest.FORMAT, "n": n, "previous": previous, "data_commit": commit, "data_version": version,
+            "date": version.rsplit(" · ", 1)[-1], "signed_by": key_id, "rewritten": rewritten,
+            "data": dict(sorted(data_files.items())), "site": dict(sorted(site_files.items()))}
+    expected = (json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    assert manifest.make(n, previous, data_files, site_files, commit, version, rewritten, key_id) == expected
