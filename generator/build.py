@@ -55,6 +55,7 @@ class BuildResult:
     findings: int = 0  # open compliance findings of the whole published city
     held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back (数据待更正)
     touched: list[str] | None = None  # files a republish wrote or removed in the site; None: a full build
+    source_hashes: dict[str, str] = field(default_factory=dict, repr=False)  # every file the site was made from
 
 
 def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full: bool = False,
@@ -74,9 +75,8 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
         if result is None:
             result = _build(paths, progress, True, theme_engine)
         if result.built:
-            hashes = BuildCache(paths.cache).state().hashes  # city.source_hashes, as the cache saved them
-            manifest.publish(paths.site, paths.cache, chain, paths.data, hashes, result.version, signing_key,
-                             result.touched)
+            manifest.publish(paths.site, paths.cache, chain, paths.data, result.source_hashes, result.version,
+                             signing_key, result.touched)
         return result
 
 
@@ -159,6 +159,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
 
     # Published: what the next build and `juwu print` reuse.
     _tally(result, city, validation.problems, scope, version, page_paths)
+    result.source_hashes = hashes
     state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, scanned[0], hashes, page_paths,
                              document_map, validation.city_tables, held=scope.held_in(city), git=scanned[1])
     cache.save(state, scope.summaries_after(city, rendered), scope.districts_changed(), (city.as_of, sheets),

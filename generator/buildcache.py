@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import gitstatus
+from generator import collector, gitstatus
 from generator.model import Community
 
 FORMAT = 10  # bump when what the cache holds changes shape (10: city rows kept apart from the summaries)
@@ -356,7 +356,7 @@ _UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, Import
 def _unpickled(path: Path):
     """The object pickled at `path`, or None when it is missing or unreadable."""
     try:
-        with path.open("rb") as f:
+        with path.open("rb") as f, collector.paused():  # a state or summaries: objects kept, not garbage
             return pickle.load(f)
     except _UNREADABLE:
         return None

@@ -5,15 +5,13 @@ validate`, `juwu print` and the upload service need before they write anything."
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import cores
+from generator import collector, cores
 from generator.assemble import assemble_city
 from generator.buildcache import under
 from generator.config import read_city
@@ -90,7 +88,7 @@ def _validate_in_shards(data_dir: Path, known: dict | None, processes: int) -> V
     codes = sorted({c.code for c in base.city.communities} | set(base.folders))
     size = -(-len(codes) // (processes * 2))  # two shards a worker: the cores finish together
     shards = [frozenset(codes[i:i + size]) for i in range(0, len(codes), size)]
-    with _no_cycle_collector(), ProcessPoolExecutor(processes, mp_context=cores.fork_context()) as pool:
+    with collector.paused(), ProcessPoolExecutor(processes, mp_context=cores.fork_context()) as pool:
         # Unpickling the shards' models would run the collector over the growing heap again and
         # again (about a CPU-second at 1,000 communities): they are kept, not garbage.
         results = list(pool.map(functools.partial(_check_shard, data_dir, base.city_tables), shards))
@@ -110,27 +108,13 @@ def _validate_in_shards(data_dir: Path, known: dict | None, processes: int) -> V
 def _check_shard(data_dir: Path, known: dict, shard: frozenset[str]):
     # The cycle collector would scan the millions of objects loading builds, again and again, for
     # about a third of the shard's CPU time, and find little garbage (the peak memory is the same).
-    with _no_cycle_collector():
+    with collector.paused():
         v = _validate(data_dir, set(shard), known, processes=1)
     if v.city is None:
         return [], [p for p in v.problems.items if _belongs(p, shard)], {}
     return ([c for c in v.city.communities if c.code in shard],
             [p for p in v.problems.items if _belongs(p, shard)],
             {rel: sha for rel, sha in v.hashes.items() if under(rel, shard)})
-
-
-@contextlib.contextmanager
-def _no_cycle_collector():
-    """The cycle collector off for a while, then on again if it was on. The upload service checks
-    several cities at once, in threads: the check that turned it off turns it back on, and a
-    check that overlaps it may run part of its time with the collector on (slower, never wrong)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _belongs(problem, shard: frozenset[str]) -> bool:

@@ -23,7 +23,7 @@ from generator.site.downloads import community_downloads
 from generator.site.page import Page
 from generator.site.render import environment, render_page
 
-MIN_PAGES_PER_WORKER = 400  # below this, forking costs more than it saves
+MIN_PAGES_PER_WORKER = 200  # below this, forking costs more than it saves (a republish renders ~650)
 DocumentHashes = list[tuple[str, str, str]]  # (bundle, page path, sha256 of its search document)
 
 
