@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import shutil
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -136,18 +138,28 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         page_paths = scope.page_paths(rendered, pages)
         write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
         timer.lap("generate")
-        progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
-        write_city_tables(stage, city, cache.rows_of(rendered))
-        for rel, data in (city_published(city, version) | findings.published(city) | rollout.published(city)).items():
-            write.write_file(stage, rel, data)
-        sheets = site_history.community_sheets_of(city, scope.known_sheets(city, published))
-        for rel, data in site_history.published(city, pages, sheets).items():  # old versions' data, /verify/
-            write.write_file(stage, rel, data)
-        timer.lap("downloads")
+        # Pagefind indexes the search documents (its own processes) while the downloads are written:
+        # a republish waits for the longer of the two, not for both. The "search" lap is the wait after.
         progress("search", "生成搜索索引 indexing for search")
         document_map = scope.documents(rendered, pages, filled.documents)
         plan, shards, names = scope.search_shards(document_map, paths.site)
-        result.search = search.index_site(cache.documents, stage, shards)
+        stop = threading.Event()
+        with ThreadPoolExecutor(1) as indexer:
+            indexing = indexer.submit(search.index_site, cache.documents, stage, shards, stop=stop)
+            try:
+                progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
+                write_city_tables(stage, city, cache.rows_of(rendered))
+                for rel, data in (city_published(city, version) | findings.published(city)
+                                  | rollout.published(city)).items():
+                    write.write_file(stage, rel, data)
+                sheets = site_history.community_sheets_of(city, scope.known_sheets(city, published))
+                for rel, data in site_history.published(city, pages, sheets).items():  # old versions, /verify/
+                    write.write_file(stage, rel, data)
+            except BaseException:
+                stop.set()  # Pagefind's processes killed, not waited for
+                raise
+            timer.lap("downloads")
+            result.search = indexing.result()
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.groups_json(plan, districts))
         timer.lap("search")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,5 +97,32 @@ def test_build_killed_half_way_leaves_site_untouched(data_copy, tmp_path, monkey
     monkeypatch.setattr(build_module.fill, "fill_pages", killed)
     with pytest.raises(KeyboardInterrupt):
         build(BuildPaths(data=data_copy, site=site))
+    assert tree_digest(site) == before
+    assert not [p for p in tmp_path.glob(".site.*") if p.name != ".site.cache"]  # no stage left behind
+
+
+def test_a_build_failing_while_pagefind_indexes_stops_it_and_leaves_the_site_untouched(data_copy, tmp_path,
+                                                                                      monkeypatch):
+    # Pagefind indexes while the downloads are written (build.py): a failure there must not wait
+    # for the indexer (minutes in a big city) nor leave its processes running.
+    site = tmp_path / "site"
+    assert build(BuildPaths(data=data_copy, site=site)).built
+    before = tree_digest(site)
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text("#!/bin/sh\necho $$ >> \"$0.pids\"\nexec sleep 600\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(build_module.search, "executable", lambda: slow)
+
+    def failed(*args, **kwargs):
+        time.sleep(1)  # the indexer has started its processes
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module.findings, "published", failed)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildPaths(data=data_copy, site=site), full=True)
+    assert time.monotonic() - started < 300  # not the 600 s the indexer would take
+    pids = [int(line) for line in (tmp_path / "slow-pagefind.pids").read_text().split()]
+    assert pids and not [pid for pid in pids if Path(f"/proc/{pid}").exists()]
     assert tree_digest(site) == before
     assert not [p for p in tmp_path.glob(".site.*") if p.name != ".site.cache"]  # no stage left behind

@@ -29,6 +29,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,10 +278,12 @@ def executable() -> Path:
 RUNTIME = ("pagefind.js",)  # with wasm.*.pagefind: loaded from a group's first bundle only
 
 
-def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 2) -> IndexStats:
+def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 2,
+               stop: threading.Event | None = None) -> IndexStats:
     """Run Pagefind on each shard's documents (documents/<group>/, the shard's folders only),
     `workers` at a time, into site/pagefind/<shard>/ (the biggest first, so the cores finish
-    together); a finished bundle is tidied (_finish) while the next ones are indexed."""
+    together); a finished bundle is tidied (_finish) while the next ones are indexed. Run beside
+    other work (build.py), it stops within a second of `stop` being set."""
     binary = str(executable())
     stats = IndexStats(bundles=len(shards))
     running: list[tuple[Shard, subprocess.Popen]] = []
@@ -300,8 +303,9 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
     try:
         while queue or running:
             start()
-            shard, process = running.pop(0)
-            output, _ = process.communicate()
+            shard, process = running[0]
+            output = _output(process, stop)
+            running.pop(0)
             if process.returncode != 0:
                 raise JuwuError(f"搜索索引生成失败（{shard.name}）：{output[-500:]}",
                                 f"Pagefind failed for {shard.name}: {output[-500:]}", code="search-index-failed")
@@ -315,6 +319,16 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
             process.wait()
     stats.bytes = sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
     return stats
+
+
+def _output(process: subprocess.Popen, stop: threading.Event | None) -> str:
+    """What the process wrote, once it has ended; InterruptedError when `stop` is set before."""
+    while True:
+        try:
+            return process.communicate(timeout=0.5)[0]
+        except subprocess.TimeoutExpired:  # retried without losing output (subprocess docs)
+            if stop is not None and stop.is_set():
+                raise InterruptedError("search indexing stopped: the build failed") from None
 
 
 def _finish(folder: Path, shard: Shard) -> None:
