@@ -131,7 +131,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
         cache.start_rows()
-        filled = fill.fill_pages(stage, cache.theme, cache.documents, cache.new_rows, pages)
+        filled = fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, pages)
         for period in (p for c in city.communities for p in c.periods):  # written: only totals needed now
             period.keep_totals_only()
         _carry_held(scope, paths.site, stage)

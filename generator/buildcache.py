@@ -118,9 +118,13 @@ class BuildCache:
         return Summaries(self._summaries)
 
     def start_rows(self) -> None:
-        """An empty rows.new/ for the communities this build renders (fill.fill_pages writes them)."""
+        """An empty rows.new/ for the communities this build renders (keep_rows)."""
         _remove_tree(self.new_rows)
         self.new_rows.mkdir(parents=True)
+
+    def keep_rows(self, code: str, rows: dict) -> None:
+        """One community's city rows into rows.new/ (fill.fill_pages calls it in its render workers)."""
+        _dump(self.new_rows / f"{code}.pickle", rows)
 
     def rows_of(self, rendered: set[str]):
         """code → its city rows after this build: made now (rows.new/) or published (rows/); None when
@@ -191,11 +195,6 @@ class Summaries:
         if found is None:
             raise KeyError(code)
         return found
-
-
-def write_rows(folder: Path, code: str, rows: dict) -> None:
-    """One community's city rows into rows.new/ (a render worker's, for BuildCache.rows_of)."""
-    _dump(folder / f"{code}.pickle", rows)
 
 
 def _remove_tree(folder: Path) -> None:

@@ -4,8 +4,8 @@ A city of 5,000 communities has ~85,000 pages (~1.2 GB of HTML): rendering them 
 before writing would hold the whole site in memory, and Jinja2 is single-threaded. Each worker is
 a fork of the build process (it shares the City model without copying or pickling it), renders
 every n-th page, fills it into the shell MkDocs made and writes it to the staging folder at once,
-with the page's search document beside it in each bundle's folder, and a community's rows of the
-city's downloads into the build cache (one file each); it sends back only the documents' hashes,
+with the page's search document beside it in each bundle's folder, and hands a community's rows of
+the city's downloads to `keep_rows` (the build cache's); it sends back only the documents' hashes,
 from which the build tells which search bundles changed.
 """
 
@@ -15,11 +15,12 @@ import hashlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from generator import buildcache, cores, heldback
+from generator import cores, heldback
 from generator.site import search, write
 from generator.site import shell as shells
-from generator.site.downloads import community_downloads
+from generator.site.downloads import CityRows, community_downloads
 from generator.site.page import Page
 from generator.site.render import environment, render_page
 
@@ -36,19 +37,20 @@ class Filled:
         return self
 
 
-_JOB: tuple[Path, Path, Path, Path, list[Page], int] | None = None  # what forked workers inherit
+KeepRows = Callable[[str, CityRows], None]  # (community, its rows of the city's tables): kept for the downloads
+_JOB: tuple[Path, Path, Path, KeepRows, list[Page], int] | None = None  # what forked workers inherit
 
 
-def fill_pages(stage: Path, shells_dir: Path, documents: Path, rows: Path, pages: list[Page],
+def fill_pages(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page],
                processes: int | None = None) -> Filled:
     """Write every page into the stage as <path>index.html, from the shells in `shells_dir`,
-    its search document into documents/<bundle>/<path>index.html, and each community's rows of
-    the city's downloads into rows/<code>.pickle (buildcache.write_rows)."""
+    its search document into documents/<bundle>/<path>index.html, and give each community's rows
+    of the city's downloads to `keep_rows` (in the worker that made them)."""
     global _JOB
     n = min(processes or cores.workers(), max(1, len(pages) // MIN_PAGES_PER_WORKER))
     if n <= 1:
-        return _fill_slice(stage, shells_dir, documents, rows, pages)
-    _JOB = (stage, shells_dir, documents, rows, pages, n)
+        return _fill_slice(stage, shells_dir, documents, keep_rows, pages)
+    _JOB = (stage, shells_dir, documents, keep_rows, pages, n)
     try:
         with ProcessPoolExecutor(n, mp_context=cores.fork_context()) as pool:
             filled = Filled()
@@ -61,8 +63,8 @@ def fill_pages(stage: Path, shells_dir: Path, documents: Path, rows: Path, pages
 
 def _work(index: int) -> Filled:
     assert _JOB is not None
-    stage, shells_dir, documents, rows, pages, n = _JOB
-    return _fill_slice(stage, shells_dir, documents, rows, share(pages, index, n))
+    stage, shells_dir, documents, keep_rows, pages, n = _JOB
+    return _fill_slice(stage, shells_dir, documents, keep_rows, share(pages, index, n))
 
 
 def share(pages: list[Page], index: int, n: int) -> list[Page]:
@@ -84,7 +86,7 @@ def _community_of(path: str) -> str | None:
     return path.split("/", 2)[1] if path.startswith("c/") else None
 
 
-def _fill_slice(stage: Path, shells_dir: Path, documents: Path, rows: Path, pages: list[Page]) -> Filled:
+def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page]) -> Filled:
     env = environment()
     filled = Filled()
     writer = write.NewFiles()
@@ -110,7 +112,7 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, rows: Path, page
         if page.kind == "community":  # its downloads, feed and rows of the city's tables, on this core too
             city, community = page.context["city"], page.context["community"]
             files, city_rows = community_downloads(city, community, page.version)
-            buildcache.write_rows(rows, community.code, city_rows)
+            keep_rows(community.code, city_rows)
             for rel, data in files.items():
                 writer.write(stage, rel, data)
         document = search.document(env, page)
