@@ -104,6 +104,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     hashes = scope.compose(city, validation.hashes)
     if hashes is None:  # the summaries do not cover the city: start again from scratch
         return None
+    if not scope.full and not cache.has_rows(scope.unchanged(city) | scope.kept_pages()):
+        return None  # nor do the kept city rows: the city's downloads would miss what they published
     published = None if scope.full else cache.sheets()
     if not scope.full and scope.as_of_moved(city, published):  # every page's overdue, due, ... moved
         return None

@@ -126,6 +126,14 @@ class BuildCache:
         """One community's city rows into rows.new/ (fill.fill_pages calls it in its render workers)."""
         _dump(self.new_rows / f"{code}.pickle", rows)
 
+    def has_rows(self, codes: set[str]) -> bool:
+        """Whether rows/ has the published rows of all these communities."""
+        try:
+            present = {entry.name for entry in os.scandir(self.rows)}
+        except OSError:
+            return not codes
+        return all(f"{code}.pickle" in present for code in codes)
+
     def rows_of(self, rendered: set[str]):
         """code → its city rows after this build: made now (rows.new/) or published (rows/); None when
         neither has them (the caller makes them from the model)."""

@@ -100,3 +100,19 @@ def test_equal_amounts_share_one_decimal_and_a_zero_keeps_its_sign():
     assert a == Decimal("1200.00") and str(a) == "1200.00" and a is b
     assert str(assemble._money(Decimal("-0"))) == "-0.00" and str(assemble._money(Decimal("0"))) == "0.00"
     assert str(assemble._money(Decimal("1.005"))) == "1.00" and assemble._money(None) is None
+
+
+def test_a_republish_missing_kept_rows_is_a_full_build_and_equals_one(data_copy, tmp_path):
+    site = tmp_path / "live" / "site"
+    assert build(BuildPaths.for_data(data_copy, site)).built
+    cache = buildcache.BuildCache(BuildPaths.for_data(data_copy, site).cache)
+    code, ledger = with_ledger(data_copy)
+    other = next(p for p in sorted(cache.rows.glob("*.pickle")) if p.stem != code)
+    other.unlink()  # the cache lost an unchanged community's rows
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    result = build(BuildPaths.for_data(data_copy, site))
+    assert result.built and result.republished is None
+    assert (cache.rows / other.name).is_file()
+    fresh = tmp_path / "fresh" / "site"
+    assert build(BuildPaths.for_data(data_copy, fresh)).built
+    assert written(site) == written(fresh)
