@@ -136,3 +136,14 @@ def test_a_build_failing_while_pagefind_indexes_stops_it_and_leaves_the_site_unt
         for pid in sleeps.read_text().split() if sleeps.exists() else []:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(int(pid), signal.SIGKILL)
+
+
+def test_a_killed_builds_stage_is_cleared_by_the_next_build_even_a_republish(data_copy, tmp_path):
+    site = tmp_path / "site"
+    assert build(BuildPaths(data=data_copy, site=site)).built
+    stale = tmp_path / ".site.new-999999"  # a build killed while writing its stage (4 GB at 5,000)
+    (stale / "c").mkdir(parents=True)
+    (stale / "c" / "index.html").write_text("half written", encoding="utf-8")
+    result = build(BuildPaths(data=data_copy, site=site))
+    assert result.built and result.republished == frozenset()
+    assert not stale.exists()

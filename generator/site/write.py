@@ -288,7 +288,7 @@ def swap(stage: Path, site: Path, trash: Path) -> None:
     `trash` and deleted by a background process: deleting ~100,000 files takes seconds, and the
     new site is already live."""
     site = site.resolve()
-    recover(site)
+    recover(site, trash)
     old = site.with_name(f".{site.name}.old-{os.getpid()}")
     if site.exists():
         os.replace(site, old)
@@ -308,8 +308,10 @@ def dispose(folder: Path, trash: Path) -> None:
                      stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-def recover(site: Path) -> None:
-    """After a kill between the two renames of a swap, put the previous site back; drop stale stages."""
+def recover(site: Path, trash: Path | None = None) -> None:
+    """After a kill between the two renames of a swap, put the previous site back; drop stale stages
+    (a killed build's: ~4 GB at 5,000 communities), into `trash` to be deleted in the background
+    when one is given."""
     site = site.resolve()
     parent = site.parent
     if not parent.exists():
@@ -321,7 +323,10 @@ def recover(site: Path) -> None:
     for leftover in olds + sorted(parent.glob(f".{site.name}.new-*")):
         if leftover.name.endswith(f"-{os.getpid()}"):
             continue
-        shutil.rmtree(leftover, ignore_errors=True)
+        if trash is not None:
+            dispose(leftover, trash)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def discard(stage: Path) -> None:
