@@ -69,8 +69,9 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     theme (generator/site/engines.py): this, else city.yaml's `engine:`, else MkDocs."""
     theme_engine = engines.choose(engine, engines.city_engine(paths.data))
     search.executable()  # no indexer: say so before minutes of work, not after rendering
-    with BuildCache(paths.cache).locked():
-        write.recover(paths.site, BuildCache(paths.cache).trash)  # what a killed build left: first
+    cache = BuildCache(paths.cache)
+    with cache.locked():
+        write.recover(paths.site, cache.trash)  # what a killed build left: first
         chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
         # A republish that finds it must be a full build returns None, and its model, summaries and
         # state are let go before the full build loads its own (twice the memory otherwise).

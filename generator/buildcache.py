@@ -33,6 +33,7 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import stat
 import time
 from dataclasses import dataclass, field
@@ -119,7 +120,7 @@ class BuildCache:
 
     def start_rows(self) -> None:
         """An empty rows.new/ for the communities this build renders (keep_rows)."""
-        _remove_tree(self.new_rows)
+        shutil.rmtree(self.new_rows, ignore_errors=True)
         self.new_rows.mkdir(parents=True)
 
     def keep_rows(self, code: str, rows: dict) -> None:
@@ -203,13 +204,6 @@ class Summaries:
         if found is None:
             raise KeyError(code)
         return found
-
-
-def _remove_tree(folder: Path) -> None:
-    if folder.is_dir():
-        for entry in os.scandir(folder):
-            os.unlink(entry.path)
-        folder.rmdir()
 
 
 def _dump(path: Path, value) -> None:

@@ -23,7 +23,7 @@ class Scope:
 
     plan: Plan | None  # None: a full build
     last: buildcache.State | None  # what the published site was built from (also read by a full build)
-    summaries: buildcache.Summaries | dict  # code → summary, of the published site
+    summaries: buildcache.Summaries  # code → summary, of the published site
     held: dict[str, HeldBack] = field(default_factory=dict)  # communities held back by this build
 
     @property

@@ -96,11 +96,11 @@ def supervision_pages(city: City, home: list[tuple[str, str]], version: str) -> 
     pages = [Page(findings.HOME, "督办：未整改的问题", "supervision.html", partial(supervision_context, city), "supervision",
                   home, changed=city.as_of, version=version)]
     crumbs = home + [("督办", findings.HOME)]
-    every: dict[str, list] = {}  # district → its open findings: its unfiltered list comes first
+    every: dict[str, list] = {}  # district → its open findings (district_lists gives them before the filtered)
     for district, path, title, found, chosen in findings.district_lists(city):
         if chosen is None:
             every[district.code] = found
-        all_of_district = every.get(district.code) or findings.open_of(district.communities)
+        all_of_district = every[district.code]
         context = {"city": city, "district": district, "findings": found[:findings.LIST_LIMIT], "total": len(found),
                    "chosen": chosen,
                    "chips": findings.chips(all_of_district, city.as_of, district.code),
