@@ -32,6 +32,7 @@ CURRENT, SIGNATURE, FOLDER, PUBKEY = "manifest.json", "manifest.json.minisig", "
 LINK_RE = re.compile(r"^([1-9][0-9]*)-([0-9a-f]{64})\.json$")
 RACY_NS = 2_000_000_000
 PENDING = "manifest-pending"  # in the build cache
+LISTING = "manifest-listing.pickle"  # in the build cache: the newest manifest's number, rewrites and files
 NO_KEY_TEXT = "本站的清单未签名。This site's manifest is not signed.\n"
 
 
@@ -210,10 +211,15 @@ def check_chain(site: Path, cache: Path, rewrite: str | None) -> Chain:
     (JuwuError) a chain that does not match, unless `rewrite` gives the operator's reason."""
     recorded = _read_record(cache)
     current = _read(site / CURRENT)
-    body = parse(current) if current is not None else None
+    current_sha = sha256(current) if current is not None else None
     links = _links(site)
+    body = None
+    if recorded is not None and current_sha == recorded["sha"]:
+        body = _listing(cache, current_sha)  # the last build's own record of it: no 69 MB of JSON to parse
+    if body is None and current is not None:
+        body = parse(current)
     if recorded is not None:
-        ok = current is not None and sha256(current) == recorded["sha"] and _names(links) == recorded["links"]
+        ok = current is not None and current_sha == recorded["sha"] and _names(links) == recorded["links"]
     elif current is not None:  # no record (a lost cache, a new build machine): the chain must hold by itself
         ok = not check_links({n: (name, _read(site / FOLDER / name) or b"") for n, name in links.items()}, current)
     else:
@@ -231,8 +237,8 @@ def check_chain(site: Path, cache: Path, rewrite: str | None) -> Chain:
     _write(cache / PENDING, b"")  # until this build's manifest is written, the site may differ from the last one
     if rewrite is not None:
         rewritten.append({"n": n, "reason": rewrite, "expected": recorded["sha"] if recorded else None,
-                          "found": sha256(current) if current is not None else None})
-    return Chain(n, sha256(current) if current is not None else None, rewritten, _hold(site, cache), listed)
+                          "found": current_sha})
+    return Chain(n, current_sha, rewritten, _hold(site, cache), listed)
 
 
 def publish(site: Path, cache: Path, chain: Chain, data: Path, data_files: dict[str, str], version: str,
@@ -259,6 +265,8 @@ def publish(site: Path, cache: Path, chain: Chain, data: Path, data_files: dict[
         (site / SIGNATURE).unlink(missing_ok=True)
     _write(site / CURRENT, body)
     links = _links(site)
+    _write(cache / LISTING, pickle.dumps({"sha": sha, "n": chain.n, "rewritten": chain.rewritten, "site": files},
+                                         protocol=pickle.HIGHEST_PROTOCOL))
     _write(cache / "manifest-chain.json", json.dumps({"n": chain.n, "sha": sha, "links": _names(links)}).encode())
     (cache / PENDING).unlink(missing_ok=True)
     return sha
@@ -278,6 +286,19 @@ def carried(site: Path, listed: dict[str, str], touched: list[str]) -> dict[str,
         else:
             files.pop(rel, None)
     return files
+
+
+def _listing(cache: Path, sha: str) -> dict | None:
+    """What check_chain needs of the manifest whose sha256 is `sha` (its number, logged rewrites
+    and site files), as the build that wrote it kept them; None when the cache has no such record."""
+    try:
+        with (cache / LISTING).open("rb") as f:
+            kept = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, TypeError):
+        return None
+    if not isinstance(kept, dict) or kept.get("sha") != sha or not isinstance(kept.get("site"), dict):
+        return None
+    return kept
 
 
 def _pending(cache: Path) -> bool:

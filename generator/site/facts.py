@@ -81,9 +81,20 @@ def disclosures(community: Community, frequency: str = "monthly") -> list[Disclo
 
 def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT,
                        frequency: str = "monthly") -> list[Disclosure]:
-    """The `limit` most recent disclosures among many communities, newest first (bounded)."""
-    return heapq.nlargest(limit, (d for c in communities for d in disclosures(c, frequency)),
-                          key=lambda d: d.sort_key)
+    """The `limit` most recent disclosures among many communities, newest first (bounded). Chosen
+    by their sort keys alone (the city's ~65,000 periods at 5,000 communities), and only the chosen
+    made into Disclosures: the same items, in the same order, as ranking every Disclosure."""
+    def keyed():
+        for c in communities:
+            for p in c.periods:
+                if p.published_on:
+                    yield (p.published_on, c.code, "period", p.key), c, p
+            for r in c.reports:
+                if r.date:
+                    yield (r.date, c.code, "report", r.slug), c, r
+    return [Disclosure(key[0], "period", c, period=item, frequency=frequency) if key[2] == "period"
+            else Disclosure(key[0], "report", c, report=item)
+            for key, c, item in heapq.nlargest(limit, keyed(), key=lambda entry: entry[0])]
 
 
 @dataclass(frozen=True)

@@ -64,12 +64,19 @@ def atom_feed(title: str, feed_url: str, page_url: str, items: list[facts.Disclo
 
 def city_feed(city: City) -> bytes:
     url = city.settings.site_url
+    return atom_feed(f"{city.settings.name}居务监督公开", url + CITY_FEED, url, city_entries(city, FEED_LIMIT), url,
+                     city.as_of)
+
+
+def city_entries(city: City, limit: int) -> list[facts.Disclosure]:
+    """The city feed's `limit` newest entries of all: ledgers and reports, and issue 18's records
+    (inspections, elections, decisions …). A record older than the ledgers and reports that
+    already fill the feed cannot be among them, and is not made (a republish makes this feed)."""
     from generator.site.records import city_feed_items
 
-    # Ledgers and reports, and issue 18's records (inspections, elections, decisions …): the newest of all.
-    items = sorted(facts.latest_disclosures(city.communities, FEED_LIMIT, city.settings.frequency)
-                   + city_feed_items(city), key=lambda d: d.sort_key, reverse=True)[:FEED_LIMIT]
-    return atom_feed(f"{city.settings.name}居务监督公开", url + CITY_FEED, url, items, url, city.as_of)
+    latest = facts.latest_disclosures(city.communities, limit, city.settings.frequency)
+    since = latest[-1].date if len(latest) == limit else None
+    return sorted(latest + city_feed_items(city, since), key=lambda d: d.sort_key, reverse=True)[:limit]
 
 
 def community_feed(city: City, c: Community) -> bytes:

@@ -166,9 +166,21 @@ def feed_items(city: City, c: Community) -> list:
     return items
 
 
-def city_feed_items(city: City) -> list:
-    """Every community's record entries, for the city feed (it keeps the newest)."""
-    return [item for c in city.communities for item in feed_items(city, c)]
+def city_feed_items(city: City, since: datetime.date | None = None) -> list:
+    """Every community's record entries dated `since` or later, for the city feed (it keeps the
+    newest: entries older than its ledgers and reports already fill it need not be made)."""
+    if since is None:
+        return [item for c in city.communities for item in feed_items(city, c)]
+    return [item for c in city.communities if _latest_entry_date(c) >= since
+            for item in feed_items(city, c) if item.date >= since]
+
+
+def _latest_entry_date(c: Community) -> datetime.date:
+    """The latest date any of feed_items' entries can carry: each is one of these dates."""
+    dates = [i.inspected_on for i in c.inspections] + [e.published_on for e in c.elections]
+    dates += [x.published_on for group in (c.decisions, c.member_changes, c.projects, c.allowances) for x in group]
+    dates += [t.held_on for t in c.trainings]
+    return max((d for d in dates if d is not None), default=datetime.date.min)
 
 
 # --- each record kind's own page ------------------------------------------------------------------
