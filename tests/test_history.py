@@ -300,6 +300,20 @@ def test_every_shard_holds_only_its_own_codes_and_the_page_is_published(amended)
     assert "核验" in (site / VERIFY / "index.html").read_text(encoding="utf-8")
 
 
+def test_every_shard_is_canonical_json_with_its_keys_sorted(amended):
+    """The shards are printed without json.dumps sorting them: codes, entries and the changes
+    since an old version still come out as canonical JSON with sorted keys (the same bytes for the
+    same content, whichever build made them)."""
+    site = amended["site"]
+    kinds = set()
+    for path in sorted((site / VERIFY).glob("*.json")):
+        data = path.read_bytes()
+        found = json.loads(data)
+        kinds |= {entry["s"] for entry in found.values()}
+        assert data == (json.dumps(found, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+    assert kinds == {"current", "old"}
+
+
 def test_a_full_build_makes_the_same_history_as_the_republish(amended, tmp_path):
     site = amended["site"]
     fresh = tmp_path / "fresh"

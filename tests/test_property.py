@@ -138,3 +138,12 @@ def test_a_damaged_amount_is_read_exactly_or_refused(small_city, text):
         else:
             assert changed and any(p.file.endswith("2024-02.yaml") or p.file.endswith("2024-03.yaml")
                                    for p in result.problems.errors)
+
+
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from('a,"\r\n 居=+-@\t;'), max_size=6), min_size=1, max_size=4),
+                max_size=8))
+def test_csv_lines_are_the_csv_text_a_row_at_a_time(rows):
+    from generator.site.tablefiles import csv_lines_of, csv_text_of
+
+    lines = csv_lines_of(rows)
+    assert len(lines) == len(rows) and "".join(lines) == csv_text_of(rows)

@@ -84,3 +84,24 @@ def test_a_long_list_is_cut_on_the_page_and_whole_in_its_csv(monkeypatch):
     rel = page.path + "findings.csv"
     rows = list(csv.DictReader(io.StringIO(findings.published(city)[rel].decode("utf-8-sig"))))
     assert len(rows) == page.context["total"]
+
+
+def test_every_findings_csv_is_its_list_encoded_on_its_own():
+    """The lists' CSVs share each finding's encoded line (a finding is in three or four lists):
+    each is byte for byte the CSV of its own rows, encoded alone."""
+    from generator.site import findings
+    from generator.site.tablefiles import Field, csv_file, rows_csv
+
+    city = validate_city(DATA).city
+    fields = [Field(name, title, "integer" if name == "age_days" else "date" if name in ("since", "due")
+                    else "string") for name, title in findings.CSV_FIELDS]
+
+    def alone(found) -> bytes:
+        return csv_file(fields, rows_csv(fields, findings.csv_rows(found, city.as_of, city.settings.site_url)))
+
+    files = findings.published(city)
+    lists = findings.district_lists(city)
+    assert len(lists) > len(city.districts) and any(found for *_, found, _ in lists)
+    assert files[f"{findings.HOME}findings.csv"] == alone(findings.open_of(city.communities))
+    for _, path, _, found, _ in lists:
+        assert files[f"{path}findings.csv"] == alone(found), path

@@ -169,14 +169,18 @@ def district_lists(city: City) -> list[tuple]:
 def published(city: City) -> dict[str, bytes]:
     """Each list page's CSV (exactly its rows), the city's CSV of every open finding, and each
     district's Atom feed of findings opened and closed."""
-    from generator.site.tablefiles import Field, csv_file, rows_csv
+    from generator.site.tablefiles import Field, csv_file, csv_lines_of, encode
 
     fields = [Field(name, title, "integer" if name == "age_days" else "date" if name in ("since", "due")
                     else "string") for name, title in CSV_FIELDS]
     site_url = city.settings.site_url
+    lines: dict[tuple, str] = {}  # a finding's row → its CSV line: each is in three or four lists
 
     def csv_of(findings: list[Finding]) -> bytes:
-        return csv_file(fields, rows_csv(fields, csv_rows(findings, city.as_of, site_url)))
+        rows = [tuple(row) for row in csv_rows(findings, city.as_of, site_url)]
+        new = [row for row in dict.fromkeys(rows) if row not in lines]
+        lines.update(zip(new, csv_lines_of(encode(fields, new).csv)))
+        return csv_file(fields, "".join(lines[row] for row in rows))
 
     files = {f"{HOME}findings.csv": csv_of(open_of(city.communities))}
     for district, path, _, found, _ in district_lists(city):

@@ -156,6 +156,20 @@ def csv_text_of(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def csv_lines_of(rows: list[list[str]]) -> list[str]:
+    """Each row's CSV text: "".join of them is csv_text_of(rows) (the writer writes a row at a time)."""
+    lines: list[str] = []
+    writer = csv.writer(_Lines(lines), lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row)
+    return lines
+
+
+class _Lines:
+    def __init__(self, lines: list[str]):
+        self.write = lines.append
+
+
 def json_text_of(objects: list[str]) -> str:
     """The objects of a JSON array, one a line, without the brackets."""
     return _NUMBER.sub(r"\1", ",\n".join(objects))
