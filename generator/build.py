@@ -7,11 +7,12 @@ stage that then goes live file by file, and the result is the site a full build 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -135,22 +136,35 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         write.copy_tree(cache.theme, stage, (".html",), {shells.VERSION: html.escape(version)}, THEME_SKIP)
         progress("generate", f"生成 {len(pages)} 个页面 rendering {len(pages)} pages")
         cache.start_rows()
-        filled = fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, pages)
-        for period in (p for c in city.communities for p in c.periods):  # written: only totals needed now
-            period.keep_totals_only()
-        _carry_held(scope, paths.site, stage)
-        page_paths = scope.page_paths(rendered, pages)
-        write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
-        timer.lap("generate")
-        # Pagefind indexes the search documents (its own processes) while the downloads are written:
-        # a republish waits for the longer of the two, not for both. The "search" lap is the wait after.
-        progress("search", "生成搜索索引 indexing for search")
-        document_map = scope.documents(rendered, pages, filled.documents)
-        plan, shards, names = scope.search_shards(document_map, paths.site)
+        present = scope.present_documents(rendered)  # not written again: the indexer may be reading them
+        first, rest = scope.first_pages(pages, rendered)
+        filled = fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, first, present=present) \
+            if first else fill.Filled()
+        # Pagefind indexes the search documents (its own processes) while the rest is rendered and
+        # the downloads are written: a republish starts it once its communities' pages are made,
+        # a full build once every page is. The "search" lap is the wait after the downloads.
         stop = threading.Event()
         with ThreadPoolExecutor(1) as indexer:
-            indexing = indexer.submit(search.index_site, cache.documents, stage, shards, stop=stop)
+            foreseen = scope.documents(rendered, first, filled.documents) if first else None
+            indexing = None if foreseen is None else _index(indexer, scope, foreseen, cache, stage, paths.site, stop)
             try:
+                filled.add(fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, rest, present=present))
+                for period in (p for c in city.communities for p in c.periods):  # written: only totals needed now
+                    period.keep_totals_only()
+                _carry_held(scope, paths.site, stage)
+                page_paths = scope.page_paths(rendered, pages)
+                write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
+                timer.lap("generate")
+                progress("search", "生成搜索索引 indexing for search")
+                document_map = scope.documents(rendered, pages, filled.documents)
+                if indexing is None or document_map != foreseen:  # a document the early start did not foresee
+                    if indexing is not None:  # every bundle is indexed again, from the documents as they are now
+                        with contextlib.suppress(Exception):  # it may have read one being written: not used
+                            indexing.result()
+                        for early in indexing.shards:
+                            shutil.rmtree(stage / search.BUNDLE / early.name, ignore_errors=True)
+                    indexing = _index(indexer, scope, document_map, cache, stage, paths.site, stop)
+                plan, names = indexing.plan, indexing.names
                 progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
                 write_city_tables(stage, city, cache.rows_of(rendered))
                 for rel, data in (city_published(city, version) | findings.published(city)
@@ -163,7 +177,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
                 stop.set()  # Pagefind's processes killed, not waited for
                 raise
             timer.lap("downloads")
-            result.search = indexing.result()
+            result.search = indexing.future.result()
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.groups_json(plan, districts))
         timer.lap("search")
@@ -200,6 +214,25 @@ def checked_communities(paths: BuildPaths) -> set[str] | None:
               for key in ("code", "community")}  # communities.csv's key, rollout.csv's
     return {code for code in map(layout.community_of, files) if code is not None} | {
         code for code in listed if isinstance(code, str) and layout.CODE_RE.match(code)}
+
+
+@dataclass
+class _Indexing:
+    """Pagefind at work on a plan's bundles (search.shard_plan), beside the build."""
+
+    plan: dict
+    shards: list
+    names: list[str]  # the bundles indexed or removed
+    future: Future
+
+    def result(self):
+        return self.future.result()
+
+
+def _index(indexer: ThreadPoolExecutor, scope: Scope, documents: dict, cache: BuildCache, stage: Path, site: Path,
+           stop: threading.Event) -> _Indexing:
+    plan, shards, names = scope.search_shards(documents, site)
+    return _Indexing(plan, shards, names, indexer.submit(search.index_site, cache.documents, stage, shards, stop=stop))
 
 
 def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str],

@@ -137,6 +137,24 @@ class Scope:
         kept = {p for p in self.plan.previous.paths if not buildcache.under(p, rendered)}
         return sorted(kept | made)
 
+    def first_pages(self, pages, rendered: set[str]) -> tuple[list, list]:
+        """(pages rendered first, the others). A republish renders its communities' pages first:
+        theirs are the only search documents it can change (the city's pages are found by the
+        names of districts and streets, city files a republish never changes), so the bundles
+        holding them are indexed while the city's pages render. A full build: all at once."""
+        if self.full:
+            return [], pages
+        own = [p for p in pages if buildcache.under(p.path, rendered)]
+        return own, [p for p in pages if not buildcache.under(p.path, rendered)]
+
+    def present_documents(self, rendered: set[str]) -> dict[str, dict[str, str]]:
+        """The search documents of the published build still in the build cache (a republish: all
+        but the re-rendered communities', removed before rendering); none in a full build."""
+        if self.plan is None:
+            return {}
+        return {bundle: {path: sha for path, sha in docs.items() if not buildcache.under(path, rendered)}
+                for bundle, docs in self.plan.previous.documents.items()}
+
     def documents(self, rendered: set[str], pages, hashes: DocumentHashes) -> dict[str, dict[str, str]]:
         """bundle → page path → sha256 of its search document, for the whole published site."""
         made = {p.path for p in pages}

@@ -263,3 +263,51 @@ def test_a_new_month_that_moves_the_city_s_as_of_is_a_full_build(published, tmp_
     assert result.built
     assert result.republished is None
     assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_republish_indexes_its_bundles_before_rendering_the_city_s_pages(published, monkeypatch):
+    """Only the republished communities' search documents can change, so their bundles are
+    indexed while the city's pages are rendered (Pagefind on a district's bundle is the longest
+    step of a republish)."""
+    from generator.site import fill
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "楼道照明维修")
+    calls = []
+    real_fill, real_index = fill.fill_pages, build_module._index
+    monkeypatch.setattr(fill, "fill_pages", lambda stage, shells, docs, keep, pages, **kw: calls.append(
+        ("fill", {p.path.split("/")[0] + ("/" + p.path.split("/")[1] if p.path.startswith("c/") else "")
+                  for p in pages})) or real_fill(stage, shells, docs, keep, pages, **kw))
+    monkeypatch.setattr(build_module, "_index", lambda *a, **kw: calls.append(("index", None)) or real_index(*a, **kw))
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert [kind for kind, _ in calls] == ["fill", "index", "fill"]
+    assert calls[0][1] == {f"c/{code}"} and f"c/{code}" not in calls[2][1] and "d" in calls[2][1]
+    from tests.test_search_index import index_words
+
+    assert {"楼道", "照明"} <= index_words(site / "pagefind" / code[:6])
+
+
+def test_a_city_page_s_search_document_changed_after_all_is_indexed_again(published, monkeypatch, tmp_path):
+    """Should a city page's search document change in a republish after all, the early indexing
+    is not used: every bundle to index is indexed again once all documents are written, and the
+    site is still the one a full build makes."""
+    from generator.site import search
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    real = search.document
+
+    def with_marker(env, page):
+        found = real(env, page)
+        return found if found is None or page.kind not in ("home", "district", "street") else \
+            found.replace("</body>", "<p>标记词语</p></body>")
+
+    monkeypatch.setattr(search, "document", with_marker)
+    indexed = []
+    real_index = build_module._index
+    monkeypatch.setattr(build_module, "_index", lambda *a, **kw: indexed.append(1) or real_index(*a, **kw))
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert len(indexed) == 2
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))

@@ -38,19 +38,22 @@ class Filled:
 
 
 KeepRows = Callable[[str, CityRows], None]  # (community, its rows of the city's tables): kept for the downloads
-_JOB: tuple[Path, Path, Path, KeepRows, list[Page], int] | None = None  # what forked workers inherit
+Documents = dict[str, dict[str, str]]  # bundle → page path → sha256 of its search document
+_JOB: tuple[Path, Path, Path, KeepRows, list[Page], Documents, int] | None = None  # what forked workers inherit
 
 
 def fill_pages(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page],
-               processes: int | None = None) -> Filled:
+               processes: int | None = None, present: Documents | None = None) -> Filled:
     """Write every page into the stage as <path>index.html, from the shells in `shells_dir`,
-    its search document into documents/<bundle>/<path>index.html, and give each community's rows
-    of the city's downloads to `keep_rows` (in the worker that made them)."""
+    its search document into documents/<bundle>/<path>index.html (unless `present` says that very
+    document is there already: a republish's search indexer may be reading it), and give each
+    community's rows of the city's downloads to `keep_rows` (in the worker that made them)."""
     global _JOB
+    present = present or {}
     n = min(processes or cores.workers(), max(1, len(pages) // MIN_PAGES_PER_WORKER))
     if n <= 1:
-        return _fill_slice(stage, shells_dir, documents, keep_rows, pages)
-    _JOB = (stage, shells_dir, documents, keep_rows, pages, n)
+        return _fill_slice(stage, shells_dir, documents, keep_rows, pages, present)
+    _JOB = (stage, shells_dir, documents, keep_rows, pages, present, n)
     try:
         with ProcessPoolExecutor(n, mp_context=cores.fork_context()) as pool:
             filled = Filled()
@@ -63,8 +66,8 @@ def fill_pages(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRo
 
 def _work(index: int) -> Filled:
     assert _JOB is not None
-    stage, shells_dir, documents, keep_rows, pages, n = _JOB
-    return _fill_slice(stage, shells_dir, documents, keep_rows, share(pages, index, n))
+    stage, shells_dir, documents, keep_rows, pages, present, n = _JOB
+    return _fill_slice(stage, shells_dir, documents, keep_rows, share(pages, index, n), present)
 
 
 def share(pages: list[Page], index: int, n: int) -> list[Page]:
@@ -86,7 +89,8 @@ def _community_of(path: str) -> str | None:
     return path.split("/", 2)[1] if path.startswith("c/") else None
 
 
-def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page]) -> Filled:
+def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page],
+                present: Documents) -> Filled:
     env = environment()
     filled = Filled()
     writer = write.NewFiles()
@@ -120,6 +124,7 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepR
             data = document.encode("utf-8")  # once, for its hash and each bundle's copy
             digest = hashlib.sha256(data).hexdigest()
             for bundle in search.bundle_names(page):
-                writer.write(documents / bundle, f"{page.path}index.html", data)
+                if present.get(bundle, {}).get(page.path) != digest:
+                    writer.write(documents / bundle, f"{page.path}index.html", data)
                 filled.documents.append((bundle, page.path, digest))
     return filled
