@@ -22,7 +22,7 @@ from generator.site import search, write
 from generator.site import shell as shells
 from generator.site.downloads import CityRows, community_downloads
 from generator.site.page import Page
-from generator.site.render import environment, render_page
+from generator.site.render import render_page, shared_environment
 
 MIN_PAGES_PER_WORKER = 200  # below this, forking costs more than it saves (a republish renders ~650)
 DocumentHashes = list[tuple[str, str, str]]  # (bundle, page path, sha256 of its search document)
@@ -91,7 +91,7 @@ def _community_of(path: str) -> str | None:
 
 def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page],
                 present: Documents) -> Filled:
-    env = environment()
+    env = shared_environment()
     filled = Filled()
     writer = write.NewFiles()
     cache: dict[str, shells.Shell] = {}

@@ -287,13 +287,14 @@ def verify_files(city: City, history: History | None, by_community: Sheets | Non
     here and each entry's keys by verify_index (json.dumps' sort_keys: 0.6 s of a republish at 5,000)."""
     index = verify_index(city, history, by_community)
     current_titles = {e["p"]: e["t"] for e in index.values() if e["s"] == "current"}
-    shards: dict[str, dict] = {}
-    for code, entry in sorted(index.items()):
+    shards: dict[str, list[str]] = {}
+    for code, entry in index.items():
         if entry["s"] == "old" and not entry["t"]:
             entry["t"] = current_titles.get(entry["p"], "")
-        shards.setdefault(code[:2], {})[code] = entry
-    return {f"{VERIFY}{key}.json": (json.dumps(found, ensure_ascii=False, separators=(",", ":"))
-                                    + "\n").encode("utf-8") for key, found in sorted(shards.items())}
+        shards.setdefault(code[:2], []).append(code)
+    return {f"{VERIFY}{key}.json": (json.dumps({code: index[code] for code in sorted(codes)}, ensure_ascii=False,
+                                               separators=(",", ":")) + "\n").encode("utf-8")
+            for key, codes in sorted(shards.items())}
 
 
 def published(city: City, pages: list, by_community: Sheets | None = None) -> dict[str, bytes]:
@@ -313,9 +314,9 @@ def published(city: City, pages: list, by_community: Sheets | None = None) -> di
 def verify_page(site_name: str) -> str:
     """The static /verify/ page: reads ?c=CODE (or the code typed in), fetches its shard, says
     in plain Chinese whether the sheet is current, older (what changed since) or unknown."""
-    from generator.site.render import environment
+    from generator.site.render import shared_environment
 
-    return environment().get_template("verify.html").render(site_name=site_name)
+    return shared_environment().get_template("verify.html").render(site_name=site_name)
 
 
 __all__ = ["VERIFY", "community_history", "community_sheets_of", "history_link", "history_path", "verify_code", "verify_files",
