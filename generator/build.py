@@ -166,7 +166,9 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
                     indexing = _index(indexer, scope, document_map, cache, stage, paths.site, stop)
                 plan, names = indexing.plan, indexing.names
                 progress("downloads", "写入下载文件和订阅 writing downloads and feeds")
-                write_city_tables(stage, city, cache.rows_of(rendered))
+                tables = None if scope.full else cache.changed_tables(rendered)  # a republish: those it changes
+                if tables is None or tables:
+                    write_city_tables(stage, city, cache.rows_of(rendered), tables)
                 for rel, data in (city_published(city, version) | findings.published(city)
                                   | rollout.published(city)).items():
                     write.write_file(stage, rel, data)

@@ -142,6 +142,18 @@ class BuildCache:
             return _unpickled((self.new_rows if code in rendered else self.rows) / f"{code}.pickle")
         return rows
 
+    def changed_tables(self, rendered: set[str]) -> set[str] | None:
+        """The city tables in which a rendered community's rows differ from those published: a
+        republish writes only these (a corrected ledger line changes none of the city's ~150 MB at
+        5,000 communities); None when a community has no published rows to compare with."""
+        changed: set[str] = set()
+        for code in sorted(rendered):
+            now, before = _unpickled(self.new_rows / f"{code}.pickle"), _unpickled(self.rows / f"{code}.pickle")
+            if not isinstance(now, dict) or not isinstance(before, dict):
+                return None
+            changed |= {name for name in now.keys() | before.keys() if now.get(name) != before.get(name)}
+        return changed
+
     def sheets(self) -> tuple | None:
         """(the data's date, community → its /verify/ sheets) of the published build, or None."""
         found = _unpickled(self._sheets)
@@ -310,10 +322,9 @@ def plan(previous: State | None, engine: str, site: Path, files: dict[str, FileS
     if not site.is_dir():
         return None
     changed: set[str] = set()
-    for rel in set(files) | set(previous.files):
-        now, before = files.get(rel), previous.files.get(rel)
-        if now is not None and before is not None and now[2] == before[2]:
-            continue
+    known = previous.files
+    differing = [rel for rel, now in files.items() if (before := known.get(rel)) is None or before[2] != now[2]]
+    for rel in differing + list(known.keys() - files.keys()):  # changed or new, then gone
         parts = rel.split("/")
         if len(parts) >= 3 and parts[0] == "communities" and CODE_RE.match(parts[1]):
             changed.add(parts[1])

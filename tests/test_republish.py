@@ -311,3 +311,32 @@ def test_a_city_page_s_search_document_changed_after_all_is_indexed_again(publis
     assert build(BuildPaths.for_data(data, site)).republished == {code}
     assert len(indexed) == 2
     assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+@pytest.mark.parametrize("change, tables", [("ledger line", set()), ("member's duties", {"members"})])
+def test_a_republish_writes_only_the_city_tables_its_communities_changed(change, tables, published, tmp_path,
+                                                                         monkeypatch):
+    """The city-wide tables (~150 MB at 5,000 communities) are written again only where a
+    republished community's rows differ from those published: a corrected ledger line (the
+    ledger is not a city table) changes none, a member's duties the members table only."""
+    import csv
+    import io
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    if change == "ledger line":
+        edit_summary(ledger, "电梯维修保养费（更正）")
+    else:
+        members = data / "communities" / code / "members.csv"
+        rows = list(csv.reader(io.StringIO(members.read_text(encoding="utf-8-sig"))))
+        rows[1][rows[0].index("duties")] = "负责财务监督和公开栏核对"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        members.write_text(out.getvalue(), encoding="utf-8")
+    written = []
+    real = build_module.write_city_tables
+    monkeypatch.setattr(build_module, "write_city_tables",
+                        lambda stage, city, rows_of, only=None: written.append(only) or real(stage, city, rows_of, only))
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert written == ([tables] if tables else [])
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))

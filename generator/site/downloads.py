@@ -192,11 +192,13 @@ def city_files(city: City, version: str) -> dict[str, bytes]:
     return {CITY_DIR + PACKAGE: package_json("juwu-city", f"{city.settings.name}居务公开数据", tables, version)}
 
 
-def write_city_tables(site: Path, city: City, rows_of: Callable[[str], CityRows | None]) -> None:
-    """The city-wide tables into site/downloads/<table>.csv and .json: each community's rows
-    (`rows_of`, or made here from the model when it has none), in the city's order, appended to
-    every table's files at once, the same bytes as csv_file and json_file of them all."""
-    specs = city_specs()
+def write_city_tables(site: Path, city: City, rows_of: Callable[[str], CityRows | None],
+                      tables: set[str] | None = None) -> None:
+    """The city-wide tables (those named in `tables`; None: all) into site/downloads/<table>.csv
+    and .json: each community's rows (`rows_of`, or made here from the model when it has none), in
+    the city's order, appended to every table's files at once, the same bytes as csv_file and
+    json_file of them all."""
+    specs = tuple(spec for spec in city_specs() if tables is None or spec[0] in tables)
     folder = site / CITY_DIR
     folder.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as files:

@@ -7,6 +7,8 @@ data, never from the clock.
 
 from __future__ import annotations
 
+import datetime
+
 from functools import partial
 
 from generator.model import City, Community, District, Street
@@ -30,12 +32,14 @@ NO_COMMITTEE_TABLES = ("findings", "rollout")  # what a community without a comm
 def site_pages(city: City, version: str = "", only: set[str] | None = None) -> list[Page]:
     """Every generated page, in a stable order; with `only`, the city's own pages (home,
     the rollout pages, districts, streets) and the pages of those communities."""
-    everyone = city.communities
     home = [("首页", urls.HOME)]
     versions = community_versions(city, only)
+    # When each area last changed: each community's date worked out once, not once per area it is in.
+    streets_changed = {s.code: facts.area_changed(s.communities) for s in city.streets}
+    districts_changed = {d.code: _latest(streets_changed[s.code] for s in d.streets) for d in city.districts}
     pages = [
         Page(urls.HOME, city.settings.name + "居务监督公开", "home.html", partial(home_context, city), "home",
-             changed=facts.area_changed(everyone), version=version),
+             changed=_latest(districts_changed.values()), version=version),
         *rollout_pages(city, home, version),  # the city's, each district's and each street's
         *supervision_pages(city, home, version),
         Page(records.MECHANISMS, "工作机制", "records/mechanisms.html", {"city": city}, "mechanisms", home,
@@ -44,17 +48,21 @@ def site_pages(city: City, version: str = "", only: set[str] | None = None) -> l
     for district in city.districts:
         pages.append(Page(urls.district(district.code), district.name, "district.html",
                           partial(district_context, city, district), "district", home,
-                          changed=facts.area_changed(district.communities), version=version))
+                          changed=districts_changed[district.code], version=version))
         d_crumbs = home + [(district.name, urls.district(district.code))]
         for street in district.streets:
             pages.append(Page(urls.street(street.code), street.name, "street.html",
                               partial(street_context, city, district, street), "street", d_crumbs,
-                              changed=facts.area_changed(street.communities), version=version))
+                              changed=streets_changed[street.code], version=version))
             s_crumbs = d_crumbs + [(street.name, urls.street(street.code))]
             for community in street.communities:
                 if only is None or community.code in only:
                     pages.extend(community_pages(city, community, s_crumbs, versions[community.code]))
     return pages
+
+
+def _latest(dates) -> datetime.date | None:
+    return max((d for d in dates if d is not None), default=None)
 
 
 def community_versions(city: City, only: set[str] | None = None) -> dict[str, str]:
