@@ -8,7 +8,6 @@ data, never from the clock.
 from __future__ import annotations
 
 import datetime
-
 from functools import partial
 
 from generator.model import City, Community, District, Street

@@ -140,7 +140,7 @@ def environment() -> Environment:
 def shared_environment() -> Environment:
     """One environment per process for the site's pages: its templates, compiled once by a build,
     are inherited by the render workers it forks (a republish renders in the build and in two
-    workers: compiling in each was ~0.3 s apiece)."""
+    workers: compiling the templates took each ~0.2 s)."""
     return environment()
 
 
