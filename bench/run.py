@@ -78,6 +78,7 @@ def main() -> None:
         "pages": figures["pages"],
         "seconds": figures["seconds"] | {"total": round(total, 1)},
         "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+        "stage_cpu_seconds": figures.get("cpu_seconds"),
         "demo_seconds": round(demo_seconds, 1),
         "pages_per_second": round(figures["pages"] / total, 1),
         "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
@@ -189,7 +190,8 @@ def timed_build(data: Path, site: Path, stats: Path, engine: list[str]) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = json.loads(stats.read_text())
     return {"republished": figures.get("republished"), "seconds": figures["seconds"] | {"total": round(total, 1)},
-            "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1)}
+            "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+            "stage_cpu_seconds": figures.get("cpu_seconds")}
 
 
 def next_period(period: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import resource
 import shutil
 import threading
 import time
@@ -51,6 +52,7 @@ class BuildResult:
     built: bool = False
     pages: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # each stage's, with the processes it waited for
     version: str = ""
     search: search.IndexStats | None = None
     republished: frozenset[str] | None = None  # the communities a republish redid; None: a full build
@@ -96,7 +98,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     progress("validate", scope.checking())
     validation = validate_city(paths.data, scope.checked, scope.known_city_tables())
     timer.lap("validate")
-    result = BuildResult(validation.problems, seconds=timer.laps)
+    result = BuildResult(validation.problems, seconds=timer.laps, cpu_seconds=timer.cpu)
     city = validation.city
     if city is None:
         return result
@@ -340,11 +342,22 @@ def _mkdocs_theme(paths: BuildPaths, theme: Path, site_name: str, site_url: str,
 
 
 class _Timer:
+    """Each stage's wall seconds, and the CPU seconds spent in it by the build and the processes it
+    waited for (render and check workers, Pagefind, git): a busy machine moves the first far more."""
+
     def __init__(self):
         self.start = self.last = time.perf_counter()
+        self.last_cpu = _cpu_seconds()
         self.laps: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), _cpu_seconds()
         self.laps[name] = round(now - self.last, 3)
-        self.last = now
+        self.cpu[name] = round(cpu - self.last_cpu, 2)
+        self.last, self.last_cpu = now, cpu
+
+
+def _cpu_seconds() -> float:
+    own, waited = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime

@@ -187,7 +187,7 @@ def _build(data: Path, site: Path, lang: str, stats: Path | None = None, full: b
         import json
 
         republished = None if result.republished is None else sorted(result.republished)
-        stats.write_text(json.dumps({"pages": result.pages, "seconds": result.seconds,
+        stats.write_text(json.dumps({"pages": result.pages, "seconds": result.seconds, "cpu_seconds": result.cpu_seconds,
                                      "republished": republished}), encoding="utf-8")
     times = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
     if result.republished is not None:

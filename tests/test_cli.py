@@ -81,3 +81,16 @@ def test_unexpected_failure_is_one_line_and_a_saved_traceback(monkeypatch, capsy
     saved = err.split("已保存到 ")[1].split("，")[0]
     with open(saved, encoding="utf-8") as f:
         assert "RuntimeError: boom" in f.read()
+
+
+def test_build_stats_give_each_stage_s_wall_and_cpu_seconds(tmp_path):
+    """`--stats` (what `make bench` reads): each stage's wall seconds and the CPU seconds spent in it,
+    the render workers' and Pagefind's included (counted once they are waited for)."""
+    stats = tmp_path / "stats.json"
+    result = juwu("build", str(DATA), "--site", str(tmp_path / "site"), "--stats", str(stats))
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(stats.read_text(encoding="utf-8"))
+    assert list(figures["cpu_seconds"]) == list(figures["seconds"])
+    assert {"validate", "generate", "search"} <= set(figures["cpu_seconds"])
+    assert all(v >= 0 for v in figures["cpu_seconds"].values())
+    assert figures["cpu_seconds"]["generate"] > 0 and figures["pages"] > 100
