@@ -36,6 +36,7 @@ from generator.site import engines, fill, findings, rollout, search, urls, write
 from generator.site import history as site_history
 from generator.site.downloads import city_published, write_city_tables
 from generator.site.pages import site_pages
+from generator.site.render import shared_environment
 from generator.site.sitemap import sitemap_xml
 from generator.validate.rules import amendments
 from generator.version import data_version
@@ -75,6 +76,7 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     cache = BuildCache(paths.cache)
     with cache.locked():
         write.recover(paths.site, cache.trash)  # what a killed build left: first
+        shared_environment.cache_clear()  # templates compiled afresh by each build (`juwu serve` outlives edits)
         chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
         # A republish that finds it must be a full build returns None, and its model, summaries and
         # state are let go before the full build loads its own (twice the memory otherwise).

@@ -147,3 +147,13 @@ def test_a_killed_builds_stage_is_cleared_by_the_next_build_even_a_republish(dat
     result = build(BuildPaths(data=data_copy, site=site))
     assert result.built and result.republished == frozenset()
     assert not stale.exists()
+
+
+def test_each_build_compiles_the_templates_afresh(data_copy, tmp_path):
+    """One Jinja2 environment per build, inherited by its render workers; a process that builds
+    again (`juwu serve`, the upload service) does not keep the last build's compiled templates."""
+    from generator.site.render import shared_environment
+
+    before = shared_environment()
+    assert build(BuildPaths(data=data_copy, site=tmp_path / "site")).built
+    assert shared_environment() is not before
