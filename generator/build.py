@@ -164,7 +164,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
                 if indexing is None or document_map != foreseen:  # a document the early start did not foresee
                     if indexing is not None:  # every bundle is indexed again, from the documents as they are now
                         with contextlib.suppress(Exception):  # it may have read one being written: not used
-                            indexing.result()
+                            indexing.future.result()
                         for early in indexing.shards:
                             shutil.rmtree(stage / search.BUNDLE / early.name, ignore_errors=True)
                     indexing = _index(indexer, scope, document_map, cache, stage, paths.site, stop)
@@ -230,9 +230,6 @@ class _Indexing:
     shards: list
     names: list[str]  # the bundles indexed or removed
     future: Future
-
-    def result(self):
-        return self.future.result()
 
 
 def _index(indexer: ThreadPoolExecutor, scope: Scope, documents: dict, cache: BuildCache, stage: Path, site: Path,

@@ -291,14 +291,8 @@ def carried(site: Path, listed: dict[str, str], touched: list[str]) -> dict[str,
 def _listing(cache: Path, sha: str) -> dict | None:
     """What check_chain needs of the manifest whose sha256 is `sha` (its number, logged rewrites
     and site files), as the build that wrote it kept them; None when the cache has no such record."""
-    try:
-        with (cache / LISTING).open("rb") as f:
-            kept = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, TypeError):
-        return None
-    if not isinstance(kept, dict) or kept.get("sha") != sha or not isinstance(kept.get("site"), dict):
-        return None
-    return kept
+    kept = _pickled_dict(cache / LISTING)
+    return kept if kept.get("sha") == sha and isinstance(kept.get("site"), dict) else None
 
 
 def _pending(cache: Path) -> bool:
@@ -318,7 +312,7 @@ def data_commit(data: Path) -> str | None:
 def hash_tree(root: Path, stat_cache: Path | None = None) -> dict[str, str]:
     """rel → sha256 of every file under root but the manifest's own; a file whose inode, size,
     mtime and ctime are as last time (and not changed around then) is not read again."""
-    known = _load_stat(stat_cache)
+    known = _pickled_dict(stat_cache)
     racy = known.pop("", (0,))[0] - RACY_NS
     seen: dict = {"": (time.time_ns(),)}
     found = {}
@@ -340,7 +334,8 @@ def hash_tree(root: Path, stat_cache: Path | None = None) -> dict[str, str]:
     return found
 
 
-def _load_stat(path: Path | None) -> dict:
+def _pickled_dict(path: Path | None) -> dict:
+    """A dict pickled in the build cache (a stat cache, the manifest listing); {} when missing or unreadable."""
     if path is None:
         return {}
     try:

@@ -150,7 +150,7 @@ class Scope:
     def present_documents(self, rendered: set[str]) -> dict[str, dict[str, str]]:
         """The search documents of the published build still in the build cache (a republish: all
         but the re-rendered communities', removed before rendering); none in a full build."""
-        if self.plan is None:
+        if self.full:
             return {}
         return {bundle: {path: sha for path, sha in docs.items() if not buildcache.under(path, rendered)}
                 for bundle, docs in self.plan.previous.documents.items()}
