@@ -137,6 +137,7 @@ _ADDRESS = re.compile(
     "|(?<![0-9])[0-9]{3,4}\\s?室")
 _FACILITY = re.compile("服务中心|服务站|党群|居委会|居民委员会|委员会|办公|会议|活动|卫生|医院|诊所|学校|幼儿园|"
                        "派出所|警务|物业|食堂|助餐|大厦|写字楼|商场|超市|银行|公司|门店|商铺|市场|菜场|中心")
+_MAY_BE_ADDRESS = re.compile("[号栋幢座弄楼层室]|单元")  # what every _ADDRESS match holds
 _PHRASE_END = re.compile("[\\s,.;:!?()\\[\\]，。；：、！？（）【】“”\"'《》]")
 
 
@@ -160,6 +161,12 @@ def _found(text: str, markdown: bool) -> tuple[Found, ...]:
 
 def _find(text: str, markdown: bool) -> list[Found]:
     norm, where = normalise(text)
+    if sum(map(norm.count, "0123456789")) < 11 and not _MAY_BE_ADDRESS.search(norm):
+        return []  # no number without 11 digits, no address without a numbered part or 室: not matched
+    return _match(norm, where, markdown)
+
+
+def _match(norm: str, where: Sequence[int], markdown: bool) -> list[Found]:
     patterns = _MARKDOWN if markdown else _PLAIN
     found: list[Found] = []
     for kind in (ID, BANK, MOBILE):  # an 18-digit ID can also pass the Luhn check: ID first

@@ -34,3 +34,30 @@ def test_normalise_fast_path_is_the_character_loop(text):
     norm, where = personal.normalise(text)
     expected, expected_where = personal._normalise_each(text)
     assert (norm, list(where)) == (expected, list(expected_where))
+
+
+# Text near the skip's edge: ten or eleven digits in any width, the parts of an address (单元, and
+# 元 alone, which money writes), separators, Markdown marks, invisible characters.
+_NEAR_A_NUMBER = st.lists(st.sampled_from(
+    list("0123456789１３９①٣𝟏 -./*~`\u200b号栋幢座弄楼层室单元路院住元年月日委员会服务中心") + ["单元", "号楼", "139", "２０２４"]),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_NEAR_A_NUMBER, st.booleans())
+def test_the_skip_of_text_that_cannot_hold_a_number_or_an_address_never_hides_a_find(text, markdown):
+    # _find skips matching when the normalised text has fewer than 11 digits and none of the
+    # characters an address is numbered with: the matcher itself must find nothing there.
+    norm, where = personal.normalise(text)
+    assert personal._find(text, markdown) == personal._match(norm, where, markdown)
+
+
+def test_text_with_few_digits_and_no_address_part_is_skipped_without_matching(monkeypatch):
+    called = []
+    real = personal._match
+    monkeypatch.setattr(personal, "_match", lambda *a: called.append(a) or real(*a))
+    assert personal._find("2024年3月的收支明细逾期 45 天公开，共 120元", False) == []
+    assert called == []
+    assert [f.kind for f in personal._find("住3栋2单元501室", False)] == [personal.ADDRESS]
+    assert [f.kind for f in personal._find("电话１３９１２３４５６７８", False)] == [personal.MOBILE]
+    assert len(called) == 2
