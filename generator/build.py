@@ -153,8 +153,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
             indexing = None if foreseen is None else _index(indexer, scope, foreseen, cache, stage, paths.site, stop)
             try:
                 filled.add(fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, rest, present=present))
-                for period in (p for c in city.communities for p in c.periods):  # written: only totals needed now
-                    period.keep_totals_only()
+                for period in (p for c in city.communities if scope.full or c.code in rendered for p in c.periods):
+                    period.keep_totals_only()  # written: only totals needed now (the others are summaries)
                 _carry_held(scope, paths.site, stage)
                 page_paths = scope.page_paths(rendered, pages)
                 write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))

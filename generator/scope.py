@@ -174,7 +174,7 @@ class Scope:
         full build; in a republish, those whose documents changed) and the names of the bundles to
         index or to remove."""
         plan = search.shard_plan(documents)
-        before = None if self.full else search.shard_plan(self.plan.previous.documents)
+        before = None if self.full else search.shard_plan(self.plan.previous.documents, known=(documents, plan))
         shards = search.shards_to_index(plan, before, site)
         return plan, shards, [s.name for s in shards] + sorted(set(before or {}) - set(plan))
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator.site import pagefind_stable, search
 from tests.conftest import DATA, read_csv_rows
@@ -271,6 +272,39 @@ def test_a_republish_re_indexes_only_the_shards_whose_documents_changed(tmp_path
     assert len(search.shards_to_index(after, None, tmp_path)) == 4  # a full build: every shard
     (tmp_path / search.BUNDLE / "319901-3" / "pagefind-entry.json").unlink()  # a lost bundle is made again
     assert [s.name for s in search.shards_to_index(after, before, tmp_path)] == ["319901-2", "319901-3"]
+
+
+_PATHS = st.sampled_from(["", "about/", "d/319901/", "s/319901001/", "c/319901001001/", "c/319901001001/finance/1/",
+                           "c/319901001002/", "c/319901001002/reports/a/", "c/319901002001/", "c/319902001001/"])
+_GROUPS = st.dictionaries(st.sampled_from(["all", "319901", "319902"]),
+                          st.dictionaries(_PATHS, st.sampled_from(["a", "b"]), max_size=8), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GROUPS, _GROUPS, st.integers(1, 4))
+def test_a_plan_that_reuses_another_calls_unchanged_groups_equals_one_made_afresh(documents, other, limit):
+    # A republish plans the search bundles before and after it: the groups it did not change
+    # are taken from the other plan, not cut again.
+    known = (other, search.shard_plan(other, limit))
+    assert search.shard_plan(documents, limit, known=known) == search.shard_plan(documents, limit)
+
+
+def test_unchanged_groups_are_taken_from_the_known_plan_not_cut_again(monkeypatch):
+    documents = {"all": {"": "h"}, "319901": {"c/319901001001/": "a"}, "319902": {"c/319902001001/": "b"}}
+    plan = search.shard_plan(documents, 2)
+    cut = []
+    real = search._prefixes
+    monkeypatch.setattr(search, "_prefixes", lambda units: cut.append(list(units)) or real(units))
+    again = search.shard_plan(dict(documents, **{"319902": {"c/319902001001/": "c"}}), 2, known=(documents, plan))
+    assert again["all"] is plan["all"] and again["319901"] is plan["319901"]
+    assert again["319902"].pages == (("c/319902001001/", "c"),)
+    assert cut and all(units == ["c/319902001001"] for units in cut)  # only the changed group is cut
+
+
+def test_a_pages_unit_is_its_first_two_path_parts():
+    assert [search._unit(p) for p in ("", "about/", "d/319901/", "c/319901001001/", "c/319901001001/finance/2024-01/",
+                                       "c/319901001001")] == \
+        ["", "about/", "d/319901", "c/319901001001", "c/319901001001", "c/319901001001"]
 
 
 def test_the_search_page_learns_every_groups_bundles():

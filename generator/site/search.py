@@ -189,16 +189,24 @@ class Shard:
 
 
 def _unit(path: str) -> str:
-    return "/".join(path.split("/")[:2]) if path else ""
+    """A page's first two path parts (c/319901001001), where a community's pages are."""
+    second = path.find("/", path.find("/") + 1)
+    return path if second < 0 else path[:second]
 
 
-def shard_plan(documents: dict[str, dict[str, str]], limit: int | None = None) -> dict[str, Shard]:
+def shard_plan(documents: dict[str, dict[str, str]], limit: int | None = None,
+               known: tuple[dict, dict[str, Shard]] | None = None) -> dict[str, Shard]:
     """Every group's documents (group → page path → sha) cut into shards of at most `limit`
     pages, filled in path order, a community's pages never apart. A shard's pages change only
-    when its own documents change, or one before it in its group outgrows the limit."""
+    when its own documents change, or one before it in its group outgrows the limit.
+    `known`: the documents and plan of another call with the same limit; a group whose documents
+    are the same there keeps its shards (a republish changes one or two groups of ~20)."""
     limit = limit or MAX_PAGES
     plan: dict[str, Shard] = {}
     for group, docs in sorted(documents.items()):
+        if known is not None and known[0].get(group) == docs:
+            plan.update((name, shard) for name, shard in known[1].items() if shard.group == group)
+            continue
         units: dict[str, list[tuple[str, str]]] = {}
         for path, sha in sorted(docs.items()):
             units.setdefault(_unit(path), []).append((path, sha))
