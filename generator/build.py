@@ -152,6 +152,10 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
             foreseen = scope.documents(rendered, first, filled.documents) if first else None
             indexing = None if foreseen is None else _index(indexer, scope, foreseen, cache, stage, paths.site, stop)
             try:
+                restamped = set() if scope.full else \
+                    fill.restamp(paths.site, stage, cache.theme, scope.restampable(rest), scope.last.version, version)
+                rest = [p for p in rest if p.path not in restamped]
+                made = first + rest  # the pages rendered: the restamped ones keep their published search documents
                 filled.add(fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, rest, present=present))
                 for period in (p for c in city.communities if scope.full or c.code in rendered for p in c.periods):
                     period.keep_totals_only()  # written: only totals needed now (the others are summaries)
@@ -160,7 +164,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
                 write.write_file(stage, "sitemap.xml", sitemap_xml(city.settings.site_url, page_paths))
                 timer.lap("generate")
                 progress("search", "生成搜索索引 indexing for search")
-                document_map = scope.documents(rendered, pages, filled.documents)
+                document_map = scope.documents(rendered, made, filled.documents)
                 if indexing is None or document_map != foreseen:  # a document the early start did not foresee
                     if indexing is not None:  # every bundle is indexed again, from the documents as they are now
                         with contextlib.suppress(Exception):  # it may have read one being written: not used
@@ -197,7 +201,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     _tally(result, city, validation.problems, scope, version, page_paths)
     result.source_hashes = hashes
     state = buildcache.State(engine, str(paths.site.resolve()), scanned_ns, scanned[0], hashes, page_paths,
-                             document_map, validation.city_tables, held=scope.held_in(city), git=scanned[1])
+                             document_map, validation.city_tables, held=scope.held_in(city), git=scanned[1],
+                             version=version)
     cache.save(state, scope.summaries_after(city, rendered), scope.districts_changed(), (city.as_of, sheets),
                {c.code for c in city.communities} if scope.full else None)
     timer.lap("cache")

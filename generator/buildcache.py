@@ -62,6 +62,7 @@ class State:
     city_tables: dict = field(default_factory=dict)  # the city tables' schema check (validate/schema.py)
     held: dict = field(default_factory=dict)  # community → HeldBack: held back by the published build
     git: gitstatus.Snapshot | None = None  # the data's repository at the scan: the next scan asks git
+    version: str = ""  # the city's data version its pages carry (site/pages.py), which a republish restamps
     format: int = FORMAT
 
     def only(self, codes: set[str]) -> "State":

@@ -6,6 +6,7 @@ held-back pages are kept, what the site has afterwards — so generator/build.py
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from generator.buildcache import Plan
 from generator.model import City, HeldBack
 from generator.site import search, urls
 from generator.site.fill import DocumentHashes
+
+# A page of one district: its own and its streets' (d/, s/), their rollout and 督办 pages. Codes
+# begin with their district's six digits.
+_AREA_PAGE = re.compile(r"(?:rollout/|supervision/)?[ds]/([0-9]{6})")
 
 
 @dataclass
@@ -146,6 +151,17 @@ class Scope:
             return [], pages
         own = [p for p in pages if buildcache.under(p.path, rendered)]
         return own, [p for p in pages if not buildcache.under(p.path, rendered)]
+
+    def restampable(self, pages) -> list:
+        """A republish's pages of the districts it does not change (their district, street,
+        rollout and 督办 pages): made only from their district's communities and the city's files,
+        they are the published ones but for the city's version in their footer, and are copied
+        with the new one rather than rendered (fill.restamp). None in a full build, or when the
+        published build's version is not known."""
+        if self.full or not getattr(self.last, "version", ""):
+            return []
+        changed = self.districts_changed()
+        return [p for p in pages if (m := _AREA_PAGE.match(p.path)) and m[1] not in changed]
 
     def present_documents(self, rendered: set[str]) -> dict[str, dict[str, str]]:
         """The search documents of the published build still in the build cache (a republish: all

@@ -299,10 +299,10 @@ def test_a_city_page_s_search_document_changed_after_all_is_indexed_again(publis
     edit_summary(ledger, "电梯维修保养费（更正）")
     real = search.document
 
-    def with_marker(env, page):
+    def with_marker(env, page):  # the city's pages a republish renders: the home page, its district's
         found = real(env, page)
-        return found if found is None or page.kind not in ("home", "district", "street") else \
-            found.replace("</body>", "<p>标记词语</p></body>")
+        ours = page.kind == "home" or page.kind in ("district", "street") and page.path[2:8] == code[:6]
+        return found.replace("</body>", "<p>标记词语</p></body>") if found is not None and ours else found
 
     monkeypatch.setattr(search, "document", with_marker)
     indexed = []
@@ -339,4 +339,83 @@ def test_a_republish_writes_only_the_city_tables_its_communities_changed(change,
                         lambda stage, city, rows_of, only=None: written.append(only) or real(stage, city, rows_of, only))
     assert build(BuildPaths.for_data(data, site)).republished == {code}
     assert written == ([tables] if tables else [])
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def _rendered_paths(monkeypatch) -> list[str]:
+    from generator.site import fill
+
+    rendered: list[str] = []
+    real_fill = fill.fill_pages
+    monkeypatch.setattr(fill, "fill_pages", lambda stage, shells, docs, keep, pages, **kw: rendered.extend(
+        p.path for p in pages) or real_fill(stage, shells, docs, keep, pages, **kw))
+    return rendered
+
+
+def _other_districts_pages(site: Path, district: str) -> list[str]:
+    """The published pages of the other districts: theirs and their streets', rollout and 督办."""
+    found = []
+    for top in ("d", "s", "rollout/d", "rollout/s", "supervision/d"):
+        for page in sorted((site / top).glob("*/**/index.html")):
+            rel = page.relative_to(site).parent.as_posix() + "/"
+            if not rel.removeprefix("rollout/").removeprefix("supervision/")[2:].startswith(district):
+                found.append(rel)
+    return found
+
+
+def test_the_pages_of_districts_a_republish_does_not_change_are_restamped_not_rendered(published, tmp_path,
+                                                                                       monkeypatch):
+    """A corrected ledger line changes nothing on the pages of another district but the city's
+    data version in their footer: they are the published pages with the new version, not rendered
+    again, and the site is still the one a full build makes."""
+    data, site = published
+    code, ledger = with_ledger(data)
+    others = _other_districts_pages(site, code[:6])
+    assert len(others) >= 5 and any(p.startswith("supervision/") for p in others)
+    old = {p: (site / p / "index.html").read_bytes() for p in others}
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    rendered = _rendered_paths(monkeypatch)
+    result = build(BuildPaths.for_data(data, site))
+    assert result.republished == {code}
+    assert not set(others) & set(rendered)
+    assert f"d/{code[:6]}/" in rendered and "" in rendered  # its own district's pages and the city's are rendered
+    new_version = result.version.encode()
+    for path in others:
+        page = (site / path / "index.html").read_bytes()
+        assert page != old[path] and new_version in page
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_page_to_restamp_that_is_not_as_published_is_rendered_again(published, tmp_path, monkeypatch):
+    """A page gone from the site, or whose footer does not hold the published version where its
+    shell puts it, is rendered rather than copied."""
+    data, site = published
+    code, ledger = with_ledger(data)
+    gone, altered = _other_districts_pages(site, code[:6])[:2]
+    (site / gone / "index.html").unlink()
+    page = site / altered / "index.html"
+    page.write_bytes(page.read_bytes().replace(build_module.BuildCache(
+        BuildPaths.for_data(data, site).cache).state().version.encode(), b"something else"))
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    rendered = _rendered_paths(monkeypatch)
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert {gone, altered} <= set(rendered)
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_cache_without_the_published_version_renders_every_city_page(published, tmp_path, monkeypatch):
+    """A build cache written before the version was kept (or without it) restamps nothing."""
+    import dataclasses
+    import pickle
+
+    data, site = published
+    cache = BuildPaths.for_data(data, site).cache
+    state = build_module.BuildCache(cache).state()
+    (cache / "state.pickle").write_bytes(pickle.dumps(dataclasses.replace(state, version="")))
+    code, ledger = with_ledger(data)
+    others = _other_districts_pages(site, code[:6])
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    rendered = _rendered_paths(monkeypatch)
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert set(others) <= set(rendered)
     assert tree(site) == tree(full_site(data, tmp_path, "full"))

@@ -12,6 +12,7 @@ from which the build tells which search bundles changed.
 from __future__ import annotations
 
 import hashlib
+import html
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,30 @@ def share(pages: list[Page], index: int, n: int) -> list[Page]:
 
 def _community_of(path: str) -> str | None:
     return path.split("/", 2)[1] if path.startswith("c/") else None
+
+
+def restamp(site: Path, stage: Path, shells_dir: Path, pages: list[Page], old: str, new: str) -> set[str]:
+    """Copy these published pages into the stage with the version in their shell `old` → `new`,
+    instead of rendering them again; returns the paths of those copied. A page that is missing, or
+    does not hold the old version exactly where its shell puts one, is left out (to be rendered)."""
+    before, after = html.escape(old).encode("utf-8"), html.escape(new).encode("utf-8")
+    writer = write.NewFiles()
+    stamps: dict[str, int] = {}  # shell → how many versions it puts in a page
+    done: set[str] = set()
+    for page in pages:
+        own = page.path if page.path in shells.NAV_PAGES else shells.shell_path(page.path.count("/"))
+        if own not in stamps:
+            stamps[own] = shells.Shell.parse((shells_dir / own / "index.html").read_text(encoding="utf-8"),
+                                             own).parts.count(shells.VERSION)
+        try:
+            data = (site / page.path / "index.html").read_bytes()
+        except OSError:
+            continue
+        if not before or stamps[own] == 0 or data.count(before) != stamps[own]:
+            continue
+        writer.write(stage, f"{page.path}index.html", data.replace(before, after))
+        done.add(page.path)
+    return done
 
 
 def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepRows, pages: list[Page],
