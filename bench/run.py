@@ -146,7 +146,10 @@ def correct_summary(ledger: Path) -> None:
     lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\r\n").split(",")
     cells = lines[1].rstrip("\r\n").split(",")
-    cells[header.index("summary")] += "（更正）"
+    summary = cells[header.index("summary")]
+    # Corrected, or the correction taken back: the summary stays within its 200 characters however
+    # often a city is benched (a summary too long is a data error, and the community is held back).
+    cells[header.index("summary")] = summary.removesuffix("（更正）") if summary.endswith("（更正）") else summary + "（更正）"
     lines[1] = ",".join(cells) + "\n"
     ledger.write_text("".join(lines), encoding="utf-8")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from generator import buildcache
+from generator import collector
 from generator import heldback
 from generator import history
 from generator import layout
@@ -74,7 +75,7 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
     theme_engine = engines.choose(engine, engines.city_engine(paths.data))
     search.executable()  # no indexer: say so before minutes of work, not after rendering
     cache = BuildCache(paths.cache)
-    with cache.locked():
+    with cache.locked(), collector.released() as resume_collector:
         write.recover(paths.site, cache.trash)  # what a killed build left: first
         shared_environment.cache_clear()  # templates compiled afresh by each build (`juwu serve` outlives edits)
         chain = manifest.check_chain(paths.site, paths.cache, rewrite_history)
@@ -82,6 +83,7 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
         # state are let go before the full build loads its own (twice the memory otherwise).
         result = _build(paths, progress, full, theme_engine)
         if result is None:
+            resume_collector()  # a republish pauses the collector (collector.pause), never the full build
             result = _build(paths, progress, True, theme_engine)
         if result.built:
             manifest.publish(paths.site, paths.cache, chain, paths.data, result.source_hashes, result.version,
@@ -95,6 +97,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     cache = BuildCache(paths.cache)
     write.finish_publishing(cache.journal)  # a republish killed while going live: finish it first
     scope, scanned, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
+    if not scope.full:  # its collections would walk the published build's summaries again and again
+        collector.pause()
 
     # Gather and check everything; nothing is written yet.
     progress("validate", scope.checking())

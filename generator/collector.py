@@ -20,3 +20,27 @@ def paused():
     finally:
         if was:
             gc.enable()
+
+
+def pause() -> None:
+    """The collector off until `released`. A republish: it holds the published build's summaries
+    (millions of objects, kept to its end) and makes little garbage; each full collection walked
+    them all, ~a CPU-second of a republish at 5,000 communities."""
+    gc.disable()
+
+
+@contextlib.contextmanager
+def released():
+    """Yields `resume`, which ends a pause; leaving ends it too: `juwu serve` and the upload service
+    build again in the same process. Threads building at once may end each other's pause early
+    (slower, never wrong)."""
+    was = gc.isenabled()
+
+    def resume() -> None:
+        if was:
+            gc.enable()
+
+    try:
+        yield resume
+    finally:
+        resume()

@@ -419,3 +419,80 @@ def test_a_cache_without_the_published_version_renders_every_city_page(published
     assert build(BuildPaths.for_data(data, site)).republished == {code}
     assert set(others) <= set(rendered)
     assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def _collector_states(monkeypatch) -> list[bool]:
+    """Whether the cycle collector was on each time pages were rendered."""
+    import gc
+
+    from generator.site import fill
+
+    states: list[bool] = []
+    real_fill = fill.fill_pages
+    monkeypatch.setattr(fill, "fill_pages", lambda *a, **kw: states.append(gc.isenabled()) or real_fill(*a, **kw))
+    return states
+
+
+def test_a_republish_runs_without_the_cycle_collector_and_turns_it_back_on(published, monkeypatch):
+    """A republish holds the published build's summaries (millions of objects at 5,000
+    communities), which every full collection walked again; it makes little garbage. The collector
+    is off while it runs and on again after it, as it was (juwu serve builds again)."""
+    import gc
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    states = _collector_states(monkeypatch)
+    assert gc.isenabled()
+    assert build(BuildPaths.for_data(data, site)).republished == {code}
+    assert states and not any(states)
+    assert gc.isenabled()
+    states.clear()
+    assert build(BuildPaths.for_data(data, site), full=True).republished is None  # a full build: on
+    assert states and all(states)
+
+
+def test_a_republish_that_must_be_a_full_build_collects_as_a_full_build(published, monkeypatch):
+    import gc
+
+    from generator.scope import Scope
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    monkeypatch.setattr(Scope, "as_of_moved", lambda self, city, published: True)  # the republish gives up
+    states = _collector_states(monkeypatch)
+    assert build(BuildPaths.for_data(data, site)).republished is None
+    assert states and all(states)
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_by_the_caller_stays_off_after_a_build(published):
+    import gc
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    gc.disable()
+    try:
+        assert build(BuildPaths.for_data(data, site)).republished == {code}
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_benchs_correction_never_grows_a_summary_past_its_limit(tmp_path):
+    """`make bench` corrects a line of the same city at every run: corrected, then taken back, so a
+    city benched fifty times does not hold its community back for a summary over 200 characters
+    (which would time a republish that renders nothing)."""
+    from bench.run import correct_summary
+
+    ledger = tmp_path / "2024-12.csv"
+    original = "date,voucher,category,summary,income\n2024-12-02,记-1,服务经费拨款,街道追加拨付社区服务经费,25000.00\n"
+    ledger.write_text(original, encoding="utf-8")
+    seen = set()
+    for _ in range(60):
+        correct_summary(ledger)
+        seen.add(ledger.read_text(encoding="utf-8"))
+    assert original in seen and len(seen) == 2
+    assert "街道追加拨付社区服务经费（更正）" in "".join(seen)
