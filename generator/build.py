@@ -183,7 +183,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
                     write_city_tables(stage, city, cache.rows_of(rendered), tables)
                 for rel, data in (city_published(city, version) | findings.published(city)
                                   | rollout.published(city)).items():
-                    write.write_file(stage, rel, data)
+                    if not scope.of_unchanged_district(rel) or not (paths.site / rel).is_file():
+                        write.write_file(stage, rel, data)  # those the site keeps are the same bytes
                 sheets = site_history.community_sheets_of(city, scope.known_sheets(city, published))
                 for rel, data in site_history.published(city, pages, sheets).items():  # old versions, /verify/
                     write.write_file(stage, rel, data)
@@ -254,7 +255,7 @@ def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered:
     if scope.full:
         write.swap(stage, site, cache.trash)
         return None
-    removed = _removed(site, stage, rendered, bundles)
+    removed = [rel for rel in _removed(site, stage, rendered, bundles) if not scope.of_unchanged_district(rel)]
     return write.publish_changes(stage, site.resolve(), removed, cache.journal) + removed
 
 

@@ -16,8 +16,8 @@ from generator.model import City, HeldBack
 from generator.site import search, urls
 from generator.site.fill import DocumentHashes
 
-# A page of one district: its own and its streets' (d/, s/), their rollout and 督办 pages. Codes
-# begin with their district's six digits.
+# A page or file of one district: its own and its streets' pages (d/, s/), their rollout and 督办
+# pages and lists. Codes begin with their district's six digits.
 _AREA_PAGE = re.compile(r"(?:rollout/|supervision/)?[ds]/([0-9]{6})")
 
 
@@ -160,8 +160,16 @@ class Scope:
         published build's version is not known."""
         if self.full or not getattr(self.last, "version", ""):
             return []
-        changed = self.districts_changed()
-        return [p for p in pages if (m := _AREA_PAGE.match(p.path)) and m[1] not in changed]
+        return [p for p in pages if self.of_unchanged_district(p.path)]
+
+    def of_unchanged_district(self, path: str) -> bool:
+        """Whether a page or file (a path from the site's root) is one of a district's that this
+        republish does not change: its pages (restampable), its rollout and 督办 lists' CSVs and
+        its findings feed, which the site keeps as published. Never in a full build."""
+        if self.full:
+            return False
+        m = _AREA_PAGE.match(path)
+        return m is not None and m[1] not in self.districts_changed()
 
     def present_documents(self, rendered: set[str]) -> dict[str, dict[str, str]]:
         """The search documents of the published build still in the build cache (a republish: all

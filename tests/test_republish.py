@@ -373,8 +373,14 @@ def test_the_pages_of_districts_a_republish_does_not_change_are_restamped_not_re
     others = _other_districts_pages(site, code[:6])
     assert len(others) >= 5 and any(p.startswith("supervision/") for p in others)
     old = {p: (site / p / "index.html").read_bytes() for p in others}
+    kept = _other_districts_files(site, code[:6])
+    assert any(rel.endswith("feed.xml") for rel in kept) and any(rel.startswith("rollout/") for rel in kept)
     edit_summary(ledger, "电梯维修保养费（更正）")
     rendered = _rendered_paths(monkeypatch)
+    staged = []
+    real_write = build_module.write.write_file
+    monkeypatch.setattr(build_module.write, "write_file", lambda stage, rel, data: staged.append(rel) or real_write(
+        stage, rel, data))
     result = build(BuildPaths.for_data(data, site))
     assert result.republished == {code}
     assert not set(others) & set(rendered)
@@ -383,7 +389,18 @@ def test_the_pages_of_districts_a_republish_does_not_change_are_restamped_not_re
     for path in others:
         page = (site / path / "index.html").read_bytes()
         assert page != old[path] and new_version in page
+    # Their lists' CSVs and findings feed hold no version: the site keeps them, not made again.
+    assert {rel: (site / rel).stat().st_ino for rel in kept} == kept
+    assert not set(kept) & set(staged)
+    assert any(rel.startswith(f"supervision/d/{code[:6]}/") for rel in staged)  # its own district's are
     assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def _other_districts_files(site: Path, district: str) -> dict[str, int]:
+    """The other districts' rollout and 督办 CSVs and feeds → inode (the same inode: not rewritten)."""
+    return {p.relative_to(site).as_posix(): p.stat().st_ino
+            for top in ("rollout/d", "rollout/s", "supervision/d") for p in sorted((site / top).rglob("*"))
+            if p.suffix in (".csv", ".xml") and not p.relative_to(site / top).as_posix().startswith(district)}
 
 
 def test_a_page_to_restamp_that_is_not_as_published_is_rendered_again(published, tmp_path, monkeypatch):
@@ -393,6 +410,8 @@ def test_a_page_to_restamp_that_is_not_as_published_is_rendered_again(published,
     code, ledger = with_ledger(data)
     gone, altered = _other_districts_pages(site, code[:6])[:2]
     (site / gone / "index.html").unlink()
+    lost = sorted(_other_districts_files(site, code[:6]))[0]  # a list's CSV gone too: written again
+    (site / lost).unlink()
     page = site / altered / "index.html"
     page.write_bytes(page.read_bytes().replace(build_module.BuildCache(
         BuildPaths.for_data(data, site).cache).state().version.encode(), b"something else"))
