@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,6 +13,25 @@ from generator.config import CitySettings
 ZERO = Decimal("0.00")
 
 
+def pickled_by_fields(cls):
+    """Pickled as its class and its field values in order, rebuilt by its __init__: a slotted
+    dataclass is otherwise pickled with a dict of its slots, built and read back field by field in
+    Python (a city's 1.2 million ledger lines cross from the checking processes to the build, and
+    the build cache keeps summaries). For dataclasses whose every field is an __init__ argument and
+    that have no __post_init__."""
+    fields = dataclasses.fields(cls)
+    if len(fields) < 2 or not all(f.init for f in fields) or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: pickled_by_fields needs two or more __init__ fields, no __post_init__")
+    values = operator.attrgetter(*(f.name for f in fields))  # a tuple: two or more names
+
+    def __reduce__(self):
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@pickled_by_fields
 @dataclass(slots=True)
 class Member:
     name: str
@@ -34,6 +55,7 @@ class Member:
         return self.political_status in ("中共党员", "中共预备党员")
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Official:
     name: str
@@ -45,6 +67,7 @@ class Official:
     row: int | None = None
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Committee:
     name: str
@@ -75,6 +98,7 @@ SIX_UNIFICATIONS = (
 )
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class LedgerLine:
     date: datetime.date | None
@@ -88,6 +112,7 @@ class LedgerLine:
     row: int | None = None  # line in the source file
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Period:
     """One disclosure period (a month by default) of a community's ledger."""
@@ -155,6 +180,7 @@ class Period:
         return [(c, i, e) for c, (i, e) in sorted(totals.items())]
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Report:
     slug: str  # file stem, e.g. 2024-05-20-meeting
@@ -167,6 +193,7 @@ class Report:
     file: str = ""
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Opinion:
     received_on: datetime.date | None
@@ -180,6 +207,7 @@ class Opinion:
     row: int | None = None
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class MemberChange:
     """A change of the committee after its election (补选, 辞职, 罢免, 职务调整 …), and when it was published."""
@@ -196,6 +224,7 @@ class MemberChange:
     row: int | None = None
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Rectification:
     """A problem the committee found and asked to be put right (整改), followed to closure."""
@@ -218,6 +247,7 @@ class Rectification:
         return self.status == "已整改"
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Evaluation:
     year: int
