@@ -115,6 +115,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     hashes = scope.compose(city, validation.hashes)
     if hashes is None:  # the summaries do not cover the city: start again from scratch
         return None
+    collector.keep_all()  # the city's model, kept to the end of the build
     if not scope.full and not cache.has_rows(scope.unchanged(city) | scope.kept_pages()):
         return None  # nor do the kept city rows: the city's downloads would miss what they published
     published = None if scope.full else cache.sheets()

@@ -22,6 +22,14 @@ def paused():
             gc.enable()
 
 
+def keep_all() -> None:
+    """Everything alive now is kept to the end of the work at hand (a build's model): full
+    collections no longer walk it (gc.freeze), ~1.1 of 1.7 s of collecting in a full build of 1,000
+    communities. Garbage is still freed when nothing refers to it; only cycles among these objects
+    wait for `released`."""
+    gc.freeze()
+
+
 def pause() -> None:
     """The collector off until `released`. A republish: it holds the published build's summaries
     (millions of objects, kept to its end) and makes little garbage; each full collection walked
@@ -37,6 +45,7 @@ def released():
     was = gc.isenabled()
 
     def resume() -> None:
+        gc.unfreeze()
         if was:
             gc.enable()
 

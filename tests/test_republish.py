@@ -448,7 +448,13 @@ def _collector_states(monkeypatch) -> list[bool]:
 
     states: list[bool] = []
     real_fill = fill.fill_pages
-    monkeypatch.setattr(fill, "fill_pages", lambda *a, **kw: states.append(gc.isenabled()) or real_fill(*a, **kw))
+
+    def recording(*a, **kw):
+        assert gc.get_freeze_count() > 0  # the model, kept to the end: not walked by full collections
+        states.append(gc.isenabled())
+        return real_fill(*a, **kw)
+
+    monkeypatch.setattr(fill, "fill_pages", recording)
     return states
 
 
@@ -469,6 +475,7 @@ def test_a_republish_runs_without_the_cycle_collector_and_turns_it_back_on(publi
     states.clear()
     assert build(BuildPaths.for_data(data, site), full=True).republished is None  # a full build: on
     assert states and all(states)
+    assert gc.get_freeze_count() == 0  # what the build kept is the collector's again
 
 
 def test_a_republish_that_must_be_a_full_build_collects_as_a_full_build(published, monkeypatch):
