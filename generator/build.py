@@ -26,7 +26,7 @@ from generator import layout
 from generator import manifest
 from generator.buildcache import BuildCache
 from generator.config import PROJECT_ROOT, BuildPaths
-from generator.gather import validate_city
+from generator.gather import Validation, validate_city
 from generator.keys import SecretKey
 from generator.load.sources import digest_of
 from generator.model import City, HeldBack
@@ -102,7 +102,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
 
     # Gather and check everything; nothing is written yet.
     progress("validate", scope.checking())
-    validation = validate_city(paths.data, scope.checked, scope.known_city_tables())
+    validation, walked = _checked(paths, scope)
     timer.lap("validate")
     result = BuildResult(validation.problems, seconds=timer.laps, cpu_seconds=timer.cpu)
     city = validation.city
@@ -124,7 +124,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
     city.source_hashes = hashes
     version = data_version(paths.data, digest_of(hashes), city.as_of)
     rendered = scope.rendered(city)
-    city.history = history.collect(paths.data, paths.cache, scope.history_of(rendered))
+    city.history = walked.result() if walked is not None else \
+        history.collect(paths.data, paths.cache, scope.history_of(rendered))
     amendments.attach(city, city.history, rendered)  # changes without a reason: findings on the page
     timer.lap("history")
     pages = site_pages(city, version, only=rendered)
@@ -241,6 +242,18 @@ class _Indexing:
     shards: list
     names: list[str]  # the bundles indexed or removed
     future: Future
+
+
+def _checked(paths: BuildPaths, scope: Scope) -> tuple[Validation, Future | None]:
+    """The city checked; a full build also walks the data's git history meanwhile (every
+    community's: history.collect needs nothing of the check), in a thread beside the checking
+    processes (~8 s at 5,000 communities). Returns once both are done; the walk's outcome, or its
+    error, is the future's."""
+    if not scope.full:
+        return validate_city(paths.data, scope.checked, scope.known_city_tables()), None
+    with ThreadPoolExecutor(1) as walker:
+        walked = walker.submit(history.collect, paths.data, paths.cache, scope.history_of(set()))
+        return validate_city(paths.data, scope.checked, scope.known_city_tables()), walked
 
 
 def _index(indexer: ThreadPoolExecutor, scope: Scope, documents: dict, cache: BuildCache, stage: Path, site: Path,

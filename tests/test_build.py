@@ -157,3 +157,56 @@ def test_each_build_compiles_the_templates_afresh(data_copy, tmp_path):
     before = shared_environment()
     assert build(BuildPaths(data=data_copy, site=tmp_path / "site")).built
     assert shared_environment() is not before
+
+
+def test_a_full_build_walks_the_history_while_the_city_is_checked(data_copy, tmp_path, monkeypatch):
+    """history.collect needs nothing of the check: a full build runs it in a thread beside the
+    checking, and the site is the one it made after the check before."""
+    import threading
+
+    from generator import history
+
+    events = []
+    real_collect, real_validate = history.collect, build_module.validate_city
+
+    def collect(*args, **kwargs):
+        events.append(("walk", threading.current_thread() is threading.main_thread()))
+        return real_collect(*args, **kwargs)
+
+    def validate(*args, **kwargs):
+        events.append(("check", threading.current_thread() is threading.main_thread()))
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(history, "collect", collect)
+    monkeypatch.setattr(build_module, "validate_city", validate)
+    site = tmp_path / "site"
+    assert build(BuildPaths.for_data(data_copy, site), full=True).built
+    assert sorted(events) == [("check", True), ("walk", False)]
+    monkeypatch.setattr(build_module, "_checked", lambda paths, scope: (real_validate(
+        paths.data, scope.checked, scope.known_city_tables()), None))  # as before: one after the other
+    other = tmp_path / "other"
+    assert build(BuildPaths.for_data(data_copy, other), full=True).built
+    assert tree_of(site) == tree_of(other)
+
+
+def test_a_history_walk_that_fails_fails_the_build_and_leaves_the_site(data_copy, tmp_path, monkeypatch):
+    from generator import history
+
+    site = tmp_path / "site"
+    assert build(BuildPaths.for_data(data_copy, site), full=True).built
+    before = tree_of(site)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("git broke")
+
+    monkeypatch.setattr(history, "collect", broken)
+    with pytest.raises(RuntimeError, match="git broke"):
+        build(BuildPaths.for_data(data_copy, site), full=True)
+    assert tree_of(site) == before
+
+
+def tree_of(root: Path) -> dict[str, str]:
+    from generator.manifest import excluded
+
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not excluded(p.relative_to(root).as_posix())}
