@@ -252,7 +252,7 @@ def _checked(paths: BuildPaths, scope: Scope) -> tuple[Validation, Future | None
     if not scope.full:
         return validate_city(paths.data, scope.checked, scope.known_city_tables()), None
     with ThreadPoolExecutor(1) as walker:
-        walked = walker.submit(history.collect, paths.data, paths.cache, scope.history_of(set()))
+        walked = walker.submit(history.collect, paths.data, paths.cache, None)  # None: everyone's
         return validate_city(paths.data, scope.checked, scope.known_city_tables()), walked
 
 

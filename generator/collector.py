@@ -39,9 +39,9 @@ def pause() -> None:
 
 @contextlib.contextmanager
 def released():
-    """Yields `resume`, which ends a pause; leaving ends it too: `juwu serve` and the upload service
-    build again in the same process. Threads building at once may end each other's pause early
-    (slower, never wrong)."""
+    """Yields `resume`, which ends a pause and gives back what keep_all kept; leaving does too:
+    `juwu serve` and the upload service build again in the same process. Threads building at once
+    may end each other's pause or freeze early (slower, never wrong)."""
     was = gc.isenabled()
 
     def resume() -> None:
