@@ -158,8 +158,8 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
             foreseen = scope.documents(rendered, first, filled.documents) if first else None
             indexing = None if foreseen is None else _index(indexer, scope, foreseen, cache, stage, paths.site, stop)
             try:
-                restamped = set() if scope.full else \
-                    fill.restamp(paths.site, stage, cache.theme, scope.restampable(rest), scope.last.version, version)
+                restamped = fill.restamp(paths.site, stage, cache.theme, scope.restampable(rest),
+                                         scope.published_version, version)
                 rest = [p for p in rest if p.path not in restamped]
                 made = first + rest  # the pages rendered: the restamped ones keep their published search documents
                 filled.add(fill.fill_pages(stage, cache.theme, cache.documents, cache.keep_rows, rest, present=present))

@@ -158,9 +158,15 @@ class Scope:
         they are the published ones but for the city's version in their footer, and are copied
         with the new one rather than rendered (fill.restamp). None in a full build, or when the
         published build's version is not known."""
-        if self.full or not getattr(self.last, "version", ""):
+        if not self.published_version:
             return []
         return [p for p in pages if self.of_unchanged_district(p.path)]
+
+    @property
+    def published_version(self) -> str:
+        """The city's data version the published pages carry, which a republish replaces; "" in a
+        full build, or when the build cache does not know it."""
+        return "" if self.full else getattr(self.last, "version", "")
 
     def of_unchanged_district(self, path: str) -> bool:
         """Whether a page or file (a path from the site's root) is one of a district's that this

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -73,10 +74,7 @@ class Disclosure:
 
 
 def disclosures(community: Community, frequency: str = "monthly") -> list[Disclosure]:
-    items = [Disclosure(p.published_on, "period", community, period=p, frequency=frequency)
-             for p in community.periods if p.published_on]
-    items += [Disclosure(r.date, "report", community, report=r) for r in community.reports if r.date]
-    return sorted(items, key=lambda d: d.sort_key, reverse=True)
+    return [_disclosure(c, item, frequency) for _, c, item in sorted(_keyed(community), key=_by_key, reverse=True)]
 
 
 def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT,
@@ -84,17 +82,27 @@ def latest_disclosures(communities: list[Community], limit: int = LATEST_LIMIT,
     """The `limit` most recent disclosures among many communities, newest first (bounded). Chosen
     by their sort keys alone (the city's ~65,000 periods at 5,000 communities), and only the chosen
     made into Disclosures: the same items, in the same order, as ranking every Disclosure."""
-    def keyed():
-        for c in communities:
-            for p in c.periods:
-                if p.published_on:
-                    yield (p.published_on, c.code, "period", p.key), c, p
-            for r in c.reports:
-                if r.date:
-                    yield (r.date, c.code, "report", r.slug), c, r
-    return [Disclosure(key[0], "period", c, period=item, frequency=frequency) if key[2] == "period"
-            else Disclosure(key[0], "report", c, report=item)
-            for key, c, item in heapq.nlargest(limit, keyed(), key=lambda entry: entry[0])]
+    chosen = heapq.nlargest(limit, (entry for c in communities for entry in _keyed(c)), key=_by_key)
+    return [_disclosure(c, item, frequency) for _, c, item in chosen]
+
+
+_by_key = operator.itemgetter(0)
+
+
+def _keyed(community: Community):
+    """(Disclosure.sort_key, community, period or report) of each of its disclosures, none made yet."""
+    for p in community.periods:
+        if p.published_on:
+            yield (p.published_on, community.code, "period", p.key), community, p
+    for r in community.reports:
+        if r.date:
+            yield (r.date, community.code, "report", r.slug), community, r
+
+
+def _disclosure(community: Community, item: Period | Report, frequency: str) -> Disclosure:
+    if isinstance(item, Period):
+        return Disclosure(item.published_on, "period", community, period=item, frequency=frequency)
+    return Disclosure(item.date, "report", community, report=item)
 
 
 @dataclass(frozen=True)
