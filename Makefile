@@ -45,16 +45,17 @@ validate: $(STAMP)
 	$(PY) -m generator validate $(DATA)
 
 # Browser tests need Debian's chromium; PDFs (WeasyPrint) need Pango and CJK fonts; tests need poppler and zbar,
-# and nginx (with openssl for a throwaway certificate) to check the shipped reverse-proxy example.
+# and nginx (with openssl for a throwaway certificate) to check the shipped reverse-proxy example. Debian's npm
+# only where there is none: it conflicts with a Node.js installed from elsewhere (NodeSource's nodejs ships npm).
 system-deps:
 	@if command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v zbarimg >/dev/null \
 	    && command -v nginx >/dev/null && command -v openssl >/dev/null && command -v minisign >/dev/null && command -v npm >/dev/null \
 	    && command -v soffice >/dev/null \
 	    && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign npm \
-	        libreoffice-calc-nogui >/dev/null; \
+	    packages="chromium fonts-noto-cjk poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl minisign libreoffice-calc-nogui"; \
+	    command -v npm >/dev/null || packages="$$packages npm"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$packages >/dev/null; \
 	else echo "Install chromium, fonts-noto-cjk, poppler-utils, zbar-tools, nginx-light, openssl, minisign, npm and libreoffice-calc-nogui (browser, PDF, proxy, signature and template tests need them; npm fetches Pagefind)"; fi
 
 test: $(STAMP) system-deps $(PAGEFIND)
