@@ -198,7 +198,7 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         districts = [(d.code, d.name) for d in city.districts]
         write.write_file(stage, f"{search.BUNDLE}/districts.json", search.groups_json(plan, districts))
         timer.lap("search")
-        result.touched = _go_live(scope, stage, paths.site, cache, rendered, names)
+        result.touched = _go_live(scope, stage, paths.site, cache, rendered, names, set(result.search.kept))
     except BaseException:
         if not cache.journal.exists():  # once going live, the stage is the journal's to finish
             write.discard(stage)
@@ -259,17 +259,21 @@ def _checked(paths: BuildPaths, scope: Scope) -> tuple[Validation, Future | None
 def _index(indexer: ThreadPoolExecutor, scope: Scope, documents: dict, cache: BuildCache, stage: Path, site: Path,
            stop: threading.Event) -> _Indexing:
     plan, shards, names = scope.search_shards(documents, site)
-    return _Indexing(plan, shards, names, indexer.submit(search.index_site, cache.documents, stage, shards, stop=stop))
+    published = None if scope.full else site  # a republish writes only the bundle files the site lacks
+    return _Indexing(plan, shards, names, indexer.submit(search.index_site, cache.documents, stage, shards, stop=stop,
+                                                         published=published))
 
 
 def _go_live(scope: Scope, stage: Path, site: Path, cache: BuildCache, rendered: set[str],
-             bundles: list[str]) -> list[str] | None:
+             bundles: list[str], kept: set[str]) -> list[str] | None:
     """A full build swaps the stage for the site; a republish moves in what changed, journalled,
-    and returns the files it wrote or removed (the manifest hashes only those)."""
+    and returns the files it wrote or removed (the manifest hashes only those). `kept`: files of
+    re-indexed bundles the site already holds as Pagefind made them again (not staged)."""
     if scope.full:
         write.swap(stage, site, cache.trash)
         return None
-    removed = [rel for rel in _removed(site, stage, rendered, bundles) if not scope.of_unchanged_district(rel)]
+    removed = [rel for rel in _removed(site, stage, rendered, bundles)
+               if not scope.of_unchanged_district(rel) and rel not in kept]
     return write.publish_changes(stage, site.resolve(), removed, cache.journal) + removed
 
 

@@ -522,3 +522,73 @@ def test_the_benchs_correction_never_grows_a_summary_past_its_limit(tmp_path):
         seen.add(ledger.read_text(encoding="utf-8"))
     assert original in seen and len(seen) == 2
     assert "街道追加拨付社区服务经费（更正）" in "".join(seen)
+
+
+def _bundle_files(site: Path, name: str) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / "pagefind" / name).rglob("*"))
+            if p.is_file()}
+
+
+def test_a_republish_stages_only_the_search_bundle_files_that_changed(published, tmp_path, monkeypatch):
+    """Pagefind writes every file of a bundle again (~2,700 for 2,200 pages); a republish has it
+    write in memory and stages only the files the live bundle does not hold byte for byte. The
+    others stay as they are, and the site is still the one a full build makes."""
+    from generator.site import search, write
+
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    bundle = code[:6]
+    before = _bundle_files(site, bundle)
+    staged: list[str] = []
+    real_publish = write.publish_changes
+    monkeypatch.setattr(write, "publish_changes", lambda stage, *a: staged.extend(write._stage_files(stage))
+                        or real_publish(stage, *a))
+    outputs: list[str] = []
+    real_popen = search.subprocess.Popen
+    monkeypatch.setattr(search.subprocess, "Popen", lambda command, **kw: "--output-path" in command and outputs.append(
+        command[command.index("--output-path") + 1]) or real_popen(command, **kw))
+    result = build(BuildPaths.for_data(data, site))
+    assert result.republished == {code}
+    assert outputs and all(Path(out).is_relative_to(search.MEMORY) for out in outputs)
+    after = _bundle_files(site, bundle)
+    mine = {rel for rel in staged if rel.startswith(f"pagefind/{bundle}/")}
+    assert mine and len(mine) < len(after) / 2  # the meta, the chunks and fragments that changed: not the rest
+    assert all(before.get(rel) != after[rel] for rel in mine)
+    assert set(result.search.kept) == {rel for rel in after if rel not in mine}
+    assert all(before[rel] == after[rel] for rel in result.search.kept)
+    assert not set(result.search.kept) & set(result.touched)  # the manifest hashes only what changed
+    assert not list(search.MEMORY.glob(f"{search.SCRATCH}{os.getpid()}-*"))  # memory given back
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_a_republish_without_memory_to_index_in_writes_its_bundles_to_the_stage(published, tmp_path, monkeypatch):
+    from generator.site import search
+
+    monkeypatch.setattr(search, "MEMORY", tmp_path / "no-tmpfs")
+    data, site = published
+    code, ledger = with_ledger(data)
+    edit_summary(ledger, "电梯维修保养费（更正）")
+    result = build(BuildPaths.for_data(data, site))
+    assert result.republished == {code} and result.search.kept == []
+    assert tree(site) == tree(full_site(data, tmp_path, "full"))
+
+
+def test_memory_left_by_a_killed_build_is_given_back(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from generator.site import search
+
+    monkeypatch.setattr(search, "MEMORY", tmp_path)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    dead = tmp_path / f"{search.SCRATCH}{ended.pid}-x1"
+    alive = tmp_path / f"{search.SCRATCH}{os.getppid()}-x2"  # another build still running
+    other = tmp_path / "someone-else"
+    for folder in (dead, alive, other):
+        (folder / "pagefind-entry.json").parent.mkdir()
+        (folder / "pagefind-entry.json").write_text("{}")
+    made = search._scratch()
+    assert made is not None and made.is_dir() and made.name.startswith(f"{search.SCRATCH}{os.getpid()}-")
+    assert not dead.exists() and alive.is_dir() and other.is_dir()

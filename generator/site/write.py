@@ -162,7 +162,7 @@ def publish_changes(stage: Path, site: Path, removed: list[str], journal: Path) 
     never pointed at before its files are there), then `removed` (paths in the site) are deleted.
     A journal written first lets the next build finish the job should this process be killed
     half-way (finish_publishing). Returns the files moved in."""
-    files = sorted((rel for rel in _stage_files(stage) if not _same_bytes(stage / rel, site / rel)),
+    files = sorted((rel for rel in _stage_files(stage) if not same_bytes(stage / rel, site / rel)),
                    key=lambda rel: (rel.endswith("pagefind-entry.json"), rel))
     journal.parent.mkdir(parents=True, exist_ok=True)
     _atomic_text(journal, json.dumps({"stage": str(stage), "site": str(site), "files": files, "removed": removed}))
@@ -179,7 +179,7 @@ def _stage_files(stage: Path) -> list[str]:
     return found
 
 
-def _same_bytes(new: Path, old: Path) -> bool:
+def same_bytes(new: Path, old: Path) -> bool:
     """Whether the site already has this file as staged: most of a republish's stage (verify
     shards, downloads, pages of other communities' districts) is unchanged and need not move.
     Sizes first; a symlink in the site is never taken as equal (it is replaced, not followed)."""
