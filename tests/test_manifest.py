@@ -90,6 +90,63 @@ def test_a_build_on_a_rewritten_chain_is_refused(published):
     assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
 
 
+def _forge(site: Path) -> None:
+    forged = body(site) | {"data_version": "00000000 · 2020-01-01"}
+    data = (json.dumps(forged, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+    (site / manifest.CURRENT).write_bytes(data)
+
+
+def test_the_chain_is_checked_beside_the_data_and_its_refusal_comes_first(data_copy, tmp_path, monkeypatch):
+    """The chain is read while the data is scanned and checked (~0.5 s at 5,000 communities), but
+    nothing is written before it has passed: a forged chain is the error reported, even when the
+    city's own files are also wrong, and the site and cache are as they were."""
+    import threading
+
+    from generator import build as build_module
+
+    site = tmp_path / "live" / "site"
+    assert build(BuildPaths.for_data(data_copy, site)).built
+    threads = []
+    real = manifest.check_chain
+    monkeypatch.setattr(manifest, "check_chain", lambda *a: threads.append(threading.current_thread())
+                        or real(*a))
+    assert build(BuildPaths.for_data(data_copy, site)).built
+    assert threads and threads[-1] is not threading.main_thread()
+
+    _forge(site)
+    paths = BuildPaths.for_data(data_copy, site)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    state = (paths.cache / "state.pickle").read_bytes()
+    ledger = sorted((data_copy / "communities").glob("*/finance/*.csv"))[0]
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("费", "费用", 1), encoding="utf-8")
+    forgotten = threading.Event()  # the cache is about to change: the first write of a build
+    monkeypatch.setattr(build_module.BuildCache, "forget", lambda self: forgotten.set())
+    # A slow chain check: had the build not waited for it, it would have reached its first write.
+    monkeypatch.setattr(manifest, "check_chain", lambda *a: forgotten.wait(2) or real(*a))
+    for broken_city in (False, True):
+        if broken_city:
+            (data_copy / "communities.csv").write_text("code,name\nbroken\n", encoding="utf-8")
+        with pytest.raises(JuwuError) as refused:
+            build(paths)
+        assert refused.value.code == "manifest-chain" and not forgotten.is_set()
+        assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+        assert (paths.cache / "state.pickle").read_bytes() == state
+
+
+def test_a_publication_killed_half_way_is_not_finished_on_a_forged_chain(published, monkeypatch):
+    """A republish killed while going live is finished by the next build, once its chain passes."""
+    from generator.site import write
+
+    finished = []
+    monkeypatch.setattr(write, "finish_publishing", lambda journal: finished.append(journal))
+    paths = BuildPaths.for_data(DATA, published)
+    paths.cache.joinpath("publishing.json").write_text("{}", encoding="utf-8")
+    _forge(published)
+    with pytest.raises(JuwuError):
+        build(paths)
+    assert not finished
+
+
 def test_a_shortened_chain_is_refused_by_the_cli_and_rewritten_only_with_a_reason(published):
     first = manifest.sha256((published / manifest.CURRENT).read_bytes())  # what the cache recorded
     shutil.rmtree(published / manifest.FOLDER)
