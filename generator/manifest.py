@@ -19,12 +19,14 @@ import os
 import pickle
 import re
 import shutil
+import struct
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import keys
+from generator import cores, keys
 from generator.problems import ERROR, JuwuError, Problem
 
 FORMAT = "juwu-manifest/1"
@@ -311,11 +313,14 @@ def data_commit(data: Path) -> str | None:
 
 def hash_tree(root: Path, stat_cache: Path | None = None) -> dict[str, str]:
     """rel → sha256 of every file under root but the manifest's own; a file whose inode, size,
-    mtime and ctime are as last time (and not changed around then) is not read again."""
+    mtime and ctime are as last time (and not changed around then) is not read again. The others
+    (a full build's every file, 440,000 at 5,000 communities) are read and hashed by a thread per
+    core: hashlib and the reads let go of the GIL."""
     known = _pickled_dict(stat_cache)
     racy = known.pop("", (0,))[0] - RACY_NS
     seen: dict = {"": (time.time_ns(),)}
-    found = {}
+    found: dict[str, str] = {}
+    unread: list[tuple[str, str, bytes]] = []  # (rel, path, stat key) of the files to read
     for folder, dirs, names in os.walk(root):
         dirs.sort()
         base = Path(folder).relative_to(root).as_posix()
@@ -325,13 +330,32 @@ def hash_tree(root: Path, stat_cache: Path | None = None) -> dict[str, str]:
                 continue
             path = os.path.join(folder, name)
             st = os.lstat(path)
-            key = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            old = known.get(rel)
-            sha = old[1] if old and old[0] == key and st.st_ctime_ns < racy else _file_sha(path)
-            found[rel], seen[rel] = sha, (key, sha)
+            key = _STAT.pack(st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            old = known.pop(rel, None)  # let go as it is replaced: two maps of 440,000 files cost ~250 MB
+            if isinstance(old, bytes) and old.startswith(key) and len(old) == _STAT.size + 32 and st.st_ctime_ns < racy:
+                found[rel], seen[rel] = old[_STAT.size:].hex(), old
+            else:
+                found[rel] = ""  # in the walk's order, whichever thread hashes it
+                unread.append((rel, path, key))
+    # Hashed after the walk, not beside it: the walk holds the GIL more than it lets it go (measured:
+    # 10.1 s beside it, 7.5 s after it, 10.0 s in one thread, for a site of 440,000 files).
+    batches = [unread[i:i + 512] for i in range(0, len(unread), 512)]
+    with ThreadPoolExecutor(cores.workers()) as pool:
+        for batch, shas in zip(batches, pool.map(_file_shas, batches)):
+            for (rel, _, key), sha in zip(batch, shas):
+                found[rel], seen[rel] = sha, key + bytes.fromhex(sha)
     if stat_cache is not None:
         _write(stat_cache, pickle.dumps(seen, protocol=pickle.HIGHEST_PROTOCOL))
     return found
+
+
+def _file_shas(files: list[tuple[str, str, bytes]]) -> list[str]:
+    return [_file_sha(path) for _, path, _ in files]
+
+
+# A file's inode, size, mtime and ctime, then its sha256, as one bytes object in the stat cache: a
+# tuple of ints and a hex string was ~560 bytes a file (~250 MB at 440,000), this is ~100.
+_STAT = struct.Struct("<QQqq")
 
 
 def _pickled_dict(path: Path | None) -> dict:
@@ -347,11 +371,21 @@ def _pickled_dict(path: Path | None) -> dict:
 
 
 def _file_sha(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    """One read for a file under a MiB (nearly every file of a site): a buffered reader's two
+    reads and their Python calls were a third of hashing a site of small files."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.read(fd, _BLOCK)
+        h = hashlib.sha256(data)
+        while len(data) == _BLOCK:
+            data = os.read(fd, _BLOCK)
+            h.update(data)
+        return h.hexdigest()
+    finally:
+        os.close(fd)
+
+
+_BLOCK = 1 << 20
 
 
 def _read(path: Path) -> bytes | None:
