@@ -100,9 +100,9 @@ def build(paths: BuildPaths, progress: Progress = lambda stage, msg: None, full:
 
 
 def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str = engines.DEFAULT,
-           chain_checked: Callable[[], object] = lambda: None) -> BuildResult | None:
+           chain_checked: Callable[[], manifest.Chain | None] = lambda: None) -> BuildResult | None:
     """Build in full, or republish what changed; None: this republish has to be a full build.
-    `chain_checked` returns once the manifest chain has passed, or raises its refusal: called
+    `chain_checked` returns the manifest chain once it has passed, or raises its refusal: called
     before anything is written."""
     timer = _Timer()
     cache = BuildCache(paths.cache)
@@ -110,7 +110,11 @@ def _build(paths: BuildPaths, progress: Progress, full: bool, theme_engine: str 
         chain_checked()
         write.finish_publishing(cache.journal)
     scope, scanned, scanned_ns, engine = _scope(paths, cache, full, theme_engine)
-    if not scope.full:  # its collections would walk the published build's summaries again and again
+    if scope.full:  # it hashes the whole site: the last manifest's file list (~110 MB at 5,000
+        chain = chain_checked()  # communities) is let go now, not held through the build
+        if chain is not None:
+            chain.listed = None
+    else:  # its collections would walk the published build's summaries again and again
         collector.pause()
 
     # Gather and check everything; nothing is written yet.
