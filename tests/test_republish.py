@@ -592,3 +592,17 @@ def test_memory_left_by_a_killed_build_is_given_back(tmp_path, monkeypatch):
     made = search._scratch()
     assert made is not None and made.is_dir() and made.name.startswith(f"{search.SCRATCH}{os.getpid()}-")
     assert not dead.exists() and alive.is_dir() and other.is_dir()
+
+
+def test_too_little_memory_to_index_in_writes_the_bundles_to_the_stage(tmp_path, monkeypatch):
+    """Docker gives a container 64 MB of /dev/shm: less than a few bundles need."""
+    import os
+
+    from generator.site import search
+
+    monkeypatch.setattr(search, "MEMORY", tmp_path)
+    free = os.statvfs(tmp_path)
+    monkeypatch.setattr(search, "MEMORY_NEEDED", free.f_bavail * free.f_frsize + (1 << 30))
+    assert search._scratch() is None
+    monkeypatch.setattr(search, "MEMORY_NEEDED", 1)
+    assert search._scratch() is not None

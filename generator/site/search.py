@@ -288,6 +288,9 @@ def executable() -> Path:
 
 RUNTIME = ("pagefind.js",)  # with wasm.*.pagefind: loaded from a group's first bundle only
 MEMORY = Path("/dev/shm")  # where a republish has Pagefind write (tmpfs), when the machine has it
+# Free memory there to use it: a bundle of MAX_PAGES documents is ~12 MB, and up to `workers` + 1
+# are in memory at once (indexed, and one being tidied and settled).
+MEMORY_NEEDED = 256 << 20
 SCRATCH = "juwu-pagefind-"  # + the building process's id, "-", a random part
 
 
@@ -347,14 +350,18 @@ def index_site(documents: Path, site: Path, shards: list[Shard], workers: int = 
 
 
 def _scratch() -> Path | None:
-    """A new folder in memory for Pagefind's output (None: no tmpfs here), after removing those
-    of builds that were killed (their process is gone): memory is not freed by itself."""
+    """A new folder in memory for Pagefind's output, after removing those of builds that were
+    killed (their process is gone): memory is not freed by itself. None where there is no tmpfs,
+    or too little of it (Docker gives a container 64 MB): the bundles go to the stage."""
     if not (MEMORY.is_dir() and os.access(MEMORY, os.W_OK)):
         return None
     for old in MEMORY.glob(f"{SCRATCH}*"):
         pid = old.name.removeprefix(SCRATCH).split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
+    room = os.statvfs(MEMORY)
+    if room.f_bavail * room.f_frsize < MEMORY_NEEDED:
+        return None
     try:
         return Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=MEMORY))
     except OSError:
