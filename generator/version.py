@@ -12,7 +12,7 @@ from generator import layout
 
 # Juwu's release. pyproject.toml's `version` says the same (tests/test_release.py); the templates a
 # city repository gets from `juwu init` fetch the matching git tag, v<ENGINE_VERSION>.
-ENGINE_VERSION = "0.9.0"
+ENGINE_VERSION = "0.10.0"
 
 # What the data's date is taken from: the files Juwu reads, not the repository's README, CI
 # configuration or hand-written pages (changing those is not a change of the data).

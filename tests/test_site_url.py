@@ -95,7 +95,7 @@ def test_init_without_a_site_url_keeps_the_placeholder_and_warns(tmp_path):
 
 def test_version_is_the_projects_and_the_templates_point_to_its_tag():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["version"] == ENGINE_VERSION == "0.9.0"
+    assert project["version"] == ENGINE_VERSION == "0.10.0"
     shown = CliRunner().invoke(cli, ["--version"])
     assert shown.exit_code == 0 and shown.output.strip() == f"juwu {ENGINE_VERSION}"
     files = city_files("新市")
