@@ -372,7 +372,8 @@ def _pickled_dict(path: Path | None) -> dict:
 
 def _file_sha(path: str) -> str:
     """One read for a file under a MiB (nearly every file of a site): a buffered reader's two
-    reads and their Python calls were a third of hashing a site of small files."""
+    reads and their Python calls were a third of hashing a site of small files. A read of a
+    regular file returns all it asks for but at the file's end, so a short read is the end."""
     fd = os.open(path, os.O_RDONLY)
     try:
         data = os.read(fd, _BLOCK)
