@@ -535,6 +535,10 @@ def test_a_republish_stages_only_the_search_bundle_files_that_changed(published,
     others stay as they are, and the site is still the one a full build makes."""
     from generator.site import search, write
 
+    # A folder of its own for "memory": the test does not depend on this machine's /dev/shm.
+    (tmp_path / "memory").mkdir()
+    monkeypatch.setattr(search, "MEMORY", tmp_path / "memory")
+    monkeypatch.setattr(search, "MEMORY_NEEDED", 1)
     data, site = published
     code, ledger = with_ledger(data)
     edit_summary(ledger, "电梯维修保养费（更正）")
