@@ -350,7 +350,7 @@ def _theme_engine_tag(theme_engine: str) -> str:
 
 
 def _shells_ready(theme: Path, pages) -> bool:
-    wanted = {p.path if p.path in shells.NAV_PAGES else shells.shell_path(p.path.count("/")) for p in pages}
+    wanted = {shells.shell_of(p.path) for p in pages}
     return all((theme / path / "index.html").is_file() for path in wanted)
 
 

@@ -90,11 +90,6 @@ def _community_of(path: str) -> str | None:
     return path.split("/", 2)[1] if path.startswith("c/") else None
 
 
-def _shell_name(path: str) -> str:
-    """The shell a page is poured into: its own for the pages in the navigation, else its depth's."""
-    return path if path in shells.NAV_PAGES else shells.shell_path(path.count("/"))
-
-
 def restamp(site: Path, stage: Path, shells_dir: Path, pages: list[Page], old: str, new: str) -> set[str]:
     """Copy these published pages into the stage with the version in their shell `old` → `new`,
     instead of rendering them again; returns the paths of those copied. A page that is missing, or
@@ -104,7 +99,7 @@ def restamp(site: Path, stage: Path, shells_dir: Path, pages: list[Page], old: s
     stamps: dict[str, int] = {}  # shell → how many versions it puts in a page
     done: set[str] = set()
     for page in pages:
-        own = _shell_name(page.path)
+        own = shells.shell_of(page.path)
         if own not in stamps:
             stamps[own] = shells.Shell.parse((shells_dir / own / "index.html").read_text(encoding="utf-8"),
                                              own).parts.count(shells.VERSION)
@@ -127,7 +122,7 @@ def _fill_slice(stage: Path, shells_dir: Path, documents: Path, keep_rows: KeepR
     cache: dict[str, shells.Shell] = {}
 
     def shell_for(path: str) -> shells.Shell:
-        own = _shell_name(path)
+        own = shells.shell_of(path)
         if own not in cache:
             rendered = (shells_dir / own / "index.html").read_text(encoding="utf-8")
             cache[own] = shells.Shell.parse(rendered, own)

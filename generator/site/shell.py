@@ -30,6 +30,11 @@ def shell_path(depth: int) -> str:
     return "_shell/" + "x/" * (depth - 1)
 
 
+def shell_of(path: str) -> str:
+    """The shell a page is poured into: its own for the pages in the navigation, else its depth's."""
+    return path if path in NAV_PAGES else shell_path(path.count("/"))
+
+
 def shell_sources(depths: set[int]) -> dict[str, str]:
     """Markdown files MkDocs must render: one per nav page, one per depth of the other pages."""
     # An explicit h1: otherwise Material titles nav pages by their nav label ("首页").
